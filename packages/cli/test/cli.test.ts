@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { main } from '../src/index.js';
+
+const SCENARIOS = fileURLToPath(new URL('../../ring/scenarios/', import.meta.url));
+
+async function run(args: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+describe('uringlab CLI', () => {
+  it('runs a scenario and prints JSONL', async () => {
+    const r = await run(['run', `${SCENARIOS}/nop-basic.json`]);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as { ev: string });
+    expect(lines.filter((e) => e.ev === 'cqe')).toHaveLength(3);
+  });
+
+  it('prints a table and honours --kernel', async () => {
+    const r = await run(['run', `${SCENARIOS}/probe.json`, '--kernel', '6.18', '--format', 'table']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/step\s+event\s+on\s+res/);
+    expect(r.out).toMatch(/"last_op":62/);
+  });
+
+  it('runs every shipped scenario of a folder', async () => {
+    const r = await run(['run', SCENARIOS]);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+  });
+
+  it('rejects bad arguments with exit code 2 and a message', async () => {
+    expect((await run(['run', 'x.json', '--kernel', '5.4'])).err).toMatch(/unknown --kernel 5.4/);
+    expect((await run(['run'])).code).toBe(2);
+    expect((await run(['run', '/nonexistent.json'])).code).toBe(2);
+  });
+
+  it('reports an invalid scenario as a typed error with exit code 1', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const dir = mkdtempSync('/tmp/uringlab-cli-');
+    writeFileSync(`${dir}/bad.json`, JSON.stringify({ name: 'bad', pins: 'a broken scenario file', steps: [{ op: 'setup', ring: 'r' }] }));
+    const r = await run(['run', `${dir}/bad.json`]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/SCENARIO_INVALID: bad: step 0 \(setup\): entries/);
+  });
+});

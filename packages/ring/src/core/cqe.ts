@@ -1,0 +1,128 @@
+// CQE posting and the overflow backlog: io_get_cqe()/io_cqe_cache_refill(), io_fill_nop_cqe(),
+// io_cqring_add_overflow(), __io_cqring_overflow_flush() (io_uring/io_uring.c).
+
+import { IORING_CQE_F, IORING_SETUP as S, IORING_SQ } from '../uapi/constants.js';
+import { counter } from '../cost.js';
+import { RINGS } from './setup.js';
+import { CHECK_CQ, type OverflowCqe, type RingCtx } from './ctx.js';
+
+const C_CQE = counter('event', 'cqe_posted');
+const C_OCQE_ALLOC = counter('alloc', 'kzalloc:io_overflow_cqe');
+const C_OCQE_FREE = counter('free', 'kfree:io_overflow_cqe');
+const C_COMPLETION_LOCK = counter('lock', 'completion_lock');
+
+/** io_cqring_queued(): entries between the cached tail and the user's head, clamped. */
+function cqQueued(ctx: RingCtx): number {
+  const diff = (ctx.cachedCqTail - ctx.cqHead) | 0;
+  if (diff >= 0) return diff < ctx.cqEntries ? diff : ctx.cqEntries;
+  return 0;
+}
+
+/**
+ * io_get_cqe_overflow(): reserve the next CQE slot, in 16-byte units from cqes[0], or -1.
+ * Unless `overflow` (the flush itself), nothing is posted while a backlog exists, which is
+ * what keeps the global CQE order.
+ */
+export function getCqe(ctx: RingCtx, overflow: boolean, cqe32: boolean): number {
+  if (!overflow && ctx.checkCq & CHECK_CQ.OVERFLOW) return -1;
+  let off = ctx.cachedCqTail & (ctx.cqEntries - 1);
+  if (cqe32 && ctx.flags & S.CQE_MIXED && off + 1 === ctx.cqEntries) {
+    // io_fill_nop_cqe(): a 32-byte CQE must not straddle the ring end.
+    if (cqQueued(ctx) >= ctx.cqEntries) return -1;
+    writeCqe(ctx, off, 0, 0, 0, IORING_CQE_F.SKIP, 0n, 0n, false);
+    ctx.cachedCqTail = (ctx.cachedCqTail + 1) >>> 0;
+    off = 0;
+  }
+  const free = ctx.cqEntries - cqQueued(ctx);
+  const len = Math.min(free, ctx.cqEntries - off);
+  if (ctx.flags & S.CQE32) {
+    if (!len) return -1;
+    ctx.cachedCqTail = (ctx.cachedCqTail + 1) >>> 0;
+    return off << 1;
+  }
+  if (len < (cqe32 ? 2 : 1)) return -1;
+  ctx.cachedCqTail = (ctx.cachedCqTail + (cqe32 ? 2 : 1)) >>> 0;
+  return off;
+}
+
+export function writeCqe(
+  ctx: RingCtx, slot: number, udLo: number, udHi: number, res: number, flags: number,
+  extra1: bigint, extra2: bigint, big: boolean,
+): void {
+  const w = (RINGS.cqes >> 2) + slot * 4;
+  ctx.u32[w] = udLo;
+  ctx.u32[w + 1] = udHi;
+  ctx.i32[w + 2] = res;
+  ctx.u32[w + 3] = flags;
+  if (big) {
+    ctx.u32[w + 4] = Number(extra1 & 0xffffffffn);
+    ctx.u32[w + 5] = Number((extra1 >> 32n) & 0xffffffffn);
+    ctx.u32[w + 6] = Number(extra2 & 0xffffffffn);
+    ctx.u32[w + 7] = Number((extra2 >> 32n) & 0xffffffffn);
+  }
+  ctx.kernel.costs.add(C_CQE);
+}
+
+/**
+ * Posts one CQE, or queues it on the overflow backlog when the ring has no room
+ * (io_fill_cqe_req() falling back to io_cqe_overflow()). Returns false only if it was dropped.
+ */
+export function postCqe(
+  ctx: RingCtx, udLo: number, udHi: number, res: number, flags: number,
+  extra1 = 0n, extra2 = 0n,
+): boolean {
+  const is32 = (flags & IORING_CQE_F['32']) !== 0;
+  const big = is32 || (ctx.flags & S.CQE32) !== 0;
+  const slot = getCqe(ctx, false, is32);
+  if (slot >= 0) {
+    writeCqe(ctx, slot, udLo, udHi, res, flags, extra1, extra2, big);
+    ctx.commitCq();
+    ctx.kernel.onCqePosted(ctx);
+    return true;
+  }
+  return addOverflow(ctx, { udLo, udHi, res, flags, extra1: big ? extra1 : 0n, extra2: big ? extra2 : 0n, is32: big });
+}
+
+/** io_alloc_ocqe() + io_cqring_add_overflow() */
+function addOverflow(ctx: RingCtx, ocqe: OverflowCqe): boolean {
+  ctx.kernel.costs.add(C_COMPLETION_LOCK);
+  if (ctx.failOverflowAllocs > 0) {
+    // Allocation failed: the completion is dropped and counted, and the next wait says so.
+    ctx.failOverflowAllocs--;
+    ctx.cqOverflowCount = (ctx.cqOverflowCount + 1) >>> 0;
+    ctx.checkCq |= CHECK_CQ.DROPPED;
+    return false;
+  }
+  ctx.kernel.costs.add(C_OCQE_ALLOC);
+  if (ctx.overflow.length === 0) {
+    ctx.checkCq |= CHECK_CQ.OVERFLOW;
+    ctx.sqFlags = ctx.sqFlags | IORING_SQ.CQ_OVERFLOW;
+  }
+  ctx.overflow.push(ocqe);
+  return true;
+}
+
+/** __io_cqring_overflow_flush(): move the backlog into the ring, oldest first, as room allows. */
+export function flushOverflow(ctx: RingCtx, dying = false): void {
+  if (!dying && cqQueued(ctx) === ctx.cqEntries) return;
+  ctx.kernel.costs.add(C_COMPLETION_LOCK);
+  let moved = 0;
+  while (moved < ctx.overflow.length) {
+    const o = ctx.overflow[moved]!;
+    const cqe32 = o.is32 && !(ctx.flags & S.CQE32);
+    if (!dying) {
+      const slot = getCqe(ctx, true, cqe32);
+      if (slot < 0) break;
+      writeCqe(ctx, slot, o.udLo, o.udHi, o.res, o.flags, o.extra1, o.extra2, o.is32);
+    }
+    ctx.kernel.costs.add(C_OCQE_FREE);
+    moved++;
+  }
+  if (moved) ctx.overflow.splice(0, moved);
+  if (ctx.overflow.length === 0) {
+    ctx.checkCq &= ~CHECK_CQ.OVERFLOW;
+    ctx.sqFlags = ctx.sqFlags & ~IORING_SQ.CQ_OVERFLOW;
+  }
+  ctx.commitCq();
+  if (moved) ctx.kernel.onCqePosted(ctx);
+}

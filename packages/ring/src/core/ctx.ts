@@ -1,0 +1,164 @@
+// struct io_ring_ctx: the ring memory shared with user space plus the kernel-private state
+// that decides what user space sees (cached head/tail, overflow backlog, drain and link state).
+
+import { IORING_SETUP as S } from '../uapi/constants.js';
+import { RINGS, type RingLayout } from './setup.js';
+import { Req } from './req.js';
+import type { Kernel } from '../kernel.js';
+
+/** ctx->check_cq bits. */
+export const CHECK_CQ = { OVERFLOW: 1, DROPPED: 2 } as const;
+/** ctx->int_flags bits used by drain and skip. */
+export const INT_F = { DRAIN_DISABLED: 1, DRAIN_ACTIVE: 2, DRAIN_NEXT: 4 } as const;
+
+export interface OverflowCqe {
+  udLo: number;
+  udHi: number;
+  res: number;
+  flags: number;
+  extra1: bigint;
+  extra2: bigint;
+  is32: boolean;
+}
+
+/** Typed per-ring state slot for extensions (see defineRingState). */
+export interface RingStateKey<T> {
+  readonly name: string;
+  readonly init: (ctx: RingCtx) => T;
+}
+
+export class RingCtx {
+  readonly kernel: Kernel;
+  readonly flags: number;
+  readonly sqEntries: number;
+  readonly cqEntries: number;
+  readonly layout: RingLayout;
+  /** The io_rings region (header, CQEs, SQ array), shared with user space. */
+  readonly rings: Uint8Array;
+  readonly u32: Uint32Array;
+  readonly i32: Int32Array;
+  /** The SQE array, shared with user space. */
+  readonly sqes: Uint8Array;
+  readonly sqeU32: Uint32Array;
+  fd = -1;
+  dead = false;
+
+  cachedSqHead = 0;
+  cachedCqTail = 0;
+  readonly overflow: OverflowCqe[] = [];
+  checkCq = 0;
+  intFlags = 0;
+  /** Overflow entries whose allocation should fail (fault injection; the kernel's kzalloc). */
+  failOverflowAllocs = 0;
+
+  linkHead: Req | null = null;
+  linkLast: Req | null = null;
+  complReqs: Req[] = [];
+  private readonly reqCache: Req[] = [];
+  nrReqAllocated = 0;
+  /** Requests not yet freed (allocated from the cache and still alive). */
+  inflight = 0;
+  readonly deferList: Req[] = [];
+  nrDrained = 0;
+  drainReq: Req | null = null;
+  /** DEFER_TASKRUN: ctx->work_llist, run only by the submitter waiting on this ring. */
+  readonly localWork: (() => void)[] = [];
+  private readonly ext = new Map<RingStateKey<unknown>, unknown>();
+  /** Address of the mapped rings in the user's address space. */
+  ringsAddr = 0;
+  sqesAddr = 0;
+  seqCounter = 0;
+
+  constructor(kernel: Kernel, layout: RingLayout) {
+    this.kernel = kernel;
+    this.flags = layout.flags;
+    this.sqEntries = layout.sq_entries;
+    this.cqEntries = layout.cq_entries;
+    this.layout = layout;
+    this.rings = new Uint8Array(Math.ceil(layout.rings_size / 4096) * 4096);
+    this.u32 = new Uint32Array(this.rings.buffer);
+    this.i32 = new Int32Array(this.rings.buffer);
+    this.sqes = new Uint8Array(Math.ceil(layout.sq_size / 4096) * 4096);
+    this.sqeU32 = new Uint32Array(this.sqes.buffer);
+    this.u32[RINGS.sq_ring_mask >> 2] = this.sqEntries - 1;
+    this.u32[RINGS.cq_ring_mask >> 2] = this.cqEntries - 1;
+    this.u32[RINGS.sq_ring_entries >> 2] = this.sqEntries;
+    this.u32[RINGS.cq_ring_entries >> 2] = this.cqEntries;
+  }
+
+  get deferTaskrun(): boolean {
+    return (this.flags & S.DEFER_TASKRUN) !== 0;
+  }
+
+  /** Per-ring state of an extension, created on first use. */
+  state<T>(key: RingStateKey<T>): T {
+    let v = this.ext.get(key as RingStateKey<unknown>);
+    if (v === undefined) {
+      v = key.init(this);
+      this.ext.set(key as RingStateKey<unknown>, v);
+    }
+    return v as T;
+  }
+
+  hasState(key: RingStateKey<unknown>): boolean {
+    return this.ext.has(key);
+  }
+
+  /** io_alloc_req(): from the ring's request cache, refilled in batches like the kernel. */
+  allocReq(): Req {
+    let req = this.reqCache.pop();
+    if (!req) {
+      req = new Req();
+      req.ctx = this;
+      this.nrReqAllocated++;
+    }
+    this.inflight++;
+    return req;
+  }
+
+  /** io_req_add_to_cache() */
+  freeReq(req: Req): void {
+    req.reset();
+    this.inflight--;
+    this.reqCache.push(req);
+  }
+
+  // Ring header words, read and written the way the kernel does (READ_ONCE/WRITE_ONCE).
+  get sqHead(): number { return this.u32[RINGS.sq_head >> 2]!; }
+  get sqTail(): number { return this.u32[RINGS.sq_tail >> 2]!; }
+  get cqHead(): number { return this.u32[RINGS.cq_head >> 2]!; }
+  get cqTail(): number { return this.u32[RINGS.cq_tail >> 2]!; }
+  get sqFlags(): number { return this.u32[RINGS.sq_flags >> 2]!; }
+  set sqFlags(v: number) { this.u32[RINGS.sq_flags >> 2] = v; }
+  get cqFlags(): number { return this.u32[RINGS.cq_flags >> 2]!; }
+  get sqDropped(): number { return this.u32[RINGS.sq_dropped >> 2]!; }
+  set sqDropped(v: number) { this.u32[RINGS.sq_dropped >> 2] = v; }
+  get cqOverflowCount(): number { return this.u32[RINGS.cq_overflow >> 2]!; }
+  set cqOverflowCount(v: number) { this.u32[RINGS.cq_overflow >> 2] = v; }
+
+  /** io_commit_cqring(): publish the cached tail. */
+  commitCq(): void {
+    this.u32[RINGS.cq_tail >> 2] = this.cachedCqTail;
+  }
+
+  /** io_commit_sqring(): publish the consumed head. */
+  commitSq(): void {
+    if (this.flags & S.SQ_REWIND) this.cachedSqHead = 0;
+    else this.u32[RINGS.sq_head >> 2] = this.cachedSqHead;
+  }
+
+  /** __io_sqring_entries(): SQEs the application has published and the kernel not consumed. */
+  sqringEntries(): number {
+    const n = (this.sqTail - this.cachedSqHead) >>> 0;
+    return n < this.sqEntries ? n : this.sqEntries;
+  }
+
+  /** __io_cqring_events_user(): CQEs visible to the application. */
+  cqEventsUser(): number {
+    return (this.cqTail - this.cqHead) >>> 0;
+  }
+}
+
+export function defineRingState<T>(name: string, init: (ctx: RingCtx) => T): RingStateKey<T> {
+  return Object.freeze({ name, init });
+}

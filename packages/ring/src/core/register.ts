@@ -1,0 +1,38 @@
+// io_uring_register() and __io_uring_register() (io_uring/register.c). The core answers
+// IORING_REGISTER_PROBE from its opcode table; every other opcode comes from an extension.
+
+import { ERRNO } from '../uapi/errno.js';
+import { IO_URING_OP_SUPPORTED, IORING_REGISTER } from '../uapi/constants.js';
+import { IO_URING_PROBE, IO_URING_PROBE_OP } from '../uapi/structs.js';
+import type { RegisterOpDef } from '../extension.js';
+import type { RingCtx } from './ctx.js';
+
+/** io_probe() */
+function probe(ctx: RingCtx, arg: number, nrArgs: number): number {
+  const k = ctx.kernel;
+  const last = k.profile.opLast;
+  const n = Math.min(nrArgs, last);
+  const size = IO_URING_PROBE.size + n * IO_URING_PROBE_OP.size;
+  const p = k.memory.read(arg, size);
+  if (!p) return -ERRNO.EFAULT;
+  if (p.some((b) => b !== 0)) return -ERRNO.EINVAL;
+  const dv = new DataView(p.buffer);
+  dv.setUint8(0, last - 1);
+  for (let i = 0; i < n; i++) {
+    const at = IO_URING_PROBE.size + i * IO_URING_PROBE_OP.size;
+    dv.setUint8(at, i);
+    dv.setUint16(at + 2, IO_URING_OP_SUPPORTED, true);
+  }
+  dv.setUint8(1, n);
+  return k.memory.write(arg, p) ? 0 : -ERRNO.EFAULT;
+}
+
+export const PROBE_OP: RegisterOpDef = {
+  opcode: IORING_REGISTER.PROBE,
+  name: 'PROBE',
+  argStruct: IO_URING_PROBE,
+  handler(ctx, arg, nrArgs) {
+    if (!arg || nrArgs > 256) return -ERRNO.EINVAL;
+    return probe(ctx, arg, nrArgs);
+  },
+};

@@ -1,0 +1,55 @@
+// Kernel profiles: what differs between the kernels uringlab is checked against. Models take a
+// profile instead of hiding the difference; extensions read their own knobs from `quirks`.
+
+import { IORING_FEAT, IORING_OP_LAST, IORING_SETUP } from './uapi/constants.js';
+
+export type KernelId = '7.3' | '6.18';
+
+export interface KernelProfile {
+  readonly id: KernelId;
+  /** `uname -r` prefix of the kernel this profile was checked against. */
+  readonly release: string;
+  /** IORING_OP_LAST: opcodes at or above it fail with -EINVAL. */
+  readonly opLast: number;
+  /** IORING_SETUP_FLAGS: setup flags this kernel knows. */
+  readonly setupFlags: number;
+  /** IORING_FEAT_FLAGS as setup reports them. */
+  readonly features: number;
+  /** Last register opcode + 1 (IORING_REGISTER_LAST). */
+  readonly registerLast: number;
+  /** Version-specific knobs for extension packages (e.g. `kbuf.maxBufsPerList`). */
+  readonly quirks: Readonly<Record<string, number | boolean | string>>;
+}
+
+const ALL_FEATURES = Object.values(IORING_FEAT).reduce((a, b) => a | b, 0);
+const setupMaskUpTo = (bit: number): number => (2 ** (bit + 1) - 1) >>> 0;
+
+export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
+  '7.3': {
+    id: '7.3',
+    release: '7.3',
+    opLast: IORING_OP_LAST,
+    setupFlags: setupMaskUpTo(Math.log2(IORING_SETUP.SQ_REWIND)),
+    features: ALL_FEATURES,
+    registerLast: 38,
+    quirks: {},
+  },
+  '6.18': {
+    id: '6.18',
+    release: '6.18',
+    // 6.18 stops at IORING_OP_PIPE (62): NOP128 and URING_CMD128 came later.
+    opLast: 63,
+    setupFlags: setupMaskUpTo(Math.log2(IORING_SETUP.CQE_MIXED)),
+    features: ALL_FEATURES,
+    registerLast: 36,
+    quirks: {},
+  },
+};
+
+export const DEFAULT_KERNEL: KernelId = '7.3';
+
+export function getProfile(id: string = DEFAULT_KERNEL): KernelProfile {
+  const p = (PROFILES as Record<string, KernelProfile>)[id];
+  if (!p) throw new Error(`unknown kernel profile ${id}; known: ${Object.keys(PROFILES).join(', ')}`);
+  return p;
+}

@@ -1,0 +1,197 @@
+// Scenario -> program. Validates each step (core or extension schema), encodes SQEs and
+// register arguments with the UAPI codecs, and emits the primitive operations both executors run.
+
+import { z } from 'zod';
+import { UringError } from '../errors.js';
+import {
+  IORING_ENTER, IORING_OP, IORING_REGISTER, IORING_SETUP, IOSQE, IORING_CQ, OPCODES, REGISTER_PSEUDO,
+} from '../uapi/constants.js';
+import { IO_URING_PARAMS, IO_URING_SQE } from '../uapi/structs.js';
+import { fromHex } from '../uapi/layout.js';
+import type { Extension, StepDef } from '../extension.js';
+import { CoreStep, ScenarioHeader, type Scenario } from './schema.js';
+import { CompileContext, type FieldInput } from './compile-context.js';
+import type { CompiledOp, Fixup, Program, ProgramOp } from './program.js';
+
+function opcodeOf(cc: CompileContext, v: string | number): number {
+  if (typeof v === 'number') return v;
+  const n = v.replace(/^IORING_OP_/, '');
+  const i = (OPCODES as readonly string[]).indexOf(n);
+  if (i < 0) cc.fail(`unknown opcode ${v}`);
+  return i;
+}
+
+function registerOpcodeOf(cc: CompileContext, v: string | number): number {
+  if (typeof v === 'number') return v;
+  const n = v.replace(/^IORING_(REGISTER_)?/, '');
+  const table = IORING_REGISTER as Record<string, number>;
+  const code = table[n] ?? table[`UNREGISTER_${n.replace(/^UNREGISTER_/, '')}`];
+  if (code === undefined || REGISTER_PSEUDO.has(n)) cc.fail(`unknown register opcode ${v}`);
+  return code;
+}
+
+function addU64(v: number | string, add: number): bigint {
+  return BigInt.asUintN(64, BigInt(v) + BigInt(add));
+}
+
+function compileSqe(cc: CompileContext, s: Extract<CoreStep, { op: 'sqe' }>, out: ProgramOp[]): void {
+  const ring = cc.ring(s.ring);
+  const size = ring.flags & IORING_SETUP.SQE128 ? 128 : 64;
+  const q = s.sqe;
+  const opcode = opcodeOf(cc, q.opcode);
+  const repeat = s.repeat ?? 1;
+  for (let i = 0; i < repeat; i++) {
+    const bytes = new Uint8Array(size);
+    const values: Record<string, FieldInput> = {
+      opcode,
+      flags: cc.flags(IOSQE, q.flags, 'IOSQE'),
+      user_data: addU64(q.user_data ?? 0, i).toString(),
+    };
+    const copy = ['ioprio', 'len', 'buf_index', 'personality', 'file_index'] as const;
+    for (const k of copy) if (q[k] !== undefined) values[k] = q[k]!;
+    if (q.buf_group !== undefined) values.buf_index = q.buf_group;
+    if (q.op_flags !== undefined) values.op_flags = typeof q.op_flags === 'number' ? q.op_flags : cc.fail('op_flags takes a number');
+    if (q.off !== undefined) values.off = q.off;
+    if (q.fd !== undefined) values.fd = typeof q.fd === 'number' ? q.fd : q.fd;
+    if (q.addr !== undefined) values.addr = q.addr as FieldInput;
+    if (q.addr3 !== undefined) values.addr3 = q.addr3 as FieldInput;
+    const fixups = cc.encodeFields(IO_URING_SQE, values, bytes);
+    out.push({ op: 'sqe', ring: s.ring, bytes, fixups, ...(s.array === undefined ? {} : { array: s.array }) });
+  }
+}
+
+function compileRegister(cc: CompileContext, s: Extract<CoreStep, { op: 'register' }>, out: ProgramOp[]): void {
+  cc.ring(s.ring);
+  const opcode = registerOpcodeOf(cc, s.opcode);
+  const arg = s.arg;
+  if (arg === null) {
+    out.push({ op: 'register', ring: s.ring, opcode, nrArgs: s.nr_args, region: null, off: 0 });
+    return;
+  }
+  if ('region' in arg) {
+    cc.requireRegion(arg.region);
+    out.push({ op: 'register', ring: s.ring, opcode, nrArgs: s.nr_args, region: arg.region, off: arg.offset });
+    return;
+  }
+  const def = cc.struct(arg.struct);
+  const len = def.size * arg.count + arg.extra;
+  const bytes = new Uint8Array(len);
+  const fixups = cc.encodeFields(def, arg.fields as Record<string, FieldInput>, bytes);
+  const region = cc.tempRegion('arg', len, out);
+  out.push({ op: 'wmem', region, off: 0, bytes, fixups });
+  out.push({ op: 'register', ring: s.ring, opcode, nrArgs: s.nr_args, region, off: 0 });
+  // Read the argument back: register calls write results into it (probe, PBUF_STATUS, zcrx).
+  out.push({ op: 'rmem', region, off: 0, len, decode: def.name });
+}
+
+function compileCore(cc: CompileContext, s: CoreStep, out: ProgramOp[]): void {
+  switch (s.op) {
+    case 'setup': {
+      const flags = cc.flags(IORING_SETUP, s.flags, 'IORING_SETUP');
+      const bytes = new Uint8Array(IO_URING_PARAMS.size);
+      const values: Record<string, FieldInput> = { flags };
+      if (s.cq_entries !== undefined) values.cq_entries = s.cq_entries;
+      if (s.sq_thread_cpu !== undefined) values.sq_thread_cpu = s.sq_thread_cpu;
+      if (s.sq_thread_idle !== undefined) values.sq_thread_idle = s.sq_thread_idle;
+      if (s.wq_fd !== undefined) values.wq_fd = s.wq_fd;
+      if (s.resv !== undefined) values.resv = s.resv;
+      const fixups = cc.encodeFields(IO_URING_PARAMS, values, bytes);
+      const region = cc.tempRegion('params', IO_URING_PARAMS.size, out);
+      out.push({ op: 'wmem', region, off: 0, bytes, fixups });
+      out.push({ op: 'setup', ring: s.ring, entries: s.entries, region, off: 0 });
+      cc.rings.set(s.ring, { flags });
+      return;
+    }
+    case 'sqe': return compileSqe(cc, s, out);
+    case 'enter':
+      cc.ring(s.ring);
+      out.push({ op: 'enter', ring: s.ring, toSubmit: s.to_submit, minComplete: s.min_complete, flags: cc.flags(IORING_ENTER, s.flags, 'IORING_ENTER') });
+      return;
+    case 'reap': cc.ring(s.ring); out.push({ op: 'reap', ring: s.ring, max: s.max }); return;
+    case 'observe': cc.ring(s.ring); out.push({ op: 'observe', ring: s.ring }); return;
+    case 'cq_flags': cc.ring(s.ring); out.push({ op: 'cqflags', ring: s.ring, value: cc.flags(IORING_CQ, s.flags, 'IORING_CQ') }); return;
+    case 'register': return compileRegister(cc, s, out);
+    case 'region':
+      cc.regions.set(s.name, s.size);
+      out.push({ op: 'region', name: s.name, size: s.size });
+      if (s.fill !== undefined) out.push({ op: 'fill', region: s.name, off: 0, len: s.size, seed: s.fill });
+      return;
+    case 'write_mem': {
+      cc.requireRegion(s.region);
+      let bytes: Uint8Array;
+      let fixups: Fixup[] = [];
+      if (s.struct) {
+        const def = cc.struct(s.struct);
+        bytes = new Uint8Array(def.size);
+        fixups = cc.encodeFields(def, (s.fields ?? {}) as Record<string, FieldInput>, bytes);
+      } else if (s.hex !== undefined) {
+        bytes = fromHex(s.hex);
+      } else {
+        cc.fail('write_mem needs `struct` (with `fields`) or `hex`');
+      }
+      out.push({ op: 'wmem', region: s.region, off: s.offset, bytes, fixups });
+      return;
+    }
+    case 'read_mem': {
+      cc.requireRegion(s.region);
+      const def = s.struct ? cc.struct(s.struct) : undefined;
+      const len = s.len ?? def?.size ?? cc.fail('read_mem needs `len` or `struct`');
+      out.push({ op: 'rmem', region: s.region, off: s.offset, len, ...(def ? { decode: def.name } : {}) });
+      return;
+    }
+    case 'pipe': cc.fds.add(s.read); cc.fds.add(s.write); out.push({ op: 'pipe', r: s.read, w: s.write }); return;
+    case 'socketpair':
+      cc.fds.add(s.a); cc.fds.add(s.b);
+      out.push(s.kind === 'tcp' ? { op: 'tcppair', a: s.a, b: s.b } : { op: 'unixpair', a: s.a, b: s.b });
+      return;
+    case 'eventfd': cc.fds.add(s.name); out.push({ op: 'eventfd', fd: s.name, initval: s.initval, flags: s.flags }); return;
+    case 'tmpfile': cc.fds.add(s.name); out.push({ op: 'tmpfile', fd: s.name, size: s.size, seed: s.seed }); return;
+    case 'write': cc.requireFd(s.fd); out.push({ op: 'write', fd: s.fd, len: s.len, seed: s.seed }); return;
+    case 'read': cc.requireFd(s.fd); out.push({ op: 'read', fd: s.fd, len: s.len }); return;
+    case 'close': cc.requireFd(s.fd); out.push({ op: 'close', fd: s.fd }); return;
+    case 'inject': cc.ring(s.ring); out.push({ op: 'inject', ring: s.ring, what: 'overflow_alloc_fail', n: s.overflow_alloc_fail }); return;
+  }
+}
+
+function formatIssues(e: z.ZodError): string {
+  return e.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
+/** Validates a scenario document (core steps and the given extensions' steps). */
+export function parseScenario(doc: unknown, extensions: readonly Extension[] = []): Scenario {
+  const head = ScenarioHeader.safeParse(doc);
+  if (!head.success) throw new UringError('SCENARIO_INVALID', `scenario: ${formatIssues(head.error)}`, { details: head.error.issues });
+  const steps: Scenario['steps'] = [];
+  const extSteps = new Map<string, StepDef>();
+  for (const e of extensions) for (const s of e.steps ?? []) extSteps.set(s.op, s);
+  head.data.steps.forEach((raw, i) => {
+    const op = String(raw.op ?? '');
+    const ext = extSteps.get(op);
+    const r = ext ? ext.schema.safeParse(raw) : CoreStep.safeParse(raw);
+    if (!r.success) {
+      const hint = ext || CoreStep.options.some((o) => o.shape.op.value === op) ? '' : ` (unknown step op "${op}"; is its package's extension loaded?)`;
+      throw new UringError('SCENARIO_INVALID', `${head.data.name}: step ${i} (${op}): ${formatIssues(r.error)}${hint}`, { details: r.error.issues });
+    }
+    steps.push(r.data as Scenario['steps'][number]);
+  });
+  return { ...head.data, steps };
+}
+
+/** Compiles a parsed scenario into the primitive program. */
+export function compileScenario(sc: Scenario, extensions: readonly Extension[] = []): Program {
+  const cc = new CompileContext(sc.name);
+  const extSteps = new Map<string, StepDef>();
+  for (const e of extensions) for (const s of e.steps ?? []) extSteps.set(s.op, s);
+  const ops: CompiledOp[] = [];
+  for (const r of sc.requires ?? []) ops.push({ op: { op: 'require', what: r }, step: -1 });
+  sc.steps.forEach((step, i) => {
+    const out: ProgramOp[] = [];
+    const ext = extSteps.get(step.op);
+    if (ext) out.push(...ext.compile(step, cc));
+    else compileCore(cc, step as CoreStep, out);
+    for (const op of out) ops.push({ op, step: i });
+  });
+  return { id: sc.name, ops };
+}
+
+export { IORING_OP };

@@ -1,0 +1,240 @@
+// Runs a program on the models and prints the same raw records the C runner prints on a kernel
+// (testbed/PROTOCOL.md). Between operations the simulated system settles: io-wq workers and
+// devices finish what they can and task_work runs, as it would while the runner goes on.
+
+import { UringError, isUringError } from '../errors.js';
+import { Kernel } from '../kernel.js';
+import { IO_URING_PARAMS } from '../uapi/structs.js';
+import { decode, toHex } from '../uapi/layout.js';
+import { IORING_CQE_F, IORING_SETUP as S } from '../uapi/constants.js';
+import { RINGS } from '../core/setup.js';
+import type { RingCtx } from '../core/ctx.js';
+import type { Mapping } from '../memory.js';
+import { patternBytes } from '../files/regular.js';
+import type { Extension } from '../extension.js';
+import type { KernelId, KernelProfile } from '../profile.js';
+import type { Fixup, Program, ProgramOp } from './program.js';
+
+export interface ModelRunOptions {
+  profile?: KernelId | KernelProfile;
+  extensions?: readonly Extension[];
+  seed?: number;
+  /** Called with the kernel before the first operation (tests use it to inspect state). */
+  onKernel?: (k: Kernel) => void;
+}
+
+interface RingUser {
+  fd: number;
+  ctx: RingCtx;
+  sqeTail: number;
+}
+
+export class ModelExecutor {
+  readonly kernel: Kernel;
+  readonly records: string[] = [];
+  private readonly regions = new Map<string, Mapping>();
+  private readonly fds = new Map<string, number>();
+  private readonly rings = new Map<string, RingUser>();
+
+  constructor(opts: ModelRunOptions = {}) {
+    this.kernel = new Kernel({ profile: opts.profile ?? '7.3', extensions: opts.extensions ?? [], seed: opts.seed ?? 1 });
+    opts.onKernel?.(this.kernel);
+  }
+
+  regionAddr(name: string): number {
+    const m = this.regions.get(name);
+    if (!m) throw new UringError('SCENARIO_INVALID', `no region ${name}`);
+    return m.addr;
+  }
+
+  fdOf(name: string): number {
+    const r = this.rings.get(name);
+    if (r) return r.fd;
+    const fd = this.fds.get(name);
+    if (fd === undefined) throw new UringError('SCENARIO_INVALID', `no fd ${name}`);
+    return fd;
+  }
+
+  ringUser(name: string): RingUser {
+    const r = this.rings.get(name);
+    if (!r) throw new UringError('SCENARIO_INVALID', `ring ${name} was not set up (or setup failed)`);
+    return r;
+  }
+
+  private applyFixups(bytes: Uint8Array, fixups: readonly Fixup[]): Uint8Array {
+    const out = bytes.slice();
+    const dv = new DataView(out.buffer);
+    for (const f of fixups) {
+      if (f.kind === 'a') dv.setBigUint64(f.at, BigInt(this.regionAddr(f.region) + f.add), true);
+      else if (f.kind === 'f') dv.setInt32(f.at, this.fdOf(f.fd), true);
+      else dv.setBigUint64(f.at, BigInt.asUintN(64, f.value), true);
+    }
+    return out;
+  }
+
+  /** Runs every operation; a model error ends the program with an `error` record. */
+  run(p: Program): string[] {
+    p.ops.forEach(({ op }, i) => {
+      if (this.records.length && this.records[this.records.length - 1]!.startsWith('error ')) return;
+      try {
+        this.exec(op);
+        this.kernel.settle();
+      } catch (e) {
+        const msg = isUringError(e) ? e.message : String((e as Error)?.stack ?? e);
+        this.records.push(`error ${i} ${msg.replace(/\s+/g, ' ')}`);
+      }
+    });
+    return this.records;
+  }
+
+  exec(op: ProgramOp): void {
+    const k = this.kernel;
+    const rec = (s: string) => this.records.push(s);
+    switch (op.op) {
+      case 'require':
+        return;
+      case 'region':
+        this.regions.set(op.name, k.memory.mmap(op.size, op.name));
+        return;
+      case 'fill':
+        k.memory.write(this.regionAddr(op.region) + op.off, patternBytes(op.len, op.seed));
+        return;
+      case 'wmem':
+        if (!k.memory.write(this.regionAddr(op.region) + op.off, this.applyFixups(op.bytes, op.fixups))) {
+          throw new UringError('EFAULT', `wmem past the end of region ${op.region}`);
+        }
+        return;
+      case 'rmem': {
+        const b = k.memory.read(this.regionAddr(op.region) + op.off, op.len);
+        if (!b) throw new UringError('EFAULT', `rmem past the end of region ${op.region}`);
+        rec(`mem ${op.region} ${op.off} ${toHex(b)}`);
+        return;
+      }
+      case 'setup': {
+        const addr = this.regionAddr(op.region) + op.off;
+        const ret = k.io_uring_setup(op.entries, addr);
+        rec(`setup ${op.ring} ${ret} ${toHex(k.memory.read(addr, IO_URING_PARAMS.size)!)}`);
+        if (ret >= 0) {
+          const ctx = k.ringOf(ret) as RingCtx;
+          this.rings.set(op.ring, { fd: ret, ctx, sqeTail: 0 });
+        }
+        return;
+      }
+      case 'sqe': {
+        const r = this.ringUser(op.ring);
+        const ctx = r.ctx;
+        const mask = ctx.sqEntries - 1;
+        const slot = r.sqeTail & mask;
+        const size = ctx.flags & S.SQE128 ? 128 : 64;
+        k.memory.write(ctx.sqesAddr + slot * size, this.applyFixups(op.bytes, op.fixups).subarray(0, size));
+        const tail = ctx.sqTail;
+        if (((tail - ctx.sqHead) >>> 0) >= ctx.sqEntries) {
+          throw new UringError('EINVAL', `SQ of ring ${op.ring} is full: this SQE would overwrite one not yet submitted`);
+        }
+        if (!(ctx.flags & S.NO_SQARRAY)) ctx.u32[(ctx.layout.sq_array_offset >> 2) + (tail & mask)] = op.array ?? slot;
+        ctx.u32[RINGS.sq_tail >> 2] = (tail + 1) >>> 0;
+        r.sqeTail = (r.sqeTail + 1) >>> 0;
+        return;
+      }
+      case 'enter': {
+        const r = this.ringUser(op.ring);
+        rec(`enter ${op.ring} ${k.io_uring_enter(r.fd, op.toSubmit, op.minComplete, op.flags)}`);
+        return;
+      }
+      case 'reap': {
+        const ctx = this.ringUser(op.ring).ctx;
+        let head = ctx.cqHead;
+        let n = 0;
+        const big = (ctx.flags & S.CQE32) !== 0;
+        while (head !== ctx.cqTail && (op.max === 0 || n < op.max)) {
+          const idx = head & (ctx.cqEntries - 1);
+          const at = RINGS.cqes + idx * (big ? 32 : 16);
+          const flags = ctx.u32[(at + 12) >> 2]!;
+          const is32 = big || (ctx.flags & S.CQE_MIXED && flags & IORING_CQE_F['32']) !== 0;
+          rec(`cqe ${op.ring} ${toHex(ctx.rings.subarray(at, at + (is32 ? 32 : 16)))}`);
+          head = (head + (is32 && !big ? 2 : 1)) >>> 0;
+          ctx.u32[RINGS.cq_head >> 2] = head;
+          n++;
+        }
+        rec(`reaped ${op.ring} ${n}`);
+        return;
+      }
+      case 'observe': {
+        const c = this.ringUser(op.ring).ctx;
+        rec(`ring ${op.ring} sq_head=${c.sqHead} sq_tail=${c.sqTail} cq_head=${c.cqHead} cq_tail=${c.cqTail} sq_flags=${c.sqFlags} cq_flags=${c.cqFlags} sq_dropped=${c.sqDropped} cq_overflow=${c.cqOverflowCount}`);
+        return;
+      }
+      case 'cqflags':
+        this.ringUser(op.ring).ctx.u32[RINGS.cq_flags >> 2] = op.value >>> 0;
+        return;
+      case 'register': {
+        const r = this.ringUser(op.ring);
+        const addr = op.region === null ? 0 : this.regionAddr(op.region) + op.off;
+        rec(`register ${op.ring} ${op.opcode} ${k.io_uring_register(r.fd, op.opcode, addr, op.nrArgs)}`);
+        return;
+      }
+      case 'pipe': {
+        const [a, b] = k.pipe();
+        this.fds.set(op.r, a);
+        this.fds.set(op.w, b);
+        rec(`fd ${op.r} 0`);
+        return;
+      }
+      case 'tcppair':
+      case 'unixpair': {
+        const [a, b] = k.socketpair(op.op === 'tcppair' ? 'tcp' : 'unix');
+        this.fds.set(op.a, a);
+        this.fds.set(op.b, b);
+        rec(`fd ${op.a} 0`);
+        return;
+      }
+      case 'eventfd':
+        this.fds.set(op.fd, k.eventfd(op.initval, op.flags));
+        rec(`fd ${op.fd} 0`);
+        return;
+      case 'tmpfile':
+        this.fds.set(op.fd, k.tmpfile(op.size, op.seed));
+        rec(`fd ${op.fd} 0`);
+        return;
+      case 'blockdev':
+        this.fds.set(op.fd, k.blockdev(64 << 20, 0, op.odirect));
+        rec(`fd ${op.fd} 0`);
+        return;
+      case 'write':
+        rec(`io ${op.fd} ${k.write(this.fdOf(op.fd), patternBytes(op.len, op.seed))}`);
+        return;
+      case 'read': {
+        const r = k.read(this.fdOf(op.fd), op.len);
+        rec(`io ${op.fd} ${r.res} ${r.data ? toHex(r.data) : ''}`.trimEnd());
+        return;
+      }
+      case 'close': {
+        const fd = this.fdOf(op.fd);
+        this.rings.delete(op.fd);
+        this.fds.delete(op.fd);
+        rec(`close ${op.fd} ${k.close(fd)}`);
+        return;
+      }
+      case 'mmap': {
+        const r = this.ringUser(op.ring);
+        const m = k.mmapRing(r.fd, op.offset);
+        if (typeof m === 'number') rec(`mmap ${op.region} ${m}`);
+        else {
+          this.regions.set(op.region, m);
+          rec(`mmap ${op.region} 0`);
+        }
+        return;
+      }
+      case 'inject':
+        this.ringUser(op.ring).ctx.failOverflowAllocs += op.n;
+        return;
+    }
+  }
+}
+
+/** Runs a program on a fresh model kernel; returns the raw records. */
+export function runOnModel(p: Program, opts: ModelRunOptions = {}): string[] {
+  return new ModelExecutor(opts).run(p);
+}
+
+export { decode };

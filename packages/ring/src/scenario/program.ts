@@ -1,0 +1,96 @@
+// The primitive program both executors interpret (testbed/PROTOCOL.md), and its text form.
+
+import { toHex } from '../uapi/layout.js';
+
+export type Fixup =
+  | { at: number; kind: 'a'; region: string; add: number }
+  | { at: number; kind: 'f'; fd: string }
+  | { at: number; kind: 'k'; value: bigint };
+
+export type ProgramOp =
+  | { op: 'require'; what: string }
+  | { op: 'region'; name: string; size: number }
+  | { op: 'fill'; region: string; off: number; len: number; seed: number }
+  | { op: 'wmem'; region: string; off: number; bytes: Uint8Array; fixups: Fixup[] }
+  | { op: 'rmem'; region: string; off: number; len: number; decode?: string }
+  | { op: 'setup'; ring: string; entries: number; region: string; off: number }
+  | { op: 'sqe'; ring: string; bytes: Uint8Array; fixups: Fixup[]; array?: number }
+  | { op: 'enter'; ring: string; toSubmit: number; minComplete: number; flags: number }
+  | { op: 'reap'; ring: string; max: number }
+  | { op: 'observe'; ring: string }
+  | { op: 'cqflags'; ring: string; value: number }
+  | { op: 'register'; ring: string; opcode: number; nrArgs: number; region: string | null; off: number }
+  | { op: 'pipe'; r: string; w: string }
+  | { op: 'tcppair'; a: string; b: string }
+  | { op: 'unixpair'; a: string; b: string }
+  | { op: 'eventfd'; fd: string; initval: number; flags: number }
+  | { op: 'tmpfile'; fd: string; size: number; seed: number }
+  | { op: 'blockdev'; fd: string; path: string; odirect: boolean }
+  | { op: 'write'; fd: string; len: number; seed: number }
+  | { op: 'read'; fd: string; len: number }
+  | { op: 'close'; fd: string }
+  | { op: 'mmap'; region: string; ring: string; offset: number; size: number }
+  /** Model-only fault injection: the next `n` overflow allocations fail. */
+  | { op: 'inject'; ring: string; what: 'overflow_alloc_fail'; n: number };
+
+export interface CompiledOp {
+  readonly op: ProgramOp;
+  /** Index of the scenario step this operation came from. */
+  readonly step: number;
+}
+
+export interface Program {
+  readonly id: string;
+  readonly ops: readonly CompiledOp[];
+}
+
+function fixupText(fx: readonly Fixup[]): string {
+  return fx
+    .map((f) => (f.kind === 'a' ? ` @${f.at}=a:${f.region}:${f.add}` : f.kind === 'f' ? ` @${f.at}=f:${f.fd}` : ` @${f.at}=k:${f.value}`))
+    .join('');
+}
+
+/** One line of program text, or null for operations only the model understands. */
+export function opToText(o: ProgramOp): string | null {
+  switch (o.op) {
+    case 'require': return `require ${o.what}`;
+    case 'region': return `region ${o.name} ${o.size}`;
+    case 'fill': return `fill ${o.region} ${o.off} ${o.len} ${o.seed}`;
+    case 'wmem': return `wmem ${o.region} ${o.off} ${toHex(o.bytes)}${fixupText(o.fixups)}`;
+    case 'rmem': return `rmem ${o.region} ${o.off} ${o.len}`;
+    case 'setup': return `setup ${o.ring} ${o.entries} ${o.region} ${o.off}`;
+    case 'sqe': return `sqe ${o.ring} ${toHex(o.bytes)}${o.array === undefined ? '' : ` array=${o.array}`}${fixupText(o.fixups)}`;
+    case 'enter': return `enter ${o.ring} ${o.toSubmit} ${o.minComplete} ${o.flags}`;
+    case 'reap': return `reap ${o.ring} ${o.max}`;
+    case 'observe': return `observe ${o.ring}`;
+    case 'cqflags': return `cqflags ${o.ring} ${o.value}`;
+    case 'register': return `register ${o.ring} ${o.opcode} ${o.nrArgs} ${o.region ?? '-'} ${o.off}`;
+    case 'pipe': return `pipe ${o.r} ${o.w}`;
+    case 'tcppair': return `tcppair ${o.a} ${o.b}`;
+    case 'unixpair': return `unixpair ${o.a} ${o.b}`;
+    case 'eventfd': return `eventfd ${o.fd} ${o.initval} ${o.flags}`;
+    case 'tmpfile': return `tmpfile ${o.fd} ${o.size} ${o.seed}`;
+    case 'blockdev': return `blockdev ${o.fd} ${o.path} ${o.odirect ? 1 : 0}`;
+    case 'write': return `write ${o.fd} ${o.len} ${o.seed}`;
+    case 'read': return `read ${o.fd} ${o.len}`;
+    case 'close': return `close ${o.fd}`;
+    case 'mmap': return `mmap ${o.region} ${o.ring} ${o.offset} ${o.size}`;
+    case 'inject': return null;
+  }
+}
+
+/** Program text for the C runner; throws if the program uses a model-only operation. */
+export function programToText(p: Program): string {
+  const lines = [`scenario ${p.id}`];
+  for (const { op } of p.ops) {
+    const t = opToText(op);
+    if (t === null) throw new Error(`${p.id}: operation ${op.op} runs only on the model`);
+    lines.push(t);
+  }
+  lines.push('end');
+  return lines.join('\n') + '\n';
+}
+
+export function isModelOnly(p: Program): boolean {
+  return p.ops.some(({ op }) => opToText(op) === null);
+}

@@ -1,0 +1,25 @@
+// One call from a scenario document to its model trace.
+
+import type { Extension } from '../extension.js';
+import type { KernelId } from '../profile.js';
+import { decodeRecords } from '../trace/decode.js';
+import type { TraceEvent } from '../trace/events.js';
+import { compileScenario, parseScenario } from './compile.js';
+import { runOnModel } from './model-executor.js';
+import type { Program } from './program.js';
+import type { Scenario } from './schema.js';
+
+export interface ScenarioRun {
+  scenario: Scenario;
+  program: Program;
+  records: string[];
+  trace: TraceEvent[];
+}
+
+export function runScenario(doc: unknown, opts: { kernel?: KernelId; extensions?: readonly Extension[] } = {}): ScenarioRun {
+  const extensions = opts.extensions ?? [];
+  const scenario = parseScenario(doc, extensions);
+  const program = compileScenario(scenario, extensions);
+  const records = runOnModel(program, { profile: opts.kernel ?? '7.3', extensions, ...(scenario.seed === undefined ? {} : { seed: scenario.seed }) });
+  return { scenario, program, records, trace: decodeRecords(program, records) };
+}

@@ -1,0 +1,102 @@
+// The scenario format: typed, validated, serialisable. Core steps are defined here; extension
+// packages add their own steps (namespaced, like `kbuf.provide`) through the extension API.
+
+import { z } from 'zod';
+
+const name = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'names use letters, digits, _ . -');
+/** A u64 given as a number or a decimal/hex string (for values past 2^53). */
+export const u64 = z.union([z.number().int().nonnegative(), z.string().regex(/^(0x[0-9a-fA-F]+|\d+)$/)]);
+const u32 = z.number().int().min(0).max(0xffffffff);
+const flags = z.union([u32, z.array(z.string())]);
+/** A pointer: a number, or a region name with an optional offset. */
+export const pointer = z.union([u64, z.object({ region: name, offset: z.number().int().nonnegative().default(0) })]);
+/** An fd: a number, or the name of an fd or ring created earlier. */
+export const fdRef = z.union([z.number().int(), name]);
+
+export const SqeFields = z.object({
+  opcode: z.union([z.string(), z.number().int().min(0).max(255)]),
+  flags: flags.optional(),
+  ioprio: z.number().int().min(0).max(0xffff).optional(),
+  fd: fdRef.optional(),
+  off: u64.optional(),
+  addr: pointer.optional(),
+  len: u32.optional(),
+  op_flags: flags.optional(),
+  user_data: u64.optional(),
+  buf_index: z.number().int().min(0).max(0xffff).optional(),
+  buf_group: z.number().int().min(0).max(0xffff).optional(),
+  personality: z.number().int().min(0).max(0xffff).optional(),
+  file_index: u32.optional(),
+  addr3: pointer.optional(),
+}).strict();
+
+const ring = name;
+
+export const CoreSteps = [
+  z.object({
+    op: z.literal('setup'), ring, entries: u32,
+    flags: flags.optional(), cq_entries: u32.optional(), sq_thread_cpu: u32.optional(),
+    sq_thread_idle: u32.optional(), wq_fd: fdRef.optional(), resv: z.array(u32).max(3).optional(),
+  }).strict().describe('io_uring_setup(); records the result and the params the kernel wrote back'),
+  z.object({
+    op: z.literal('sqe'), ring, sqe: SqeFields,
+    repeat: z.number().int().min(1).max(100000).optional(),
+    array: u32.optional(),
+  }).strict().describe('write an SQE (repeat: N copies, user_data counting up) and publish the SQ tail'),
+  z.object({
+    op: z.literal('enter'), ring, to_submit: u32.default(0), min_complete: u32.default(0),
+    flags: flags.optional(),
+  }).strict().describe('io_uring_enter()'),
+  z.object({ op: z.literal('reap'), ring, max: u32.default(0) }).strict().describe('consume CQEs (max 0 = all available)'),
+  z.object({ op: z.literal('observe'), ring }).strict().describe('record the SQ/CQ head, tail, flags and counters'),
+  z.object({ op: z.literal('cq_flags'), ring, flags }).strict().describe('write the cq_off.flags word'),
+  z.object({
+    op: z.literal('register'), ring, opcode: z.union([z.string(), u32]), nr_args: u32.default(0),
+    arg: z.union([
+      z.null(),
+      z.object({ region: name, offset: z.number().int().nonnegative().default(0) }),
+      z.object({ struct: z.string(), fields: z.record(z.string(), z.union([u64, pointer, fdRef, z.array(u64)])).default({}), count: z.number().int().min(1).default(1), extra: z.number().int().nonnegative().default(0) }),
+    ]).default(null),
+  }).strict().describe('io_uring_register(); a struct arg is encoded with the UAPI codecs and read back afterwards'),
+  z.object({ op: z.literal('region'), name, size: z.number().int().min(1).max(1 << 28), fill: z.number().int().min(0).max(255).optional() }).strict()
+    .describe('map anonymous memory (optionally filled with a byte pattern starting at `fill`)'),
+  z.object({
+    op: z.literal('write_mem'), region: name, offset: z.number().int().nonnegative().default(0),
+    struct: z.string().optional(), fields: z.record(z.string(), z.union([u64, pointer, fdRef, z.array(u64)])).optional(), hex: z.string().optional(),
+  }).strict().describe('write a struct (by UAPI name) or raw hex into a region'),
+  z.object({ op: z.literal('read_mem'), region: name, offset: z.number().int().nonnegative().default(0), len: z.number().int().min(1).optional(), struct: z.string().optional() }).strict()
+    .describe('record bytes of a region, decoded as a struct when named'),
+  z.object({ op: z.literal('pipe'), read: name, write: name }).strict().describe('pipe2()'),
+  z.object({ op: z.literal('socketpair'), a: name, b: name, kind: z.enum(['tcp', 'unix']).default('tcp') }).strict().describe('a connected stream socket pair (TCP over loopback, or AF_UNIX)'),
+  z.object({ op: z.literal('eventfd'), name, initval: u32.default(0), flags: u32.default(0) }).strict().describe('eventfd()'),
+  z.object({ op: z.literal('tmpfile'), name, size: z.number().int().nonnegative(), seed: z.number().int().min(0).max(255).default(0) }).strict().describe('a regular file filled with a byte pattern'),
+  z.object({ op: z.literal('write'), fd: name, len: z.number().int().nonnegative(), seed: z.number().int().min(0).max(255).default(0) }).strict().describe('write(2) pattern bytes'),
+  z.object({ op: z.literal('read'), fd: name, len: z.number().int().nonnegative() }).strict().describe('read(2)'),
+  z.object({ op: z.literal('close'), fd: name }).strict().describe('close an fd or a ring'),
+  z.object({ op: z.literal('inject'), ring, overflow_alloc_fail: z.number().int().min(1) }).strict()
+    .describe('model-only fault injection: the next N overflow-entry allocations fail (CQEs are dropped)'),
+] as const;
+
+export const CoreStep = z.discriminatedUnion('op', CoreSteps);
+export type CoreStep = z.infer<typeof CoreStep>;
+
+export const ScenarioHeader = z.object({
+  $schema: z.string().optional(),
+  name,
+  /** One line: which kernel behaviour this scenario pins down. */
+  pins: z.string().min(10),
+  description: z.string().optional(),
+  /** Profiles the scenario applies to (default: all). */
+  kernels: z.array(z.enum(['7.3', '6.18'])).optional(),
+  /** Runs only on the model; the testbed reports it as a skip with this reason. */
+  modelOnly: z.string().optional(),
+  requires: z.array(z.enum(['root', 'nvme', 'tcp'])).optional(),
+  seed: z.number().int().optional(),
+  steps: z.array(z.record(z.string(), z.unknown())).min(1),
+});
+export type ScenarioHeader = z.infer<typeof ScenarioHeader>;
+
+/** A parsed scenario: header plus steps validated against the core and extension schemas. */
+export interface Scenario extends Omit<ScenarioHeader, 'steps'> {
+  steps: { op: string; [k: string]: unknown }[];
+}

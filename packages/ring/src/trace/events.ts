@@ -1,0 +1,45 @@
+// The trace format: one JSON object per observable fact, the same for model and kernel.
+
+import { z } from 'zod';
+
+const base = { step: z.number().int() };
+const res = { res: z.number().int(), errno: z.string().optional() };
+
+export const TraceEvent = z.discriminatedUnion('ev', [
+  z.object({
+    ev: z.literal('setup'), ring: z.string(), ...base, ...res,
+    sq_entries: z.number().optional(), cq_entries: z.number().optional(), features: z.array(z.string()).optional(),
+    sq_off: z.record(z.string(), z.number()).optional(), cq_off: z.record(z.string(), z.number()).optional(),
+  }),
+  z.object({ ev: z.literal('enter'), ring: z.string(), ...base, ...res }),
+  z.object({
+    ev: z.literal('cqe'), ring: z.string(), ...base, ...res, user_data: z.string(), flags: z.array(z.string()),
+    bid: z.number().optional(), big_cqe: z.tuple([z.string(), z.string()]).optional(),
+  }),
+  z.object({ ev: z.literal('reaped'), ring: z.string(), ...base, n: z.number() }),
+  z.object({
+    ev: z.literal('ring'), ring: z.string(), ...base,
+    sq_head: z.number(), sq_tail: z.number(), cq_head: z.number(), cq_tail: z.number(),
+    sq_flags: z.array(z.string()), cq_flags: z.array(z.string()), sq_dropped: z.number(), cq_overflow: z.number(),
+  }),
+  z.object({ ev: z.literal('register'), ring: z.string(), op: z.string(), ...base, ...res }),
+  z.object({ ev: z.literal('mem'), region: z.string(), offset: z.number(), ...base, hex: z.string().optional(), fields: z.record(z.string(), z.unknown()).optional() }),
+  z.object({ ev: z.literal('fd'), name: z.string(), ...base, ...res }),
+  z.object({ ev: z.literal('io'), fd: z.string(), ...base, ...res, hex: z.string().optional() }),
+  z.object({ ev: z.literal('close'), fd: z.string(), ...base, ...res }),
+  z.object({ ev: z.literal('mmap'), region: z.string(), ...base, ...res }),
+  z.object({ ev: z.literal('skip'), ...base, reason: z.string() }),
+  z.object({ ev: z.literal('crash'), ...base, signal: z.string() }),
+  z.object({ ev: z.literal('timeout'), ...base }),
+  z.object({ ev: z.literal('error'), ...base, message: z.string() }),
+]);
+export type TraceEvent = z.infer<typeof TraceEvent>;
+
+/** Serialises events as JSONL. */
+export function toJsonl(events: readonly TraceEvent[]): string {
+  return events.map((e) => JSON.stringify(e)).join('\n') + (events.length ? '\n' : '');
+}
+
+export function fromJsonl(text: string): TraceEvent[] {
+  return text.split('\n').filter((l) => l.trim()).map((l) => TraceEvent.parse(JSON.parse(l)));
+}

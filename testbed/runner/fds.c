@@ -1,0 +1,291 @@
+/* File descriptors the scenarios work on: pipes, sockets, eventfds, regular files, block
+ * devices; plain read/write/close on them (and on rings). Creation records `fd NAME RET` with
+ * RET 0 or -errno; a failed creation still binds the names, to fd -1. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+/* Binds the names first so a taken name is an error before anything is created. */
+static int bind_names(char **names, int n, struct handle **out)
+{
+	for (int i = 0; i < n; i++)
+		if (!(out[i] = handle_add(names[i])))
+			return -1;
+	return 0;
+}
+
+static int finish_pair(char **tok, struct handle **h, int ret, const int fds[2])
+{
+	if (ret == 0) {
+		h[0]->fd = fds[0];
+		h[1]->fd = fds[1];
+	}
+	rec("fd %s %d", tok[1], ret);
+	return 0;
+}
+
+/* pipe RFD WFD */
+int op_pipe(char **tok, int ntok)
+{
+	struct handle *h[2];
+	int fds[2], ret;
+
+	(void)ntok;
+	if (bind_names(tok + 1, 2, h))
+		return -1;
+	ret = pipe2(fds, O_CLOEXEC) ? -errno : 0;
+	return finish_pair(tok, h, ret, fds);
+}
+
+/* unixpair A B */
+int op_unixpair(char **tok, int ntok)
+{
+	struct handle *h[2];
+	int fds[2], ret;
+
+	(void)ntok;
+	if (bind_names(tok + 1, 2, h))
+		return -1;
+	ret = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) ? -errno : 0;
+	return finish_pair(tok, h, ret, fds);
+}
+
+/* A connected TCP pair over 127.0.0.1: fds[0] connected, fds[1] accepted. Returns 0 or -errno. */
+static int tcp_connect_pair(int fds[2])
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	socklen_t alen = sizeof(addr);
+	int lfd, cfd = -1, afd = -1, ret = 0;
+
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0)
+		return -errno;
+	if (bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) || listen(lfd, 1) ||
+	    getsockname(lfd, (struct sockaddr *)&addr, &alen))
+		goto err;
+	cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (cfd < 0 || connect(cfd, (struct sockaddr *)&addr, sizeof(addr)))
+		goto err;
+	afd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (afd < 0)
+		goto err;
+	close(lfd);
+	fds[0] = cfd;
+	fds[1] = afd;
+	return 0;
+err:
+	ret = -errno;
+	if (cfd >= 0)
+		close(cfd);
+	close(lfd);
+	return ret;
+}
+
+/* tcppair A B */
+int op_tcppair(char **tok, int ntok)
+{
+	struct handle *h[2];
+	int fds[2];
+
+	(void)ntok;
+	if (bind_names(tok + 1, 2, h))
+		return -1;
+	return finish_pair(tok, h, tcp_connect_pair(fds), fds);
+}
+
+/* Used by `require tcp`: can this system do TCP over loopback at all? */
+int tcp_available(void)
+{
+	int fds[2];
+
+	if (tcp_connect_pair(fds))
+		return 0;
+	close(fds[0]);
+	close(fds[1]);
+	return 1;
+}
+
+/* eventfd FD INITVAL FLAGS */
+int op_eventfd(char **tok, int ntok)
+{
+	uint32_t initval, flags;
+	struct handle *h;
+	int fd;
+
+	(void)ntok;
+	if (parse_u32(tok[2], &initval) || parse_u32(tok[3], &flags))
+		return fail("eventfd: bad number");
+	if (!(h = handle_add(tok[1])))
+		return -1;
+	fd = eventfd(initval, (int)flags);
+	h->fd = fd;
+	rec("fd %s %d", tok[1], fd < 0 ? -errno : 0);
+	return 0;
+}
+
+static void pattern(uint8_t *buf, size_t len, uint64_t seed)
+{
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)(seed + i);
+}
+
+/* An unnamed regular file in $TMPDIR (default /tmp, the guest's tmpfs). */
+static int open_tmpfile(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
+		return fd;
+	/* No O_TMPFILE on this filesystem: create and unlink. */
+	snprintf(path, sizeof(path), "%s/uringlab-XXXXXX", dir);
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+/* tmpfile FD SIZE SEED */
+int op_tmpfile(char **tok, int ntok)
+{
+	uint64_t size, seed;
+	struct handle *h;
+	uint8_t chunk[65536];
+	int fd, ret = 0;
+
+	(void)ntok;
+	if (parse_u64(tok[2], &size) || parse_u64(tok[3], &seed))
+		return fail("tmpfile: bad number");
+	if (!(h = handle_add(tok[1])))
+		return -1;
+	fd = open_tmpfile();
+	if (fd < 0)
+		ret = -errno;
+	for (uint64_t done = 0; ret == 0 && done < size;) {
+		size_t n = size - done < sizeof(chunk) ? (size_t)(size - done) : sizeof(chunk);
+		ssize_t w;
+
+		pattern(chunk, n, seed + done);
+		w = pwrite(fd, chunk, n, (off_t)done);
+		if (w < 0)
+			ret = -errno;
+		else
+			done += (uint64_t)w;
+	}
+	if (ret && fd >= 0) {
+		close(fd);
+		fd = -1;
+	}
+	h->fd = fd;
+	rec("fd %s %d", tok[1], ret);
+	return 0;
+}
+
+/* blockdev FD PATH ODIRECT */
+int op_blockdev(char **tok, int ntok)
+{
+	uint32_t odirect;
+	struct handle *h;
+	int fd;
+
+	(void)ntok;
+	if (parse_u32(tok[3], &odirect) || odirect > 1)
+		return fail("blockdev: ODIRECT must be 0 or 1");
+	if (!(h = handle_add(tok[1])))
+		return -1;
+	fd = open(tok[2], O_RDWR | O_CLOEXEC | (odirect ? O_DIRECT : 0));
+	h->fd = fd;
+	rec("fd %s %d", tok[1], fd < 0 ? -errno : 0);
+	return 0;
+}
+
+static struct handle *need_handle(const char *name)
+{
+	struct handle *h = handle_find(name);
+
+	if (!h)
+		fail("no fd '%s'", name);
+	return h;
+}
+
+/* write FD LEN SEED -> io FD RET. Bounded by the watchdog like enter. */
+int op_write(char **tok, int ntok)
+{
+	struct handle *h = need_handle(tok[1]);
+	uint64_t len, seed;
+	uint8_t *buf;
+	ssize_t n;
+
+	(void)ntok;
+	if (!h)
+		return -1;
+	if (parse_u64(tok[2], &len) || parse_u64(tok[3], &seed) || len > (1ULL << 30))
+		return fail("write: bad length or seed");
+	if (!(buf = malloc(len ? len : 1)))
+		return fail("out of memory");
+	pattern(buf, len, seed);
+	watchdog_arm();
+	n = write(h->fd, buf, len);
+	if (n < 0)
+		n = -errno;
+	watchdog_disarm();
+	free(buf);
+	rec("io %s %zd", tok[1], n);
+	return 0;
+}
+
+/* read FD LEN -> io FD RET HEX (HEX left out when nothing was read). Bounded by the watchdog. */
+int op_read(char **tok, int ntok)
+{
+	struct handle *h = need_handle(tok[1]);
+	uint64_t len;
+	uint8_t *buf;
+	ssize_t n;
+
+	(void)ntok;
+	if (!h)
+		return -1;
+	if (parse_u64(tok[2], &len) || len > (1ULL << 30))
+		return fail("read: bad length");
+	if (!(buf = malloc(len ? len : 1)))
+		return fail("out of memory");
+	watchdog_arm();
+	n = read(h->fd, buf, len);
+	if (n < 0)
+		n = -errno;
+	watchdog_disarm();
+	rec_hex(buf, n > 0 ? (size_t)n : 0, "io %s %zd", tok[1], n);
+	free(buf);
+	return 0;
+}
+
+/* close FD -> close FD RET. A ring's own mappings go first, as liburing's queue_exit does, so
+ * that closing really tears the ring down. The name keeps its old number for `f:` fixups. */
+int op_close(char **tok, int ntok)
+{
+	struct handle *h = need_handle(tok[1]);
+	int ret;
+
+	(void)ntok;
+	if (!h)
+		return -1;
+	if (h->ring)
+		ring_unmap(h->ring);
+	ret = close(h->fd) ? -errno : 0;
+	rec("close %s %d", tok[1], ret);
+	return 0;
+}

@@ -1,0 +1,120 @@
+// Step 2b: the guest's whole userland as one uncompressed newc cpio (uncompressed because
+// decompressing in an emulated guest costs more than copying a few MB). Rewritten only when
+// an input changed.
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import { writeCpio, type CpioEntry } from './cpio.js';
+import { initScript } from './init-script.js';
+import { resolveGuestModules, type GuestModule } from './modules.js';
+import { InputHash, isCurrent, markCurrent } from './stamp.js';
+
+export const GUEST_PROGRAM = '/scenarios/all.prog';
+export const GUEST_DISK = '/dev/nvme0n1';
+
+export interface InitramfsInputs {
+  busybox: string;
+  modulesDir: string;
+  /** The static runner binary built for the guest. */
+  runnerPath: string;
+  /** Program text (see PROTOCOL.md), stored as /scenarios/all.prog. */
+  programText: string;
+  /** Extra arguments for the runner, after the program path. */
+  runnerArgs?: string[];
+  out: string;
+}
+
+export interface InitramfsResult {
+  path: string;
+  rebuilt: boolean;
+  bytes: number;
+  modules: string[];
+  ms: number;
+}
+
+/** Applet paths busybox provides (`bin/sh`, `sbin/insmod`, ...), asked from the binary itself. */
+async function appletPaths(busybox: string): Promise<string[]> {
+  const r = await execa(busybox, ['--list-full']);
+  return r.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Modules are decompressed once per kernel and cached under build/modules/<release>/. */
+async function cachedModules(modulesDir: string, cacheDir: string): Promise<GuestModule[]> {
+  const index = join(cacheDir, 'order.json');
+  const digest = new InputHash().text('modules-v1').text(modulesDir).digest();
+  if (isCurrent(index, digest)) {
+    const order = JSON.parse(readFileSync(index, 'utf8')) as Array<Omit<GuestModule, 'bytes'>>;
+    return order.map((m) => ({ ...m, bytes: readFileSync(join(cacheDir, m.file)) }));
+  }
+  const mods = await resolveGuestModules(modulesDir);
+  mkdirSync(cacheDir, { recursive: true });
+  for (const m of mods) writeFileSync(join(cacheDir, m.file), m.bytes);
+  writeFileSync(index, JSON.stringify(mods.map(({ bytes: _b, ...rest }) => rest), null, 2));
+  markCurrent(index, digest);
+  return mods;
+}
+
+export function initramfsEntries(p: {
+  busybox: Uint8Array;
+  applets: string[];
+  modules: GuestModule[];
+  runner: Uint8Array;
+  programText: string;
+  runnerArgs: string[];
+}): CpioEntry[] {
+  const dirs = ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'dev', 'proc', 'sys', 'tmp', 'root', 'lib', 'lib/modules', 'scenarios'];
+  const entries: CpioEntry[] = dirs.map((d) => ({ type: 'dir', path: d }));
+  // The kernel opens /dev/console for init before devtmpfs is mounted.
+  entries.push({ type: 'chardev', path: 'dev/console', major: 5, minor: 1 });
+  entries.push({ type: 'file', path: 'bin/busybox', data: p.busybox, mode: 0o755 });
+  for (const a of p.applets) {
+    if (a === 'bin/busybox') continue;
+    const depth = a.split('/').length - 1;
+    entries.push({ type: 'symlink', path: a, target: `${'../'.repeat(depth)}bin/busybox` });
+  }
+  for (const m of p.modules) entries.push({ type: 'file', path: `lib/modules/${m.file}`, data: m.bytes });
+  entries.push({ type: 'file', path: 'runner', data: p.runner, mode: 0o755 });
+  entries.push({ type: 'file', path: GUEST_PROGRAM, data: Buffer.from(p.programText) });
+  const init = initScript({
+    modules: p.modules,
+    runner: ['/runner', GUEST_PROGRAM, ...p.runnerArgs],
+    waitFor: GUEST_DISK,
+  });
+  entries.push({ type: 'file', path: 'init', data: Buffer.from(init), mode: 0o755 });
+  return entries;
+}
+
+export async function buildInitramfs(i: InitramfsInputs): Promise<InitramfsResult> {
+  const t0 = performance.now();
+  const runner = readFileSync(i.runnerPath);
+  const modCache = join(dirname(i.out), 'modules', i.modulesDir.split('/').at(-1) ?? 'kernel');
+  const modules = await cachedModules(i.modulesDir, modCache);
+  const digest = new InputHash()
+    .text('initramfs-v1')
+    .fileMeta(i.busybox)
+    .text(modules.map((m) => `${m.file} ${m.params.join(' ')}`).join('\n'))
+    .text(i.modulesDir)
+    .bytes(runner)
+    .text(i.programText)
+    .text(JSON.stringify(i.runnerArgs ?? []))
+    .text(initScript({ modules, runner: [], waitFor: GUEST_DISK }))
+    .digest();
+  const names = modules.map((m) => m.name);
+  if (isCurrent(i.out, digest)) {
+    return { path: i.out, rebuilt: false, bytes: statSync(i.out).size, modules: names, ms: performance.now() - t0 };
+  }
+  const cpio = writeCpio(
+    initramfsEntries({
+      busybox: readFileSync(i.busybox),
+      applets: await appletPaths(i.busybox),
+      modules,
+      runner,
+      programText: i.programText,
+      runnerArgs: i.runnerArgs ?? [],
+    }),
+  );
+  mkdirSync(dirname(i.out), { recursive: true });
+  writeFileSync(i.out, cpio);
+  markCurrent(i.out, digest);
+  return { path: i.out, rebuilt: true, bytes: cpio.length, modules: names, ms: performance.now() - t0 };
+}

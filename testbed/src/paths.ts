@@ -1,0 +1,29 @@
+// Where the testbed keeps things. Everything fetched lives under .cache/, everything built
+// under build/, reports under out/ — all three are gitignored.
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export const TESTBED_DIR = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+
+export interface Dirs {
+  root: string;
+  cache: string;
+  apt: string;
+  debs: string;
+  pkgs: string;
+  build: string;
+  out: string;
+}
+
+export function dirs(root: string = TESTBED_DIR): Dirs {
+  const cache = join(root, '.cache');
+  return {
+    root,
+    cache,
+    apt: join(cache, 'apt'),
+    debs: join(cache, 'debs'),
+    pkgs: join(cache, 'pkgs'),
+    build: join(root, 'build'),
+    out: join(root, 'out'),
+  };
+}
