@@ -150,15 +150,16 @@ static const struct opdef OPS[] = {
 /* Runs one line; returns 0 to go on, nonzero to end the scenario. */
 static int run_line(const struct line *ln)
 {
-	char *copy = strdup(ln->text), *tok[MAX_TOKENS];
+	char *copy = strdup(ln->text), **tok = malloc(sizeof(char *) * MAX_TOKENS);
 	int ntok, ret = -1;
 
-	if (!copy) {
+	if (!copy || !tok) {
 		rec("error %d out of memory", ln->no);
 		return 1;
 	}
 	ntok = tokenize(copy, tok, MAX_TOKENS);
 	if (ntok == 0 || tok[0][0] == '#') {
+		free(tok);
 		free(copy);
 		return 0;
 	}
@@ -180,6 +181,7 @@ static int run_line(const struct line *ln)
 	}
 	if (ret < 0)
 		rec("error %d %s", ln->no, fail_message());
+	free(tok);
 	free(copy);
 	return ret != 0;
 }

@@ -146,7 +146,7 @@ int op_setup(char **tok, int ntok)
 int op_sqe(char **tok, int ntok)
 {
 	struct ring *rg = mapped_ring(tok[1]);
-	char *fix[MAX_TOKENS];
+	char **fix = tok + 3; /* the fixups, compacted in place past array=N */
 	int nfix = 0, has_n = 0, ret = -1;
 	uint32_t n = 0, flags, slot, slots = 1, idx;
 	uint8_t *buf;

@@ -11,7 +11,7 @@
 #define NAME_MAX_LEN 64
 #define MAX_REGIONS 128
 #define MAX_HANDLES 128
-#define MAX_TOKENS 64
+#define MAX_TOKENS 4096 /* a wmem of an iovec array carries one fixup per entry */
 
 /* ---- program text (program.c) ---- */
 

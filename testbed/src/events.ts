@@ -6,7 +6,7 @@ export type TestbedEvent =
   | { type: 'step'; step: string; message: string }
   /** Every console line as it arrives (already stripped of \r). */
   | { type: 'console'; line: string }
-  /** `@@ - kernel RELEASE` seen; `atMs` counts from process start. */
+  /** `@@ - kernel RELEASE` seen; `atMs` here and below count from the QEMU/runner spawn. */
   | { type: 'kernel'; release: string; atMs: number }
   | { type: 'scenario-begin'; id: string; atMs: number }
   | { type: 'scenario-end'; id: string; status: ScenarioStatus; ms: number };

@@ -26,7 +26,12 @@ export interface Sysroot {
   modulesDir: string;
   kernelConfig: string;
   busybox: string;
-  /** For the runner build, in order: `-isystem` each (liburing, then the 7.x UAPI headers). */
+  /**
+   * Package roots for the runner build, liburing-dev's first: pass to runner-build's
+   * `debianSysroot(devRoots)`. Each holds `usr/include` (and liburing-dev `usr/lib/x86_64-linux-gnu`).
+   */
+  devRoots: string[];
+  /** The same as -isystem dirs, in order: liburing, the 7.x UAPI headers, their asm/ dir. */
   includeDirs: string[];
   liburingA: string;
   packages: FetchedPackage[];
@@ -52,16 +57,23 @@ function findDeb(debsDir: string, spec: PackageSpec): string | undefined {
   return f ? join(debsDir, f) : undefined;
 }
 
-/** Unpacks into a temporary directory and renames it, so a half-unpacked tree is never used. */
+/**
+ * Unpacks into a private temporary directory and renames it into place, so a half-unpacked tree
+ * is never used, even with two runs at once.
+ */
 async function unpack(deb: string, dir: string): Promise<void> {
-  if (existsSync(join(dir, '.complete'))) return;
-  const tmp = `${dir}.partial`;
+  const done = () => existsSync(join(dir, '.complete'));
+  if (done()) return;
+  const tmp = `${dir}.partial-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
-  rmSync(dir, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   await execa('dpkg-deb', ['-x', deb, tmp]);
   writeFileSync(join(tmp, '.complete'), '');
-  renameSync(tmp, dir);
+  if (!done()) {
+    rmSync(dir, { recursive: true, force: true }); // an interrupted older attempt
+    renameSync(tmp, dir);
+  }
+  rmSync(tmp, { recursive: true, force: true });
 }
 
 export async function fetchGuest(opts: FetchOptions = {}): Promise<FetchResult> {
@@ -76,6 +88,9 @@ export async function fetchGuest(opts: FetchOptions = {}): Promise<FetchResult> 
   let updated = false;
   const update = async () => {
     if (updated) return;
+    if (!existsSync(pins.keyring)) {
+      throw new Error(`no Debian archive keyring at ${pins.keyring}: install the debian-archive-keyring package`);
+    }
     say(`apt-get update (${pins.suites.join(', ')})`);
     await aptGet(apt, ['update'], d.apt);
     updated = true;
@@ -133,6 +148,7 @@ export function describeSysroot(kernel: KernelPin, packages: FetchedPackage[]): 
     modulesDir,
     kernelConfig: join(dirOf(k.base), 'usr/lib/modules', kernel.abi, 'config'),
     busybox: join(dirOf('busybox-static'), 'usr/bin/busybox'),
+    devRoots: [dirOf('liburing-dev'), dirOf('linux-libc-dev')],
     includeDirs: [join(dirOf('liburing-dev'), 'usr/include'), libcDev, join(libcDev, 'x86_64-linux-gnu')],
     liburingA: join(dirOf('liburing-dev'), 'usr/lib/x86_64-linux-gnu/liburing.a'),
     packages,

@@ -1,12 +1,12 @@
 // Step 2b: the guest's whole userland as one uncompressed newc cpio (uncompressed because
 // decompressing in an emulated guest costs more than copying a few MB). Rewritten only when
 // an input changed.
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { writeCpio, type CpioEntry } from './cpio.js';
 import { initScript } from './init-script.js';
-import { resolveGuestModules, type GuestModule } from './modules.js';
+import { GUEST_MODULES, resolveGuestModules, type GuestModule } from './modules.js';
 import { InputHash, isCurrent, markCurrent } from './stamp.js';
 
 export const GUEST_PROGRAM = '/scenarios/all.prog';
@@ -39,25 +39,25 @@ async function appletPaths(busybox: string): Promise<string[]> {
 }
 
 /** Modules are decompressed once per kernel and cached under build/modules/<release>/. */
-async function cachedModules(modulesDir: string, cacheDir: string): Promise<GuestModule[]> {
-  const index = join(cacheDir, 'order.json');
-  const digest = new InputHash().text('modules-v1').text(modulesDir).digest();
+async function cachedModules(modulesDir: string, cacheDir: string): Promise<GuestModule[][]> {
+  const index = join(cacheDir, 'chains.json');
+  const digest = new InputHash().text('modules-v2').text(modulesDir).text(JSON.stringify(GUEST_MODULES)).digest();
   if (isCurrent(index, digest)) {
-    const order = JSON.parse(readFileSync(index, 'utf8')) as Array<Omit<GuestModule, 'bytes'>>;
-    return order.map((m) => ({ ...m, bytes: readFileSync(join(cacheDir, m.file)) }));
+    const chains = JSON.parse(readFileSync(index, 'utf8')) as Array<Array<Omit<GuestModule, 'bytes'>>>;
+    return chains.map((c) => c.map((m) => ({ ...m, bytes: readFileSync(join(cacheDir, m.file)) })));
   }
-  const mods = await resolveGuestModules(modulesDir);
+  const chains = await resolveGuestModules(modulesDir);
   mkdirSync(cacheDir, { recursive: true });
-  for (const m of mods) writeFileSync(join(cacheDir, m.file), m.bytes);
-  writeFileSync(index, JSON.stringify(mods.map(({ bytes: _b, ...rest }) => rest), null, 2));
+  for (const m of chains.flat()) writeFileSync(join(cacheDir, m.file), m.bytes);
+  writeFileSync(index, JSON.stringify(chains.map((c) => c.map(({ bytes: _b, ...rest }) => rest)), null, 2));
   markCurrent(index, digest);
-  return mods;
+  return chains;
 }
 
 export function initramfsEntries(p: {
   busybox: Uint8Array;
   applets: string[];
-  modules: GuestModule[];
+  modules: GuestModule[][];
   runner: Uint8Array;
   programText: string;
   runnerArgs: string[];
@@ -72,7 +72,7 @@ export function initramfsEntries(p: {
     const depth = a.split('/').length - 1;
     entries.push({ type: 'symlink', path: a, target: `${'../'.repeat(depth)}bin/busybox` });
   }
-  for (const m of p.modules) entries.push({ type: 'file', path: `lib/modules/${m.file}`, data: m.bytes });
+  for (const m of p.modules.flat()) entries.push({ type: 'file', path: `lib/modules/${m.file}`, data: m.bytes });
   entries.push({ type: 'file', path: 'runner', data: p.runner, mode: 0o755 });
   entries.push({ type: 'file', path: GUEST_PROGRAM, data: Buffer.from(p.programText) });
   const init = initScript({
@@ -92,14 +92,14 @@ export async function buildInitramfs(i: InitramfsInputs): Promise<InitramfsResul
   const digest = new InputHash()
     .text('initramfs-v1')
     .fileMeta(i.busybox)
-    .text(modules.map((m) => `${m.file} ${m.params.join(' ')}`).join('\n'))
+    .text(JSON.stringify(modules.map((c) => c.map((m) => [m.file, m.params]))))
     .text(i.modulesDir)
     .bytes(runner)
     .text(i.programText)
     .text(JSON.stringify(i.runnerArgs ?? []))
     .text(initScript({ modules, runner: [], waitFor: GUEST_DISK }))
     .digest();
-  const names = modules.map((m) => m.name);
+  const names = modules.flat().map((m) => m.name);
   if (isCurrent(i.out, digest)) {
     return { path: i.out, rebuilt: false, bytes: statSync(i.out).size, modules: names, ms: performance.now() - t0 };
   }
@@ -114,7 +114,10 @@ export async function buildInitramfs(i: InitramfsInputs): Promise<InitramfsResul
     }),
   );
   mkdirSync(dirname(i.out), { recursive: true });
-  writeFileSync(i.out, cpio);
+  // Write beside and rename, so a QEMU starting meanwhile never reads half an archive.
+  const tmp = `${i.out}.${process.pid}.tmp`;
+  writeFileSync(tmp, cpio);
+  renameSync(tmp, i.out);
   markCurrent(i.out, digest);
   return { path: i.out, rebuilt: true, bytes: cpio.length, modules: names, ms: performance.now() - t0 };
 }

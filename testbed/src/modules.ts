@@ -80,13 +80,23 @@ export function loadOrder(roots: string[], deps: (name: string) => string[]): st
   return order;
 }
 
+/**
+ * One load order per wanted module (its dependencies first). The guest loads the chains side
+ * by side (two vCPUs), so they must not share a module; if they do, one chain holds them all.
+ */
+export function loadChains(roots: string[], deps: (name: string) => string[]): string[][] {
+  const chains = roots.map((r) => loadOrder([r], deps));
+  const all = chains.flat();
+  return new Set(all).size === all.length ? chains : [loadOrder(roots, deps)];
+}
+
 export async function resolveGuestModules(
   modulesDir: string,
   wanted: ReadonlyArray<{ name: string; params: string[] }> = GUEST_MODULES,
-): Promise<GuestModule[]> {
+): Promise<GuestModule[][]> {
   const files = indexModules(join(modulesDir, 'kernel'));
   const bytes = new Map<string, Uint8Array>();
-  // Load every module of the closure first (async), then order synchronously.
+  // Read every module of the closure first (async), then order synchronously.
   const pending = wanted.map((w) => modName(w.name));
   while (pending.length > 0) {
     const m = pending.pop() as string;
@@ -97,14 +107,16 @@ export async function resolveGuestModules(
     bytes.set(m, b);
     pending.push(...parseDepends(modinfoField(b, 'depends')));
   }
-  const order = loadOrder(
+  const chains = loadChains(
     wanted.map((w) => w.name),
     (m) => parseDepends(modinfoField(bytes.get(m) as Uint8Array, 'depends')),
   );
-  return order.map((name) => ({
-    name,
-    file: `${name}.ko`,
-    params: wanted.find((w) => modName(w.name) === name)?.params ?? [],
-    bytes: bytes.get(name) as Uint8Array,
-  }));
+  return chains.map((chain) =>
+    chain.map((name) => ({
+      name,
+      file: `${name}.ko`,
+      params: wanted.find((w) => modName(w.name) === name)?.params ?? [],
+      bytes: bytes.get(name) as Uint8Array,
+    })),
+  );
 }

@@ -52,7 +52,8 @@ export async function prepare(o: PrepareOptions = {}): Promise<Prepared> {
   const vm = o.vm ?? true;
 
   let t = performance.now();
-  // xz reads module metadata; zstd is optional (vmlinux), so only probed, not required.
+  // xz reads module metadata. zstd unpacks the vmlinux: installed along when we are root anyway,
+  // tolerated when missing (vmlinuz boots too, slower).
   if (vm) await ensureHostTools({ commands: ['qemu-system-x86_64', 'xz'], optional: ['zstd'], onEvent });
   const hostToolsMs = performance.now() - t;
 

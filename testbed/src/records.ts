@@ -1,6 +1,6 @@
-// Turns console lines into per-scenario records. The runner prints `@@ ID REC...` (PROTOCOL.md);
-// /init adds `@@ - ...` meta lines and the kernel log as `@@K ...` lines. Anything else on the
-// console is kernel console output or noise and is kept only for diagnostics.
+// Turns the record stream (the VM's ttyS0, or the native runner's stdout) into per-scenario
+// records. The runner prints `@@ ID REC...` (PROTOCOL.md); /init adds `@@ - ...` meta lines and
+// the kernel log as `@@K ...` lines. Anything else is noise kept only for diagnostics.
 import { scanSplats } from './splats.js';
 
 export type ScenarioStatus = 'ok' | 'skip' | 'crash' | 'timeout' | 'missing';
@@ -23,10 +23,15 @@ export interface Collected {
   kernelLog: string[];
   /** Whether the whole kernel log came back (init reached klog-end). */
   kernelLogComplete: boolean;
-  /** Console lines that were not records: kernel console messages, shell errors. */
+  /** Lines of the record stream that were not records (firmware banner, shell errors...). */
   other: string[];
+  /**
+   * The kernel's own console (a second serial port in the VM, so kernel messages never land in
+   * the middle of a record line): warnings and worse, as they happened, even if the guest died.
+   */
+  kernelConsole: string[];
   splats: string[];
-  /** Host milliseconds (from the collector's t0) when `@@ - kernel` arrived. */
+  /** When `@@ - kernel` arrived, in ms on the collector's clock (from the process spawn). */
   kernelAtMs: number | undefined;
 }
 
@@ -50,8 +55,9 @@ export interface CollectorHooks {
 }
 
 /**
- * Consumes console lines as they arrive. A kernel message can land in the middle of a runner
- * line on the shared serial port, so a record prefix found mid-line starts a new line.
+ * Consumes the record stream as it arrives. Output without a final newline (firmware's
+ * "Booting from ROM..") can precede a record on the same line, so a record prefix found
+ * mid-line starts a new line.
  */
 export class RecordCollector {
   private readonly results = new Map<string, Running>();
@@ -171,9 +177,9 @@ export class RecordCollector {
   /**
    * The final picture. `interrupted` explains why the stream stopped early (VM timeout, guest
    * death); a scenario left open is marked with it, and expected scenarios never begun are
-   * `missing`.
+   * `missing`. `kernelConsole` is the kernel's console output, scanned for splats too.
    */
-  result(interrupted?: { status: 'crash' | 'timeout'; reason: string }): Collected {
+  result(interrupted?: { status: 'crash' | 'timeout'; reason: string }, kernelConsole: string[] = []): Collected {
     this.flush();
     const scenarios = new Map<string, ScenarioResult>();
     const ids = [...this.expected, ...[...this.results.keys()].filter((k) => !this.expected.includes(k))];
@@ -190,7 +196,8 @@ export class RecordCollector {
       }
       scenarios.set(id, out);
     }
-    const splatSource = this.klogComplete ? this.kernelLog : [...this.kernelLog, ...this.other];
+    // The same message may be in the log and on the console: scanSplats counts it once.
+    const splatSource = [...this.kernelLog, ...kernelConsole, ...(this.klogComplete ? [] : this.other)];
     return {
       kernelRelease: this.kernelRelease,
       scenarios,
@@ -198,6 +205,7 @@ export class RecordCollector {
       kernelLog: [...this.kernelLog],
       kernelLogComplete: this.klogComplete,
       other: [...this.other],
+      kernelConsole: [...kernelConsole],
       splats: scanSplats(splatSource),
       kernelAtMs: this.kernelAtMs,
     };

@@ -50,11 +50,12 @@ export interface FinishInput {
   notes: string[];
   collector: RecordCollector;
   console: string[];
+  /** VM only: the kernel's console port. */
+  kernelConsole?: string[];
   killedFor: string | undefined;
   timedOut: boolean;
   exitCode: number | undefined;
   stderr: string;
-  spawnedAt: number;
   timings: Omit<Timings, 'scenarios' | 'bootToKernelMs' | 'bootToFirstScenarioMs'>;
 }
 
@@ -79,6 +80,8 @@ export function finishResult(i: FinishInput): RunResult {
   }
   if (problem) {
     problem += `\n--- last ${tail.length} console lines ---\n${tail.join('\n')}`;
+    const kTail = (i.kernelConsole ?? []).slice(-TAIL_LINES);
+    if (kTail.length) problem += `\n--- last ${kTail.length} kernel console lines ---\n${kTail.join('\n')}`;
     if (stderrTail) problem += `\n--- stderr ---\n${stderrTail}`;
   }
   const interrupted =
@@ -88,15 +91,16 @@ export function finishResult(i: FinishInput): RunResult {
           status: outcome === 'timeout' ? ('timeout' as const) : ('crash' as const),
           reason: i.killedFor ?? (i.mode === 'vm' ? 'guest died' : 'runner died'),
         };
-  const collected = i.collector.result(interrupted);
+  const collected = i.collector.result(interrupted, i.kernelConsole ?? []);
   const notes = [...i.notes];
   if (i.mode === 'native') notes.push('native run: the host kernel log is not scanned for splats');
   const scenarios: Record<string, number> = {};
   for (const [id, s] of collected.scenarios) if (s.ms !== undefined) scenarios[id] = s.ms;
   const firstBegin = i.collector.firstBeginAt;
   const timings: Timings = { ...i.timings, scenarios };
-  if (collected.kernelAtMs !== undefined) timings.bootToKernelMs = collected.kernelAtMs - i.spawnedAt;
-  if (firstBegin !== undefined) timings.bootToFirstScenarioMs = firstBegin - i.spawnedAt;
+  // The collector's clock starts when the process is spawned.
+  if (collected.kernelAtMs !== undefined) timings.bootToKernelMs = collected.kernelAtMs;
+  if (firstBegin !== undefined) timings.bootToFirstScenarioMs = firstBegin;
   const result: RunResult = {
     ...collected,
     splats: i.mode === 'vm' ? collected.splats : [],

@@ -14,7 +14,7 @@ export const RUNNER_SOURCE_DIR = join(TESTBED_DIR, 'runner');
 export const DEFAULT_BUILD_DIR = join(TESTBED_DIR, 'build');
 
 /** Include and library directories of a sysroot made of unpacked Debian packages. */
-export interface Sysroot {
+export interface RunnerSysroot {
   /** Searched in this order, before the host's own headers (liburing's first). */
   readonly includeDirs: readonly string[];
   /** The directory holding `liburing.a`. */
@@ -24,10 +24,10 @@ export interface Sysroot {
 const MULTIARCH = 'x86_64-linux-gnu';
 
 /**
- * Sysroot directories for package trees unpacked with `dpkg-deb -x` (each root holds `usr/`).
+ * Include and library dirs for package trees unpacked with `dpkg-deb -x` (each root holds `usr/`).
  * Pass liburing-dev's root before linux-libc-dev's: both ship io_uring headers.
  */
-export function debianSysroot(roots: readonly string[]): Sysroot {
+export function debianSysroot(roots: readonly string[]): RunnerSysroot {
   const includeDirs: string[] = [];
   for (const root of roots) {
     for (const dir of [join(root, 'usr/include'), join(root, 'usr/include', MULTIARCH)]) {
@@ -57,7 +57,7 @@ export function assertArchHeaders(includeDirs: readonly string[]): void {
   }
 }
 
-export interface BuildRunnerOptions extends Sysroot {
+export interface BuildRunnerOptions extends RunnerSysroot {
   /** Where `runner` goes; default testbed/build. */
   readonly outDir?: string;
   /** C compiler; default $CC or gcc. */
@@ -73,7 +73,7 @@ export interface BuildRunnerResult {
   readonly hash: string;
 }
 
-const CFLAGS = ['-static', '-O2', '-g', '-std=gnu11', '-D_GNU_SOURCE', '-Wall', '-Wextra', '-Wshadow'];
+const CFLAGS = ['-static', '-O2', '-std=gnu11', '-D_GNU_SOURCE', '-Wall', '-Wextra', '-Wshadow'];
 
 async function runnerSources(): Promise<string[]> {
   const names = (await readdir(RUNNER_SOURCE_DIR)).filter((n) => n.endsWith('.c') || n.endsWith('.h')).sort();

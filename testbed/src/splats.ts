@@ -18,9 +18,12 @@ export const SPLAT_PATTERNS: ReadonlyArray<{ name: string; re: RegExp }> = [
   { name: 'soft-lockup', re: /soft lockup|hard LOCKUP/ },
 ];
 
-/** Drops the printk timestamp (`[    1.234567] `) so the same message seen twice is one. */
+/**
+ * Drops the syslog level (`<4>`, from `dmesg -r`) and the printk timestamp (`[    1.234567] `),
+ * so the same message seen on the console and in the log counts once.
+ */
 export function stripTimestamp(line: string): string {
-  return line.replace(/^\s*\[\s*\d+\.\d+\]\s?/, '').replace(/^<\d+>/, '');
+  return line.replace(/^\s*<\d+>/, '').replace(/^\s*\[\s*\d+\.\d+\]\s?/, '');
 }
 
 /** The offending lines (timestamp removed), each once, in order of appearance. */

@@ -1,7 +1,7 @@
 // Step 3: one boot runs the whole program. Builds the initramfs and a fresh disk, boots QEMU
 // under supervision, streams the console into the record collector, and falls back (vmlinux →
 // vmlinuz, auto-chosen KVM → TCG) when a boot never reaches /init.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rememberKvmFailure, type AccelChoice } from './accel.js';
 import { writeDisk } from './disk.js';
@@ -9,7 +9,7 @@ import { ignoreEvents, type OnEvent } from './events.js';
 import { buildInitramfs } from './initramfs.js';
 import { prepare, vmlinuxBadMarker, type Prepared } from './prepare.js';
 import { supervise } from './proc.js';
-import { qemuArgs, type Accel } from './qemu-args.js';
+import { QBOOT, qemuArgs, type Accel } from './qemu-args.js';
 import { programScenarioIds, RecordCollector } from './records.js';
 import { finishResult, type RunResult } from './result.js';
 
@@ -43,12 +43,12 @@ interface Attempt {
 interface BootOutcome {
   collector: RecordCollector;
   console: string[];
+  kernelConsole: string[];
   reachedInit: boolean;
   killedFor: string | undefined;
   timedOut: boolean;
   exitCode: number | undefined;
   stderr: string;
-  spawnedAt: number;
   vmMs: number;
 }
 
@@ -56,23 +56,34 @@ const KVM_FAILURE = /KVM internal error|kvm run failed|failed to initialize kvm|
 
 async function boot(
   a: Attempt,
-  files: { initrd: string; disk: string },
+  files: { initrd: string; disk: string; kernelConsole: string },
   o: RunInVmOptions,
   ids: string[],
   onEvent: OnEvent,
 ): Promise<BootOutcome> {
-  const args = qemuArgs({ accel: a.accel, kernel: a.kernel, initrd: files.initrd, disk: files.disk });
+  const args = qemuArgs({
+    accel: a.accel,
+    kernel: a.kernel,
+    initrd: files.initrd,
+    disk: files.disk,
+    kernelConsole: files.kernelConsole,
+    ...(existsSync(QBOOT) ? { firmware: QBOOT } : {}),
+  });
   const t0 = performance.now();
   const console: string[] = [];
-  const collector = new RecordCollector(ids, {
-    onLine: (line) => {
-      console.push(line);
-      onEvent({ type: 'console', line });
+  const collector = new RecordCollector(
+    ids,
+    {
+      onLine: (line) => {
+        console.push(line);
+        onEvent({ type: 'console', line });
+      },
+      onKernel: (release, at) => onEvent({ type: 'kernel', release, atMs: at }),
+      onBegin: (id, at) => onEvent({ type: 'scenario-begin', id, atMs: at }),
+      onEnd: (r) => onEvent({ type: 'scenario-end', id: r.id, status: r.status, ms: r.ms ?? 0 }),
     },
-    onKernel: (release, at) => onEvent({ type: 'kernel', release, atMs: at - t0 }),
-    onBegin: (id, at) => onEvent({ type: 'scenario-begin', id, atMs: at - t0 }),
-    onEnd: (r) => onEvent({ type: 'scenario-end', id: r.id, status: r.status, ms: r.ms ?? 0 }),
-  });
+    () => performance.now() - t0,
+  );
   const deadline = new AbortController();
   const bootDeadlineMs = o.bootDeadlineMs ?? (a.accel === 'kvm' ? 15_000 : 30_000);
   const bootTimer = setTimeout(() => {
@@ -96,15 +107,18 @@ async function boot(
     onStderr: (chunk) => (KVM_FAILURE.test(chunk) ? `QEMU: ${chunk.trim().split('\n')[0]}` : undefined),
   }).finally(() => clearTimeout(bootTimer));
   collector.flush();
+  const kernelConsole = existsSync(files.kernelConsole)
+    ? readFileSync(files.kernelConsole, 'latin1').replace(/\r/g, '').split('\n').filter((l) => l.trim())
+    : [];
   return {
     collector,
     console,
+    kernelConsole,
     reachedInit: collector.release !== undefined,
     killedFor: r.killedFor,
     timedOut: r.timedOut,
     exitCode: r.exitCode,
     stderr: r.stderr,
-    spawnedAt: t0,
     vmMs: r.ms,
   };
 }
@@ -116,6 +130,9 @@ export async function runInVm(o: RunInVmOptions): Promise<RunResult> {
   if (!p.kernelImage || !p.accel) throw new Error('runInVm needs prepare() with vm: true');
   const vmDir = join(p.dirs.build, 'vm');
   mkdirSync(vmDir, { recursive: true });
+  // Per process, so two runs at once do not share a disk.
+  const diskPath = join(vmDir, `nvme-${process.pid}.img`);
+  const kernelConsolePath = join(vmDir, `kernel-console-${process.pid}.log`);
 
   onEvent({ type: 'step', step: 'initramfs', message: 'building' });
   const initramfs = await buildInitramfs({
@@ -128,36 +145,45 @@ export async function runInVm(o: RunInVmOptions): Promise<RunResult> {
   });
   const ids = programScenarioIds(o.programText);
 
-  let attempt: Attempt = { accel: p.accel.accel, kernel: p.kernelImage.path, kernelKind: p.kernelImage.kind };
   const notes: string[] = [`accel ${p.accel.accel}: ${p.accel.reason}`];
   let diskMs = 0;
-  let out: BootOutcome;
-  for (;;) {
-    // A fresh disk per boot: a previous attempt may have written to it.
-    const disk = writeDisk(join(vmDir, 'nvme.img'));
+  const bootOnce = (a: Attempt) => {
+    const disk = writeDisk(diskPath); // fresh for every boot: an earlier attempt may have written
     diskMs += disk.ms;
-    out = await boot(attempt, { initrd: initramfs.path, disk: disk.path }, o, ids, onEvent);
-    if (out.reachedInit) break;
-    const why = out.killedFor ?? `QEMU exited (${out.exitCode ?? 'signal'})`;
-    if (attempt.accel === 'kvm' && p.accel.auto) {
-      rememberKvmFailure(join(p.dirs.build, 'kvm-verdict.json'), why);
-      notes.push(`KVM boot failed (${why}); retried under TCG`);
-      attempt = { ...attempt, accel: 'tcg' };
-      continue;
+    return boot(a, { initrd: initramfs.path, disk: disk.path, kernelConsole: kernelConsolePath }, o, ids, onEvent);
+  };
+  const failure = (b: BootOutcome) => b.killedFor ?? `QEMU exited (${b.exitCode ?? 'signal'})`;
+
+  let attempt: Attempt = { accel: p.accel.accel, kernel: p.kernelImage.path, kernelKind: p.kernelImage.kind };
+  let out: BootOutcome;
+  try {
+    out = await bootOnce(attempt);
+    // Under KVM a boot that never reaches /init is blamed on KVM: the same image boots under TCG.
+    if (!out.reachedInit && attempt.accel === 'kvm') {
+      if (p.accel.auto) {
+        rememberKvmFailure(join(p.dirs.build, 'kvm-verdict.json'), failure(out));
+        notes.push(`KVM boot failed (${failure(out)}); retried under TCG`);
+        attempt = { ...attempt, accel: 'tcg' };
+        out = await bootOnce(attempt);
+      } else {
+        notes.push(`KVM boot failed (${failure(out)}); this host's KVM may be unusable, try --accel tcg`);
+      }
     }
-    if (attempt.kernelKind === 'vmlinux') {
+    if (!out.reachedInit && attempt.accel === 'tcg' && attempt.kernelKind === 'vmlinux') {
+      const why = failure(out);
       notes.push(`vmlinux did not boot (${why}); retried with vmlinuz`);
-      const next: Attempt = { ...attempt, kernel: p.kernelImage.vmlinuz, kernelKind: 'vmlinuz' };
-      const retry = await boot(next, { initrd: initramfs.path, disk: writeDisk(join(vmDir, 'nvme.img')).path }, o, ids, onEvent);
+      attempt = { ...attempt, kernel: p.kernelImage.vmlinuz, kernelKind: 'vmlinuz' };
+      out = await bootOnce(attempt);
       // Only blame the vmlinux when vmlinuz got further.
-      if (retry.reachedInit) writeFileSync(vmlinuxBadMarker(p.dirs, p.sysroot.kernelRelease), `${why}\n`);
-      attempt = next;
-      out = retry;
+      if (out.reachedInit) writeFileSync(vmlinuxBadMarker(p.dirs, p.sysroot.kernelRelease), `${why}\n`);
     }
-    break;
+  } finally {
+    if (!o.keep) rmSync(diskPath, { force: true });
   }
   writeFileSync(join(vmDir, 'console.log'), `${out.console.join('\n')}\n`);
-  if (!o.keep) rmSync(join(vmDir, 'nvme.img'), { force: true });
+  writeFileSync(join(vmDir, 'kernel-console.log'), `${out.kernelConsole.join('\n')}\n`);
+  rmSync(kernelConsolePath, { force: true });
+  if (o.keep) notes.push(`kept: ${diskPath}, ${initramfs.path}, ${join(vmDir, 'qemu.sh')}`);
 
   return finishResult({
     mode: 'vm',
@@ -166,11 +192,11 @@ export async function runInVm(o: RunInVmOptions): Promise<RunResult> {
     notes,
     collector: out.collector,
     console: out.console,
+    kernelConsole: out.kernelConsole,
     killedFor: out.killedFor,
     timedOut: out.timedOut,
     exitCode: out.exitCode,
     stderr: out.stderr,
-    spawnedAt: out.spawnedAt,
     timings: {
       fetchMs: o.prepared ? undefined : p.timings.fetchMs,
       initramfsMs: initramfs.ms,

@@ -13,11 +13,12 @@ import {
 } from '../src/layout-check.js';
 import { debianSysroot } from '../src/runner-build.js';
 
-const HDR = '/tmp/src/hdr'; // linux-libc-dev 7.3
-const SKIP = !existsSync(HDR) || process.platform !== 'linux';
-if (SKIP) console.warn(`layout tests skipped: needs Linux and the unpacked linux-libc-dev in ${HDR}`);
+const ROOTS = ['/tmp/src/lu', '/tmp/src/hdr']; // liburing-dev 2.15, linux-libc-dev 7.3
+const SKIP = ROOTS.some((r) => !existsSync(r)) || process.platform !== 'linux';
+if (SKIP) console.warn(`layout tests skipped: needs Linux and the unpacked packages in ${ROOTS.join(', ')}`);
 
-const includeDirs = () => debianSysroot(['/tmp/src/lu', HDR]).includeDirs.filter((d) => d.startsWith(HDR));
+// The runner's own include dirs: <linux/io_uring.h> then comes from linux-libc-dev 7.3.
+const includeDirs = () => debianSysroot(ROOTS).includeDirs;
 
 const CQE: LayoutStruct = {
   name: 'io_uring_cqe',

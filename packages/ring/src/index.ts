@@ -12,7 +12,7 @@ export { Req, REQ_F, ISSUE_F, IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, IOU_RETRY, 
 export { opFlags, buildOpTable, type OpDef, type OpFlags } from './core/opdef.js';
 export { SqeReader } from './core/sqe.js';
 export { postCqe, flushOverflow } from './core/cqe.js';
-export { completeDefer, taskWorkAdd, reqTaskQueue } from './core/complete.js';
+export { completeDefer, taskWorkAdd, reqTaskQueue, flushCompletions } from './core/complete.js';
 export { armPollHandler, APOLL } from './core/poll.js';
 export { prepareConfig, fillParams, sanitiseParams, ringsSize, roundupPow2, RINGS, type RingLayout } from './core/setup.js';
 export { WATCHDOG_NS } from './core/enter.js';

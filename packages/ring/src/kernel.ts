@@ -338,8 +338,9 @@ export class Kernel {
     return this.allocFd(new RegularFile(size, seed));
   }
 
-  blockdev(size: number, seed: number, odirect: boolean): number {
-    return this.allocFd(new BlockDevice(size, seed, odirect));
+  /** The testbed's NVMe disk (64 MiB, patterned), opened with or without O_DIRECT. */
+  blockdev(size: number, odirect: boolean): number {
+    return this.allocFd(new BlockDevice(size, odirect));
   }
 
   /** write(2) of `len` pattern bytes. Writes never block here: a full pipe returns -EAGAIN. */

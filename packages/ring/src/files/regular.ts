@@ -54,17 +54,30 @@ export class RegularFile extends FileObj {
   }
 }
 
-/** A block device with a fixed size; it does not grow, and O_DIRECT checks alignment. */
-export class BlockDevice extends RegularFile {
-  override readonly kind = 'blockdev';
-  override readonly isReg = false;
+/**
+ * A block device with a fixed size. Unwritten blocks read as the testbed disk's pattern (byte i
+ * of 4 KiB block b is (b + i) & 0xff); written blocks are kept sparsely so a 64 MiB device costs
+ * nothing until used. O_DIRECT needs 512-byte aligned offset, length and address.
+ */
+export class BlockDevice extends FileObj {
+  readonly kind = 'blockdev';
+  readonly pollable = false;
   /** Virtual nanoseconds from submission to completion of one I/O. */
   latencyNs = 20_000;
   static readonly SECTOR = 512;
+  static readonly BLOCK = 4096;
+  private readonly written = new Map<number, Uint8Array>();
 
-  constructor(size: number, seed: number, odirect: boolean) {
-    super(size, seed);
+  constructor(readonly size: number, odirect: boolean) {
+    super();
     this.odirect = odirect;
+  }
+
+  readable(): boolean {
+    return true;
+  }
+  writable(): boolean {
+    return true;
   }
 
   /** -EINVAL when an O_DIRECT request is not sector aligned. */
@@ -74,9 +87,45 @@ export class BlockDevice extends RegularFile {
     return addr % s || len % s || pos % s ? -ERRNO.EINVAL : 0;
   }
 
-  override write(bytes: Uint8Array, pos: number | undefined): number {
+  private block(b: number): Uint8Array {
+    let blk = this.written.get(b);
+    if (!blk) {
+      blk = new Uint8Array(BlockDevice.BLOCK);
+      for (let i = 0; i < blk.length; i++) blk[i] = (b + i) & 0xff;
+    }
+    return blk;
+  }
+
+  read(len: number, pos: number | undefined): ReadResult {
+    const at = pos ?? this.pos;
+    if (at >= this.size) return { res: 0, data: new Uint8Array(0) };
+    const n = Math.min(len, this.size - at);
+    const data = new Uint8Array(n);
+    for (let done = 0; done < n; ) {
+      const b = Math.floor((at + done) / BlockDevice.BLOCK);
+      const off = (at + done) % BlockDevice.BLOCK;
+      const take = Math.min(BlockDevice.BLOCK - off, n - done);
+      data.set(this.block(b).subarray(off, off + take), done);
+      done += take;
+    }
+    if (pos === undefined) this.pos += n;
+    return { res: n, data };
+  }
+
+  write(bytes: Uint8Array, pos: number | undefined): number {
     const at = pos ?? this.pos;
     if (at >= this.size) return -ERRNO.ENOSPC;
-    return super.write(bytes.subarray(0, Math.min(bytes.byteLength, this.size - at)), pos);
+    const n = Math.min(bytes.byteLength, this.size - at);
+    for (let done = 0; done < n; ) {
+      const b = Math.floor((at + done) / BlockDevice.BLOCK);
+      const off = (at + done) % BlockDevice.BLOCK;
+      const take = Math.min(BlockDevice.BLOCK - off, n - done);
+      const blk = this.block(b).slice();
+      blk.set(bytes.subarray(done, done + take), off);
+      this.written.set(b, blk);
+      done += take;
+    }
+    if (pos === undefined) this.pos += n;
+    return n;
   }
 }

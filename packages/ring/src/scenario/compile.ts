@@ -146,6 +146,10 @@ function compileCore(cc: CompileContext, s: CoreStep, out: ProgramOp[]): void {
       return;
     case 'eventfd': cc.fds.add(s.name); out.push({ op: 'eventfd', fd: s.name, initval: s.initval, flags: s.flags }); return;
     case 'tmpfile': cc.fds.add(s.name); out.push({ op: 'tmpfile', fd: s.name, size: s.size, seed: s.seed }); return;
+    case 'blockdev':
+      cc.fds.add(s.name);
+      out.push({ op: 'require', what: 'nvme' }, { op: 'blockdev', fd: s.name, path: '/dev/nvme0n1', odirect: s.odirect });
+      return;
     case 'write': cc.requireFd(s.fd); out.push({ op: 'write', fd: s.fd, len: s.len, seed: s.seed }); return;
     case 'read': cc.requireFd(s.fd); out.push({ op: 'read', fd: s.fd, len: s.len }); return;
     case 'close': cc.requireFd(s.fd); out.push({ op: 'close', fd: s.fd }); return;

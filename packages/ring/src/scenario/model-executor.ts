@@ -197,7 +197,7 @@ export class ModelExecutor {
         rec(`fd ${op.fd} 0`);
         return;
       case 'blockdev':
-        this.fds.set(op.fd, k.blockdev(64 << 20, 0, op.odirect));
+        this.fds.set(op.fd, k.blockdev(64 << 20, op.odirect));
         rec(`fd ${op.fd} 0`);
         return;
       case 'write':

@@ -70,6 +70,8 @@ export const CoreSteps = [
   z.object({ op: z.literal('socketpair'), a: name, b: name, kind: z.enum(['tcp', 'unix']).default('tcp') }).strict().describe('a connected stream socket pair (TCP over loopback, or AF_UNIX)'),
   z.object({ op: z.literal('eventfd'), name, initval: u32.default(0), flags: u32.default(0) }).strict().describe('eventfd()'),
   z.object({ op: z.literal('tmpfile'), name, size: z.number().int().nonnegative(), seed: z.number().int().min(0).max(255).default(0) }).strict().describe('a regular file filled with a byte pattern'),
+  z.object({ op: z.literal('blockdev'), name, odirect: z.boolean().default(true) }).strict()
+    .describe('open the testbed NVMe disk (64 MiB; byte i of 4 KiB block b is (b + i) & 0xff), O_DIRECT by default'),
   z.object({ op: z.literal('write'), fd: name, len: z.number().int().nonnegative(), seed: z.number().int().min(0).max(255).default(0) }).strict().describe('write(2) pattern bytes'),
   z.object({ op: z.literal('read'), fd: name, len: z.number().int().nonnegative() }).strict().describe('read(2)'),
   z.object({ op: z.literal('close'), fd: name }).strict().describe('close an fd or a ring'),

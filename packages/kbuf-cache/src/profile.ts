@@ -1,0 +1,30 @@
+// What differs between kernels for provided buffers. Each knob can be overridden through the
+// core profile's `quirks` (key `kbuf.<name>`), so a new kernel needs data, not code.
+
+import type { KernelProfile } from '@uringlab/ring';
+
+export interface KbufKnobs {
+  /**
+   * Cap on buffers in one legacy list (io_add_buffers). 6.18 compares with USHRT_MAX (65535);
+   * 7.2+ with MAX_BIDS_PER_BGID (65536), after "use MAX_BIDS_PER_BGID in the add-side check".
+   */
+  readonly maxBufsPerList: number;
+  /** io_ring_buffer_select() checks access_ok() on the entry (7.2+); 6.18 fails later, at import. */
+  readonly accessOkAtSelect: boolean;
+}
+
+const DEFAULTS: Record<string, KbufKnobs> = {
+  '7.3': { maxBufsPerList: 65536, accessOkAtSelect: true },
+  '6.18': { maxBufsPerList: 65535, accessOkAtSelect: false },
+};
+
+export function kbufKnobs(profile: KernelProfile): KbufKnobs {
+  const base = DEFAULTS[profile.id] ?? DEFAULTS['7.3']!;
+  const q = profile.quirks;
+  const num = (k: string, d: number) => (typeof q[`kbuf.${k}`] === 'number' ? (q[`kbuf.${k}`] as number) : d);
+  const bool = (k: string, d: boolean) => (typeof q[`kbuf.${k}`] === 'boolean' ? (q[`kbuf.${k}`] as boolean) : d);
+  return {
+    maxBufsPerList: num('maxBufsPerList', base.maxBufsPerList),
+    accessOkAtSelect: bool('accessOkAtSelect', base.accessOkAtSelect),
+  };
+}

@@ -1,0 +1,226 @@
+// Runs a sizing workload through the model: every connection's receive is a real (multishot)
+// RECV on the model kernel, messages arrive at seeded Poisson times in virtual microseconds, and
+// the application hands each buffer back `holdUs` after it got it. Counts what a user must size
+// for: ENOBUFS, multishot terminations, how many buffers are out, and bytes wasted in them.
+
+import {
+  ERRNO, IORING_CQE_F, IORING_OP, IORING_RECVSEND, IOSQE, Kernel, Rng, StreamEnd, errnoName,
+} from '@uringlab/ring';
+import { kbufExtension } from '../extension.js';
+import { kbufCtx } from '../state.js';
+import { ringAvail } from '../ring/entries.js';
+import { UserRing, type Cqe } from '../user/uring.js';
+import { UserBufRing } from '../user/buf-ring.js';
+import { EventQueue } from './events.js';
+import { parseWorkload, type SizingInput, type SizingWorkload } from './workload.js';
+
+export interface SeriesPoint {
+  /** Start of the bucket, in microseconds. */
+  tUs: number;
+  /** Most buffers out of the group during the bucket. */
+  inUse: number;
+  /** ENOBUFS completions during the bucket. */
+  enobufs: number;
+}
+
+export interface SizingReport {
+  workload: SizingWorkload;
+  /** Entries of the buffer ring (a power of two), or null for a legacy group. */
+  ringEntries: number | null;
+  messages: number;
+  bytesSent: number;
+  bytesReceived: number;
+  cqes: number;
+  /** Completions that failed -ENOBUFS: the group was empty when a receive needed a buffer. */
+  enobufs: number;
+  /** Multishot receives that ended and had to be re-armed, by reason. */
+  multishotTerminations: number;
+  terminations: Record<string, number>;
+  /** Buffers out of the group (held by the application, or mid-receive), at most and on average. */
+  peakInUse: number;
+  peakOccupancyPct: number;
+  meanInUse: number;
+  meanOccupancyPct: number;
+  /** Buffer bytes handed out but not filled (a buffer holds one receive; incremental ones less). */
+  wastedBytes: number;
+  wastedPct: number;
+  /** Most bytes left waiting in one socket for want of a buffer. */
+  maxBacklogBytes: number;
+  series: SeriesPoint[];
+}
+
+type Ev = { k: 'arrive'; conn: number } | { k: 'release'; bid: number };
+
+const UD_PROVIDE = 1_000_000;
+
+function nextPow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+export function kbufSize(input: SizingInput): SizingReport {
+  const w = parseWorkload(input);
+  const k = new Kernel({ profile: w.kernel, seed: w.seed, extensions: [kbufExtension()] });
+  const ring = new UserRing(k, 256, 0, 8192);
+  const rng = new Rng(w.seed);
+  const conns = Array.from({ length: w.connections }, () => k.socketpair('tcp'));
+  const mem = k.memory.mmap(w.groupSize * w.bufLen, 'bufs');
+  const ringEntries = w.mode === 'legacy' ? null : nextPow2(w.groupSize);
+  const br = ringEntries ? new UserBufRing(ring, 1, ringEntries, w.mode === 'incremental' ? 2 : 0, w.minLeft) : null;
+  const durUs = w.durationMs * 1000;
+  const q = new EventQueue<Ev>();
+  const r: SizingReport = {
+    workload: w, ringEntries, messages: 0, bytesSent: 0, bytesReceived: 0, cqes: 0, enobufs: 0,
+    multishotTerminations: 0, terminations: {}, peakInUse: 0, peakOccupancyPct: 0, meanInUse: 0, meanOccupancyPct: 0,
+    wastedBytes: 0, wastedPct: 0, maxBacklogBytes: 0, series: [],
+  };
+  const bucketUs = durUs / w.samples;
+  r.series = Array.from({ length: w.samples }, (_, i) => ({ tUs: i * bucketUs, inUse: 0, enobufs: 0 }));
+  /** Incremental buffers: bytes used, receives still held by the application, retired by the kernel. */
+  const inc = new Map<number, { used: number; held: number; retired: boolean }>();
+  const waiting = new Set<number>();
+  let handedOutBytes = 0;
+  let now = 0;
+  let lastT = 0;
+  let area = 0;
+
+  const uniform = () => (rng.next() + 1) / 4294967297;
+  const gap = () => (-Math.log(uniform()) / w.rate) * 1e6;
+  const msgSize = () => (typeof w.msgSize === 'number' ? w.msgSize : w.msgSize[0] + rng.below(w.msgSize[1] - w.msgSize[0] + 1));
+
+  function available(): number {
+    const bl = kbufCtx(ring.ctx).lists.get(1);
+    if (!bl) return 0;
+    return bl.isRing ? ringAvail(bl) : bl.nbufs;
+  }
+
+  function give(bid: number): void {
+    if (br) {
+      br.add(mem.addr + bid * w.bufLen, w.bufLen, bid);
+      br.advance();
+    } else {
+      ring.sqe({ opcode: IORING_OP.PROVIDE_BUFFERS, fd: 1, addr: mem.addr + bid * w.bufLen, len: w.bufLen, bufGroup: 1, off: bid, userData: UD_PROVIDE });
+    }
+  }
+
+  function arm(conn: number): void {
+    ring.sqe({
+      opcode: IORING_OP.RECV, fd: conns[conn]![1], flags: IOSQE.BUFFER_SELECT, bufGroup: 1, userData: conn,
+      ioprio: w.multishot ? IORING_RECVSEND.RECV_MULTISHOT : 0,
+    });
+  }
+
+  function rearmWaiting(): void {
+    if (available() === 0) return;
+    for (const c of waiting) arm(c);
+    waiting.clear();
+  }
+
+  function onBuffer(c: Cqe): void {
+    const bid = c.flags >>> 16;
+    const n = Math.max(0, c.res);
+    if (w.mode !== 'incremental') {
+      r.wastedBytes += w.bufLen - n;
+      handedOutBytes += w.bufLen;
+      q.push(now + w.holdUs, { k: 'release', bid });
+      return;
+    }
+    const s = inc.get(bid) ?? { used: 0, held: 0, retired: false };
+    s.used += n;
+    s.held++;
+    if (!(c.flags & IORING_CQE_F.BUF_MORE)) {
+      s.retired = true;
+      r.wastedBytes += w.bufLen - s.used;
+      handedOutBytes += w.bufLen;
+    }
+    inc.set(bid, s);
+    q.push(now + w.holdUs, { k: 'release', bid });
+  }
+
+  function onCqe(c: Cqe): void {
+    if (c.userData === UD_PROVIDE) return;
+    r.cqes++;
+    if (c.res === -ERRNO.ENOBUFS) {
+      r.enobufs++;
+      const b = r.series[Math.min(w.samples - 1, Math.floor(now / bucketUs))];
+      if (b) b.enobufs++;
+    }
+    if (c.res > 0) r.bytesReceived += c.res;
+    if (c.flags & IORING_CQE_F.BUFFER) onBuffer(c);
+    if (c.flags & IORING_CQE_F.MORE) return;
+    // The receive is over: multishot ended, or a single-shot receive completed.
+    if (w.multishot) {
+      r.multishotTerminations++;
+      const why = c.res < 0 ? (errnoName(c.res) ?? String(c.res)) : c.res === 0 ? 'EOF' : 'CQ full';
+      r.terminations[why] = (r.terminations[why] ?? 0) + 1;
+    }
+    if (c.res === -ERRNO.ENOBUFS) waiting.add(c.userData);
+    else arm(c.userData);
+  }
+
+  function release(bid: number): void {
+    if (w.mode === 'incremental') {
+      const s = inc.get(bid)!;
+      if (--s.held > 0 || !s.retired) return;
+      inc.delete(bid);
+    }
+    give(bid);
+  }
+
+  function sample(): void {
+    const inUse = w.groupSize - available();
+    area += inUse * (now - lastT);
+    lastT = now;
+    if (inUse > r.peakInUse) r.peakInUse = inUse;
+    const b = r.series[Math.min(w.samples - 1, Math.floor(now / bucketUs))];
+    if (b && inUse > b.inUse) b.inUse = inUse;
+    for (const [, s] of conns) {
+      const f = k.fget(s);
+      if (f instanceof StreamEnd && f.rx && f.rx.size > r.maxBacklogBytes) r.maxBacklogBytes = f.rx.size;
+    }
+  }
+
+  // Fill the group, arm every connection, and schedule the first message on each.
+  if (br) {
+    for (let b = 0; b < w.groupSize; b++) br.add(mem.addr + b * w.bufLen, w.bufLen, b);
+    br.advance();
+  } else {
+    ring.sqe({ opcode: IORING_OP.PROVIDE_BUFFERS, fd: w.groupSize, addr: mem.addr, len: w.bufLen, bufGroup: 1, userData: UD_PROVIDE });
+  }
+  ring.submit();
+  for (let c = 0; c < w.connections; c++) {
+    arm(c);
+    q.push(gap(), { k: 'arrive', conn: c });
+  }
+  ring.submit();
+  ring.reap().forEach(onCqe);
+
+  for (let e = q.pop(); e && e.at <= durUs; e = q.pop()) {
+    now = e.at;
+    k.sched.now = Math.round(now * 1000);
+    if (e.ev.k === 'arrive') {
+      const size = msgSize();
+      r.messages++;
+      r.bytesSent += Math.max(0, k.write(conns[e.ev.conn]![0], new Uint8Array(size)));
+      q.push(now + gap(), { k: 'arrive', conn: e.ev.conn });
+    } else {
+      release(e.ev.bid);
+    }
+    ring.submit();
+    ring.reap().forEach(onCqe);
+    rearmWaiting();
+    if (ring.sqSpace < ring.ctx.sqEntries) {
+      ring.submit();
+      ring.reap().forEach(onCqe);
+    }
+    sample();
+  }
+  now = durUs;
+  sample();
+  r.meanInUse = durUs > 0 ? area / durUs : 0;
+  r.peakOccupancyPct = (100 * r.peakInUse) / w.groupSize;
+  r.meanOccupancyPct = (100 * r.meanInUse) / w.groupSize;
+  r.wastedPct = handedOutBytes ? (100 * r.wastedBytes) / handedOutBytes : 0;
+  return r;
+}

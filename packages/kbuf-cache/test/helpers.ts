@@ -1,0 +1,54 @@
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { fromJsonl, runScenario, type Extension, type TraceEvent } from '@uringlab/ring';
+import { extension } from '../src/index.js';
+
+export const SCENARIO_DIR = new URL('../scenarios/', import.meta.url);
+export const KERNEL_TRACES = new URL('./kernel-traces/', import.meta.url);
+
+export type Profile = '7.3' | '6.18';
+
+export function loadScenario(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`${name}.json`, SCENARIO_DIR), 'utf8')) as Record<string, unknown>;
+}
+
+export function scenarioNames(): string[] {
+  return readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+}
+
+export function traceOf(name: string, kernel: Profile = '7.3', ext: Extension = extension): TraceEvent[] {
+  return runScenario(loadScenario(name), { kernel, extensions: [ext] }).trace;
+}
+
+/** A recorded kernel trace, or undefined when none was recorded for that kernel. */
+export function kernelTrace(name: string, kernel: Profile): TraceEvent[] | undefined {
+  const f = new URL(`${kernel}/${name}.jsonl`, KERNEL_TRACES);
+  return existsSync(f) ? fromJsonl(readFileSync(f, 'utf8')) : undefined;
+}
+
+export type CqeEvent = Extract<TraceEvent, { ev: 'cqe' }>;
+
+export function cqes(trace: readonly TraceEvent[]): CqeEvent[] {
+  return trace.flatMap((e) => (e.ev === 'cqe' ? [e] : []));
+}
+
+/** user_data -> res of each CQE (the last one wins for multishot). */
+export function resByUd(trace: readonly TraceEvent[]): Record<string, number> {
+  return Object.fromEntries(cqes(trace).map((c) => [c.user_data, c.res]));
+}
+
+export function registers(trace: readonly TraceEvent[]): number[] {
+  return trace.flatMap((e) => (e.ev === 'register' ? [e.res] : []));
+}
+
+/** Heads reported by PBUF_STATUS read-backs, in order. */
+export function statusHeads(trace: readonly TraceEvent[]): number[] {
+  return trace.flatMap((e) => (e.ev === 'mem' && e.fields && 'head' in e.fields ? [e.fields.head as number] : []));
+}
+
+/** The raw CQE flags word (flag names and bid back to a number), as the kernel wrote it. */
+export function rawFlags(c: CqeEvent): number {
+  const bits: Record<string, number> = { BUFFER: 1, MORE: 2, SOCK_NONEMPTY: 4, NOTIF: 8, BUF_MORE: 16, SKIP: 32 };
+  let f = 0;
+  for (const n of c.flags) f |= bits[n] ?? 0;
+  return (f | ((c.bid ?? 0) << 16)) >>> 0;
+}

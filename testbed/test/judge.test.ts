@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { runOnModel } from '@uringlab/ring';
+import { judge, skipReason } from '../src/judge.js';
+import { loadSuite } from '../src/suite.js';
+import { renderHtml, type RunSummary } from '../src/report.js';
+
+const suite = await loadSuite();
+const byName = (n: string) => suite.scenarios.find((s) => s.scenario.name === n)!;
+
+describe('testbed suite', () => {
+  it('loads every package scenario without errors', () => {
+    expect(suite.errors).toEqual([]);
+    expect(suite.scenarios.length).toBeGreaterThanOrEqual(50);
+    expect(byName('cq-overflow-order').text).toMatch(/^scenario cq-overflow-order\n/);
+  });
+
+  it('keeps model-only scenarios off the kernel with their reason', () => {
+    expect(byName('cq-dropped-ebadr').text).toBeUndefined();
+    expect(skipReason(byName('cq-dropped-ebadr'), '7.3')).toMatch(/^model only: dropping a CQE/);
+    expect(skipReason(byName('cqe-mixed-filler'), '6.18')).toBe('applies to kernel 7.3 only');
+  });
+
+  it('filters by name and rejects a missing --scenarios path', async () => {
+    const s = await loadSuite({ filter: /^setup-/ });
+    expect(s.scenarios.every((x) => x.scenario.name.startsWith('setup-'))).toBe(true);
+    await expect(loadSuite({ extra: ['/nonexistent/x.json'] })).rejects.toThrow(/no such file/);
+  });
+});
+
+describe('judging', () => {
+  const s = byName('link-failure-cancels');
+  const records = runOnModel(s.program, { profile: '7.3' });
+
+  it('agrees when the kernel printed what the model predicts', () => {
+    expect(judge(s, '7.3', suite.extensions, { id: s.scenario.name, records, status: 'ok' }).verdict).toBe('agree');
+  });
+
+  it('diverges with an explanation when one CQE differs', () => {
+    const bad = records.map((r) => (r.startsWith('cqe r 02') ? r.replace(/^(cqe r 0200000000000000)83ffffff/, '$100000000') : r));
+    expect(bad).not.toEqual(records);
+    const v = judge(s, '7.3', suite.extensions, { id: s.scenario.name, records: bad, status: 'ok' });
+    expect(v.verdict).toBe('diverge');
+    expect(v.explanation).toMatch(/kernel 0, model -125/);
+  });
+
+  it('reports runner skips as skips and crashes as divergences, never as passes', () => {
+    expect(judge(s, '7.3', suite.extensions, { id: 'x', records: ['skip no nvme'], status: 'skip', reason: 'no nvme' })).toMatchObject({ verdict: 'skip', reason: 'kernel runner: no nvme' });
+    expect(judge(s, '7.3', suite.extensions, { id: 'x', records: [], status: 'crash', reason: 'SIGSEGV' }).verdict).toBe('diverge');
+    expect(judge(s, '7.3', suite.extensions, undefined).verdict).toBe('diverge');
+  });
+
+  it('renders a self-contained report', () => {
+    const v = judge(s, '7.3', suite.extensions, { id: s.scenario.name, records, status: 'ok' });
+    const summary: RunSummary = {
+      kernel: '7.3.4', profile: '7.3', mode: 'vm', accel: 'tcg', scenarios: 1, agree: 1, diverge: 0, skipped: 0,
+      boot_s: 3.1, wall_s: 9, timings: {}, layout: { checked: 10, mismatches: [] }, splats: [], invalid: [], notes: [], ok: true,
+    };
+    const html = renderHtml(summary, [v]);
+    expect(html).toMatch(/<b>PASS<\/b>/);
+    expect(html).toMatch(/link-failure-cancels/);
+    expect(html).not.toMatch(/<script/);
+  });
+});
