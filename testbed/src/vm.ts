@@ -31,6 +31,8 @@ export interface RunInVmOptions {
   silenceTimeoutMs?: number;
   /** Kill when /init has not spoken by then; default 30 s under TCG, 15 s under KVM. */
   bootDeadlineMs?: number;
+  /** Extra kernel command line words (e.g. initcall_debug when profiling the boot). */
+  kernelArgs?: string[];
   onEvent?: OnEvent;
 }
 
@@ -67,6 +69,7 @@ async function boot(
     initrd: files.initrd,
     disk: files.disk,
     kernelConsole: files.kernelConsole,
+    append: o.kernelArgs ?? [],
     ...(existsSync(QBOOT) ? { firmware: QBOOT } : {}),
   });
   const t0 = performance.now();
