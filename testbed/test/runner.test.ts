@@ -1,15 +1,14 @@
-// The C runner on this host's kernel: builds it against the unpacked Debian headers in /tmp/src
-// and runs small programs through it. Skipped (with the reason printed) when those are absent.
+// The C runner on this host's kernel: builds it against liburing and the 7.3 headers that the
+// testbed's own fetch provides (test/global-setup.ts) and runs small programs through it.
+// Skipped, with the reason printed, when those could not be fetched.
 
-import { existsSync } from 'node:fs';
 import { execa } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildRunner, debianSysroot } from '../src/runner-build.js';
 
-const ROOTS = ['/tmp/src/lu', '/tmp/src/hdr']; // liburing-dev 2.15, then linux-libc-dev 7.3
-const missing = ROOTS.filter((r) => !existsSync(r));
-const SKIP = missing.length > 0 || process.platform !== 'linux';
-if (SKIP) console.warn(`runner tests skipped: needs Linux and the unpacked packages in ${missing.join(', ')}`);
+const ROOTS = inject('devRoots'); // liburing-dev 2.15, then linux-libc-dev 7.3
+const SKIP = ROOTS.length === 0;
+if (SKIP) console.warn(`runner tests skipped: ${inject('devRootsProblem')}`);
 
 let runnerPath = '';
 

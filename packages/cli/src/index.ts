@@ -13,7 +13,20 @@ export { loadExtensions } from './extensions.js';
 const USAGE = `usage:
   uringlab run SCENARIO.json|DIR [--kernel 7.3|6.18] [--format jsonl|table]
   uringlab list DIR
+  uringlab size [options]        size provided-buffer groups (see uringlab size --help)
 Runs io_uring scenarios on the models and prints each trace.`;
+
+/** `uringlab size …` is the provided-buffer sizing helper of @uringlab/kbuf-cache. */
+async function size(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const kbuf = (await import('@uringlab/kbuf-cache')) as { cli: (a: string[], io: CliIo) => number };
+    return kbuf.cli(argv, io);
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    io.err('uringlab size needs @uringlab/kbuf-cache: npm install @uringlab/kbuf-cache\n');
+    return 2;
+  }
+}
 
 function scenarioFiles(path: string): string[] {
   if (statSync(path).isDirectory()) {
@@ -29,6 +42,7 @@ export interface CliIo {
 
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[], io: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
+  if (argv[0] === 'size') return size(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({

@@ -47,3 +47,12 @@ describe('uringlab CLI', () => {
     expect(r.err).toMatch(/SCENARIO_INVALID: bad: step 0 \(setup\): entries/);
   });
 });
+
+describe('uringlab size', () => {
+  it('runs the provided-buffer sizing helper of @uringlab/kbuf-cache', async () => {
+    const r = await run(['size', '--connections', '4', '--group', '8', '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out) as Record<string, unknown>;
+    expect(report).toHaveProperty('enobufs');
+  });
+});

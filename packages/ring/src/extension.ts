@@ -9,6 +9,7 @@ import type { RingCtx } from './core/ctx.js';
 import type { Req } from './core/req.js';
 import type { Kernel } from './kernel.js';
 import type { StructDef } from './uapi/layout.js';
+import type { Mapping } from './memory.js';
 import type { ProgramOp } from './scenario/program.js';
 import type { CompileContext } from './scenario/compile-context.js';
 
@@ -44,6 +45,11 @@ export interface ExtensionHooks {
   ringCreated?(ctx: RingCtx): void;
   /** When a ring's last reference goes (io_ring_exit_work). */
   ringExit?(ctx: RingCtx): void;
+  /**
+   * mmap() of the ring fd at an offset the core does not own (io_uring_mmap(): e.g.
+   * IORING_OFF_PBUF_RING | bgid << IORING_OFF_PBUF_SHIFT): a mapping, -errno, or undefined.
+   */
+  mmap?(ctx: RingCtx, offset: number): Mapping | number | undefined;
   /** Whether a registered buffer exists at index (NOP with IORING_NOP_FIXED_BUFFER). */
   hasFixedBuffer?(ctx: RingCtx, index: number): boolean;
 }

@@ -149,12 +149,13 @@ export class Kernel {
   }
 
   putKbuf(req: Req, res: number, issueFlags: number): number {
-    if (!(req.flags & REQ_F.BUFFER_SELECTED) || !this.provider) return 0;
+    // io_put_kbuf(): a legacy buffer (BUFFER_SELECTED) or a ring buffer (BUFFER_RING).
+    if (!(req.flags & (REQ_F.BUFFER_SELECTED | REQ_F.BUFFER_RING)) || !this.provider) return 0;
     return this.provider.put(req, res, issueFlags);
   }
 
   recycleBuffer(req: Req, issueFlags: number, path: 'rw' | 'net'): void {
-    if (req.flags & REQ_F.BUFFER_SELECTED) this.provider?.recycle(req, issueFlags, path);
+    if (req.flags & (REQ_F.BUFFER_SELECTED | REQ_F.BUFFER_RING)) this.provider?.recycle(req, issueFlags, path);
   }
 
   hasFixedBuffer(ctx: RingCtx, index: number): boolean {
@@ -295,6 +296,11 @@ export class Kernel {
     if (typeof ctx === 'number') return ctx;
     if (offset === IORING_OFF.SQ_RING || offset === IORING_OFF.CQ_RING) return this.memory.find(ctx.ringsAddr, 1)!.m;
     if (offset === IORING_OFF.SQES) return this.memory.find(ctx.sqesAddr, 1)!.m;
+    // Other offsets (provided-buffer rings, zcrx regions) belong to extensions.
+    for (const h of this.hooks) {
+      const m = h.mmap?.(ctx, offset);
+      if (m !== undefined) return m;
+    }
     return -ERRNO.EINVAL;
   }
 

@@ -66,6 +66,17 @@ export class StreamEnd extends FileObj {
     return !!this.rx && (this.rx.size > 0 || this.rx.writerClosed);
   }
 
+  /**
+   * msg_inq as tcp_inq_hint() reports it: bytes still queued, except that once a TCP peer's FIN
+   * has arrived an empty queue says 1, so the reader comes back for the EOF. -1 when unknown.
+   */
+  inq(): number {
+    const q = this.rx;
+    if (!q || !this.isSocket) return -1;
+    if (q.size === 0 && q.writerClosed && this.kind === 'tcp') return 1;
+    return q.size;
+  }
+
   writable(): boolean {
     return !!this.tx && (this.tx.size < this.tx.capacity || this.tx.readerClosed);
   }

@@ -3,7 +3,7 @@
 // before poll is armed (net.c: io_kbuf_recycle() on -EAGAIN).
 
 import { ERRNO } from '../uapi/errno.js';
-import { IORING_OP, IORING_RECVSEND } from '../uapi/constants.js';
+import { IORING_CQE_F, IORING_OP, IORING_RECVSEND } from '../uapi/constants.js';
 import { opFlags, type OpDef } from '../core/opdef.js';
 import { IOU_COMPLETE, ISSUE_F, REQ_F, reqSetFail, type Req } from '../core/req.js';
 import type { SqeReader } from '../core/sqe.js';
@@ -26,7 +26,7 @@ function netPrep(req: Req, sqe: SqeReader): number {
   const ioprio = sqe.u16(2);
   // Multishot and bundles are modelled with provided buffers (@uringlab/kbuf-cache).
   if (ioprio & ~(IORING_RECVSEND.POLL_FIRST)) return -ERRNO.EINVAL;
-  if (sqe.u64n(8) || sqe.u64n(48)) return -ERRNO.EINVAL;
+  if (sqe.u64n(8)) return -ERRNO.EINVAL;
   const cmd: NetCmd = { addr: sqe.u64n(16), len: sqe.u32(24), msgFlags: sqe.u32(28), ioprio, pollFirstDone: false };
   if (cmd.msgFlags & MSG_DONTWAIT) req.flags |= REQ_F.NOWAIT;
   req.cmd = cmd as unknown as Record<string, unknown>;
@@ -58,10 +58,8 @@ function recvIssue(req: Req, issueFlags: number): number {
   const sock = socketOf(req);
   const k = req.ctx.kernel;
   if (!sock) return done(req, -ERRNO.ENOTSOCK);
-  if (pollFirst(cmd, issueFlags) || (!sock.readable() && (issueFlags & ISSUE_F.NONBLOCK || req.flags & REQ_F.NOWAIT))) {
-    k.recycleBuffer(req, issueFlags, 'net');
-    return -ERRNO.EAGAIN;
-  }
+  if (pollFirst(cmd, issueFlags)) return -ERRNO.EAGAIN;
+  // io_recv(): the buffer is selected before sock_recvmsg(), so an empty group fails at once.
   let addr = cmd.addr;
   let len = cmd.len;
   if (req.flags & REQ_F.BUFFER_SELECT) {
@@ -69,6 +67,10 @@ function recvIssue(req: Req, issueFlags: number): number {
     if (!sel) return done(req, -ERRNO.ENOBUFS);
     addr = sel.addr;
     len = sel.len;
+  }
+  if (!sock.readable() && (issueFlags & ISSUE_F.NONBLOCK || req.flags & REQ_F.NOWAIT)) {
+    k.recycleBuffer(req, issueFlags, 'net');
+    return -ERRNO.EAGAIN;
   }
   if (!k.memory.accessOk(addr, len)) return done(req, -ERRNO.EFAULT);
   const r = sock.read(len);
@@ -81,7 +83,10 @@ function recvIssue(req: Req, issueFlags: number): number {
     k.costs.add(C_COPY, r.res);
   }
   void MSG_WAITALL;
-  return done(req, r.res);
+  done(req, r.res);
+  // io_recv_finish(): msg_inq > 0 tells the application more data is already queued.
+  if (r.res >= 0 && sock.inq() > 0) req.cflags |= IORING_CQE_F.SOCK_NONEMPTY;
+  return IOU_COMPLETE;
 }
 
 function sendIssue(req: Req, issueFlags: number): number {

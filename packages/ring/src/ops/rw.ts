@@ -21,6 +21,8 @@ interface RwCmd {
   /** File offset, or -1 for the current position. */
   pos: number;
   rwFlags: number;
+  /** A provided buffer kept across a retry (legacy buffers stay with a waiting read). */
+  sel?: { addr: number; len: number } | undefined;
 }
 
 function rwPrep(req: Req, sqe: SqeReader): number {
@@ -41,8 +43,11 @@ function finish(req: Req, res: number): number {
 /** Picks the buffer: the SQE's, or a provided buffer when IOSQE_BUFFER_SELECT is set. */
 function rwBuffer(req: Req, cmd: RwCmd, issueFlags: number): { addr: number; len: number } | number {
   if (req.flags & REQ_F.BUFFER_SELECT) {
+    // io_do_buffer_select() is false while a selected buffer is still attached.
+    if (cmd.sel && req.flags & REQ_F.BUFFER_SELECTED) return cmd.sel;
     const sel = req.ctx.kernel.selectBuffer(req, cmd.len, issueFlags);
     if (!sel) return -ERRNO.ENOBUFS;
+    cmd.sel = sel;
     return sel;
   }
   return { addr: cmd.addr, len: cmd.len };
@@ -53,14 +58,16 @@ function readIssue(req: Req, issueFlags: number): number {
   const file = req.file!;
   const k = req.ctx.kernel;
   if (cmd.rwFlags) return finish(req, -ERRNO.EOPNOTSUPP);
-  if (file.pollable && !file.readable() && issueFlags & ISSUE_F.NONBLOCK) {
-    // io_read() -> -EAGAIN: a ring buffer is recycled by not committing it; a legacy buffer stays
-    // with the request while it waits (rw.c keeps REQ_F_BUFFER_SELECTED).
-    k.recycleBuffer(req, issueFlags, 'rw');
-    return -ERRNO.EAGAIN;
-  }
+  // io_read(): the buffer is selected before the read is tried, so an empty group fails at once.
   const buf = rwBuffer(req, cmd, issueFlags);
   if (typeof buf === 'number') return finish(req, buf);
+  if (file.pollable && !file.readable() && issueFlags & ISSUE_F.NONBLOCK) {
+    // -EAGAIN: a ring buffer is recycled by not committing it; a legacy buffer stays with the
+    // request while it waits (rw.c recycles only REQ_F_BUFFERS_COMMIT buffers).
+    k.recycleBuffer(req, issueFlags, 'rw');
+    if (!(req.flags & REQ_F.BUFFER_SELECTED)) cmd.sel = undefined;
+    return -ERRNO.EAGAIN;
+  }
   const len = Math.min(buf.len, MAX_RW_COUNT);
   if (!k.memory.accessOk(buf.addr, len)) return finish(req, -ERRNO.EFAULT);
   if (file instanceof BlockDevice && file.odirect) {
