@@ -3,7 +3,7 @@
 // (under completion_lock, fed by completions that run without uring_lock).
 
 import { counter } from '@uringlab/ring';
-import type { AllocEnv, AllocStats } from './strategy.js';
+import { Faults, emptyStats, type AllocEnv, type AllocStats, type KbufAllocator, type StrategyName } from './strategy.js';
 import type { LegacyBuf } from '../types.js';
 
 const C_GET = counter('event', 'kbuf:io_buffers_cache_get');
@@ -68,4 +68,44 @@ export class FreeLists {
     this.comp = [];
     return all;
   }
+}
+
+/** What a free-list design adds to the shared lists: how it refills and how it tears down. */
+export interface FreeListDesign {
+  /** The allocation half of io_refill_buffer_cache(), after io_buffers_comp had nothing; false is -ENOMEM. */
+  fill(lists: FreeLists, stats: AllocStats, faults: Faults): boolean;
+  /** io_destroy_buffers(): give the nodes (or their pages) back. */
+  destroy(lists: FreeLists, stats: AllocStats): void;
+}
+
+/**
+ * The allocator both free-list designs share: nodes come from io_buffers_cache; an empty cache
+ * first splices io_buffers_comp, then asks the design for fresh nodes; freed nodes go back to the
+ * list the caller's lock allows.
+ */
+export function freeListAllocator(name: StrategyName, env: AllocEnv, design: FreeListDesign): KbufAllocator {
+  const stats = emptyStats();
+  const lists = new FreeLists(env, stats);
+  const faults = new Faults();
+  const refill = (): boolean => lists.spliceComp() || design.fill(lists, stats, faults);
+  return {
+    name,
+    stats,
+    get cached() {
+      return lists.size;
+    },
+    alloc(): LegacyBuf | null {
+      if (lists.cache.length === 0 && !refill()) return null;
+      return lists.take()!;
+    },
+    release(buf: LegacyBuf, unlocked: boolean): void {
+      lists.put(buf, unlocked);
+    },
+    destroy(): void {
+      design.destroy(lists, stats);
+    },
+    failNext(n: number, after = 0): void {
+      faults.arm(n, after);
+    },
+  };
 }

@@ -4,9 +4,8 @@
 // back to a list, and pages are freed only at ring teardown.
 
 import { counter } from '@uringlab/ring';
-import { FreeLists } from './free-lists.js';
-import { Faults, IO_BUFFER_SIZE, emptyStats, freshNode, type AllocEnv, type KbufAllocator } from './strategy.js';
-import type { LegacyBuf } from '../types.js';
+import { freeListAllocator } from './free-lists.js';
+import { IO_BUFFER_SIZE, freshNode, type AllocEnv, type KbufAllocator } from './strategy.js';
 
 export const PAGE_SIZE = 4096;
 export const BUFS_PER_PAGE = PAGE_SIZE / IO_BUFFER_SIZE;
@@ -15,47 +14,26 @@ const C_PAGE = counter('alloc', 'alloc_page:io_buffers_pages');
 const C_PAGE_FREE = counter('free', '__free_page:io_buffers_pages');
 
 export function recyclingCacheAllocator(env: AllocEnv): KbufAllocator {
-  const stats = emptyStats();
-  const lists = new FreeLists(env, stats);
   let pages = 0;
-  const faults = new Faults();
-
-  /** io_refill_buffer_cache(): false is -ENOMEM. */
-  function refill(): boolean {
-    if (lists.spliceComp()) return true;
-    stats.allocatorCalls++;
-    env.costs.add(C_PAGE);
-    if (faults.hit()) return false;
-    pages++;
-    stats.pages++;
-    stats.objectsAllocated += BUFS_PER_PAGE;
-    // list_add_tail() of each slot: the first slot of the page is taken first.
-    for (let i = BUFS_PER_PAGE - 1; i >= 0; i--) lists.cache.push(freshNode());
-    return true;
-  }
-
-  return {
-    name: 'recycling-cache',
-    stats,
-    get cached() {
-      return lists.size;
+  return freeListAllocator('recycling-cache', env, {
+    /** The alloc_page() half of io_refill_buffer_cache(). */
+    fill(lists, stats, faults) {
+      stats.allocatorCalls++;
+      env.costs.add(C_PAGE);
+      if (faults.hit()) return false;
+      pages++;
+      stats.pages++;
+      stats.objectsAllocated += BUFS_PER_PAGE;
+      // list_add_tail() of each slot: the first slot of the page is taken first.
+      for (let i = BUFS_PER_PAGE - 1; i >= 0; i--) lists.cache.push(freshNode());
+      return true;
     },
-    alloc(): LegacyBuf | null {
-      if (lists.cache.length === 0 && !refill()) return null;
-      return lists.take()!;
-    },
-    release(buf: LegacyBuf, unlocked: boolean): void {
-      lists.put(buf, unlocked);
-    },
-    destroy(): void {
+    destroy(lists, stats) {
       lists.clear();
       for (; pages > 0; pages--) {
         stats.freeCalls++;
         env.costs.add(C_PAGE_FREE);
       }
     },
-    failNext(n: number, after = 0): void {
-      faults.arm(n, after);
-    },
-  };
+  });
 }

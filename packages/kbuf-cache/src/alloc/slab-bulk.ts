@@ -5,9 +5,8 @@
 // on-stack array and the merged version uses 64. Teardown frees each node with kmem_cache_free().
 
 import { counter } from '@uringlab/ring';
-import { FreeLists } from './free-lists.js';
-import { Faults, emptyStats, freshNode, type AllocEnv, type KbufAllocator } from './strategy.js';
-import type { LegacyBuf } from '../types.js';
+import { freeListAllocator } from './free-lists.js';
+import { freshNode, type AllocEnv, type KbufAllocator } from './strategy.js';
 
 export const IO_BUFFER_ALLOC_BATCH = 64;
 
@@ -17,49 +16,28 @@ const C_SINGLE = counter('alloc', 'kmem_cache_alloc:io_buffer');
 const C_FREE = counter('free', 'kmem_cache_free:io_buffer');
 
 export function slabBulkAllocator(env: AllocEnv, batch = IO_BUFFER_ALLOC_BATCH): KbufAllocator {
-  const stats = emptyStats();
-  const lists = new FreeLists(env, stats);
-  const faults = new Faults();
-
-  function refill(): boolean {
-    if (lists.spliceComp()) return true;
-    stats.allocatorCalls++;
-    env.costs.add(C_BULK);
-    let got = batch;
-    if (faults.hit()) {
-      // Bulk allocation is all or nothing; the kernel then tries a single object.
+  return freeListAllocator('slab-bulk', env, {
+    fill(lists, stats, faults) {
       stats.allocatorCalls++;
-      env.costs.add(C_SINGLE);
-      if (faults.hit()) return false;
-      got = 1;
-    } else {
-      env.costs.add(C_BULK_OBJ, got);
-    }
-    stats.objectsAllocated += got;
-    for (let i = 0; i < got; i++) lists.cache.push(freshNode());
-    return true;
-  }
-
-  return {
-    name: 'slab-bulk',
-    stats,
-    get cached() {
-      return lists.size;
+      env.costs.add(C_BULK);
+      let got = batch;
+      if (faults.hit()) {
+        // Bulk allocation is all or nothing; the kernel then tries a single object.
+        stats.allocatorCalls++;
+        env.costs.add(C_SINGLE);
+        if (faults.hit()) return false;
+        got = 1;
+      } else {
+        env.costs.add(C_BULK_OBJ, got);
+      }
+      stats.objectsAllocated += got;
+      for (let i = 0; i < got; i++) lists.cache.push(freshNode());
+      return true;
     },
-    alloc(): LegacyBuf | null {
-      if (lists.cache.length === 0 && !refill()) return null;
-      return lists.take()!;
-    },
-    release(buf: LegacyBuf, unlocked: boolean): void {
-      lists.put(buf, unlocked);
-    },
-    destroy(): void {
+    destroy(lists, stats) {
       const n = lists.clear().length;
       stats.freeCalls += n;
       env.costs.add(C_FREE, n);
     },
-    failNext(n: number, after = 0): void {
-      faults.arm(n, after);
-    },
-  };
+  });
 }
