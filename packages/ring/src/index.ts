@@ -11,8 +11,8 @@ export { RingCtx, defineRingState, CHECK_CQ, type RingStateKey } from './core/ct
 export { Req, REQ_F, ISSUE_F, IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, IOU_RETRY, reqSetFail, reqSetRes } from './core/req.js';
 export { opFlags, buildOpTable, type OpDef, type OpFlags } from './core/opdef.js';
 export { SqeReader } from './core/sqe.js';
-export { postCqe, flushOverflow } from './core/cqe.js';
-export { completeDefer, taskWorkAdd, reqTaskQueue, flushCompletions } from './core/complete.js';
+export { postCqe, fillCqeAux, flushOverflow } from './core/cqe.js';
+export { completeDefer, reqPostCqe, taskWorkAdd, reqTaskQueue, flushCompletions } from './core/complete.js';
 export { armPollHandler, APOLL } from './core/poll.js';
 export { prepareConfig, fillParams, sanitiseParams, ringsSize, roundupPow2, RINGS, type RingLayout } from './core/setup.js';
 export { WATCHDOG_NS } from './core/enter.js';

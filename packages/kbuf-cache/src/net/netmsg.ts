@@ -1,7 +1,7 @@
 // struct io_async_msghdr as far as receives with provided buffers can observe it, the ring's
 // netmsg_cache that recycles it (with its iovec array) between requests, and io_req_post_cqe().
 
-import { CHECK_CQ, ISSUE_F, flushCompletions, postCqe, type Req } from '@uringlab/ring';
+import { ISSUE_F, reqPostCqe as corePostCqe, type Req } from '@uringlab/ring';
 import { kbufCtx } from '../state.js';
 import type { RecvIter } from './iter.js';
 
@@ -33,16 +33,7 @@ export function netmsgRecycle(req: Req, kmsg: Kmsg, issueFlags: number): void {
   if (cache.length < CACHE_MAX) cache.push(kmsg.vecNr > VEC_SOFT_CAP ? 0 : kmsg.vecNr);
 }
 
-/**
- * io_req_post_cqe(): an extra CQE for a request that keeps running (multishot). Completions
- * batched so far are flushed first so CQEs stay in order; unlike a final completion this CQE
- * never goes to the overflow list, so a full CQ (or a pending backlog) returns false.
- */
+/** io_req_post_cqe(), from the core: an extra CQE that never overflows (false ends the multishot). */
 export function reqPostCqe(req: Req, res: number, cflags: number): boolean {
-  const ctx = req.ctx;
-  if (ctx.complReqs.length) flushCompletions(ctx);
-  if (ctx.checkCq & CHECK_CQ.OVERFLOW) return false;
-  const queued = Math.max(0, (ctx.cachedCqTail - ctx.cqHead) | 0);
-  if (queued >= ctx.cqEntries) return false;
-  return postCqe(ctx, req.udLo, req.udHi, res, cflags);
+  return corePostCqe(req, res, cflags);
 }

@@ -4,13 +4,14 @@
 
 import { ERRNO } from '../uapi/errno.js';
 import { counter } from '../cost.js';
-import { postCqe } from './cqe.js';
+import { fillCqeAux, postCqe } from './cqe.js';
 import { INT_F, type RingCtx } from './ctx.js';
 import { IO_REQ_LINK_FLAGS, ISSUE_F, REQ_F, reqSetFail, reqSetRes, type Req } from './req.js';
 import { queueDeferred } from './drain.js';
 import { taskSubmit } from './submit.js';
 
 const C_TW = counter('event', 'task_work');
+const C_COMPLETION_LOCK = counter('lock', 'completion_lock');
 
 /** io_req_complete_defer(): batch the completion; CQEs are posted at the next flush. */
 export function completeDefer(req: Req): void {
@@ -78,6 +79,18 @@ function failLinks(req: Req): void {
       l = nxt;
     }
   });
+}
+
+/**
+ * io_req_post_cqe(): an extra CQE for a request that keeps running (multishot). Batched
+ * completions are flushed first so CQEs stay in order; false when the CQ has no room, which
+ * ends the multishot request.
+ */
+export function reqPostCqe(req: Req, res: number, cflags: number): boolean {
+  const ctx = req.ctx;
+  if (ctx.complReqs.length) flushCompletions(ctx);
+  ctx.kernel.costs.add(C_COMPLETION_LOCK);
+  return fillCqeAux(ctx, req.udLo, req.udHi, res, cflags);
 }
 
 /** io_req_defer_failed() */

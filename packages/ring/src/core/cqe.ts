@@ -83,6 +83,23 @@ export function postCqe(
   return addOverflow(ctx, { udLo, udHi, res, flags, extra1: big ? extra1 : 0n, extra2: big ? extra2 : 0n, is32: big });
 }
 
+/**
+ * io_fill_cqe_aux(): post a CQE only if the ring has room and no backlog; never overflows.
+ * Multishot requests use it for the CQEs before their last one.
+ */
+export function fillCqeAux(
+  ctx: RingCtx, udLo: number, udHi: number, res: number, flags: number,
+  extra1 = 0n, extra2 = 0n,
+): boolean {
+  const is32 = (flags & IORING_CQE_F['32']) !== 0;
+  const slot = getCqe(ctx, false, is32);
+  if (slot < 0) return false;
+  writeCqe(ctx, slot, udLo, udHi, res, flags, extra1, extra2, is32 || (ctx.flags & S.CQE32) !== 0);
+  ctx.commitCq();
+  ctx.kernel.onCqePosted(ctx);
+  return true;
+}
+
 /** io_alloc_ocqe() + io_cqring_add_overflow() */
 function addOverflow(ctx: RingCtx, ocqe: OverflowCqe): boolean {
   ctx.kernel.costs.add(C_COMPLETION_LOCK);
