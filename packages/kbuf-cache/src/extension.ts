@@ -7,6 +7,7 @@ import { PROVIDE_BUFFERS, REMOVE_BUFFERS } from './legacy/manage.js';
 import { READ } from './rw/read.js';
 import { RECV } from './net/recv.js';
 import { KBUF_REGISTER_OPS } from './ring/register.js';
+import { mmapPbufRing } from './ring/mmap.js';
 import { kbufProvider } from './provider.js';
 import { destroyBuffers } from './kbuf.js';
 import { KBUF, configure } from './state.js';
@@ -29,6 +30,7 @@ export function kbufExtension(opts: KbufOptions = {}): Extension {
       ringExit(ctx) {
         if (ctx.hasState(KBUF)) destroyBuffers(ctx.state(KBUF));
       },
+      mmap: mmapPbufRing,
     },
     steps: KBUF_STEPS,
     init(kernel) {

@@ -290,8 +290,18 @@ export class Kernel {
     return fd;
   }
 
-  /** mmap(ring fd, offset): the SQ/CQ rings or the SQE array, as liburing maps them. */
+  /**
+   * mmap() of the ring fd at an offset: the SQ/CQ rings, the SQE array, or a region an extension
+   * owns. A failed validation is -EINVAL on 7.3; 6.18's io_uring_get_unmapped_area() said -ENOMEM.
+   */
   mmapRing(fd: number, offset: number): Mapping | number {
+    const r = this.mmapValidate(fd, offset);
+    if (r === -ERRNO.EINVAL && this.profile.quirks.mmapBadOffsetErrno === 'ENOMEM') return -ERRNO.ENOMEM;
+    return r;
+  }
+
+  /** io_uring_validate_mmap_request() */
+  private mmapValidate(fd: number, offset: number): Mapping | number {
     const ctx = this.ringOf(fd);
     if (typeof ctx === 'number') return ctx;
     if (offset === IORING_OFF.SQ_RING || offset === IORING_OFF.CQ_RING) return this.memory.find(ctx.ringsAddr, 1)!.m;

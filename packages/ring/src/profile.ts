@@ -32,7 +32,7 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     setupFlags: setupMaskUpTo(Math.log2(IORING_SETUP.SQ_REWIND)),
     features: ALL_FEATURES,
     registerLast: 38,
-    quirks: {},
+    quirks: { mmapBadOffsetErrno: 'passthrough' },
   },
   '6.18': {
     id: '6.18',
@@ -42,7 +42,8 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     setupFlags: setupMaskUpTo(Math.log2(IORING_SETUP.CQE_MIXED)),
     features: ALL_FEATURES,
     registerLast: 36,
-    quirks: {},
+    // io_uring_get_unmapped_area() turned every failed mmap validation into -ENOMEM.
+    quirks: { mmapBadOffsetErrno: 'ENOMEM' },
   },
 };
 

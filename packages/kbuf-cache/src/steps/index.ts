@@ -3,9 +3,9 @@
 
 import type { StepDef } from '@uringlab/ring';
 import { provideStep, removeStep } from './legacy.js';
-import { addStep, entryStep, registerStep, statusStep, tailStep, unregisterStep } from './ring.js';
+import { addStep, entryStep, mmapStep, registerStep, statusStep, tailStep, unregisterStep } from './ring.js';
 import { readStep, recvStep } from './io.js';
 
 export const KBUF_STEPS: readonly StepDef[] = [
-  provideStep, removeStep, registerStep, unregisterStep, statusStep, addStep, tailStep, entryStep, recvStep, readStep,
+  provideStep, removeStep, registerStep, unregisterStep, statusStep, mmapStep, addStep, tailStep, entryStep, recvStep, readStep,
 ] as readonly StepDef[];

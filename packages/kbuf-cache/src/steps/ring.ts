@@ -5,7 +5,7 @@
 
 import { z } from 'zod';
 import {
-  IORING_REGISTER, IOU_PBUF_RING, IO_URING_BUF, IO_URING_BUF_REG, IO_URING_BUF_STATUS, defineStep, pageAlign,
+  IORING_OFF, IORING_REGISTER, IOU_PBUF_RING, IO_URING_BUF, IO_URING_BUF_REG, IO_URING_BUF_STATUS, defineStep, pageAlign,
   type CompileContext, type FieldInput, type Fixup, type ProgramOp,
 } from '@uringlab/ring';
 import { flags, name, pointer, pointerInput, s32, tracks, track, u16, u32, type Pointer } from './common.js';
@@ -94,6 +94,20 @@ export const statusStep = defineStep({
     const bytes = new Uint8Array(IO_URING_BUF_STATUS.size);
     const fixups = cc.encodeFields(IO_URING_BUF_STATUS, values, bytes);
     return registerWith(cc, s.ring, IORING_REGISTER.PBUF_STATUS, 1, bytes, fixups, IO_URING_BUF_STATUS.name);
+  },
+});
+
+export const mmapStep = defineStep({
+  op: 'kbuf.mmap',
+  description: 'mmap a kernel-allocated (IOU_PBUF_RING_MMAP) ring of group bgid at IORING_OFF_PBUF_RING | bgid << 16 as `region`; kbuf.add then writes into it',
+  schema: z.object({ op: z.literal('kbuf.mmap'), ring: name, bgid: u16, entries: u32, region: name }).strict(),
+  compile(s, cc) {
+    cc.ring(s.ring);
+    const size = pageAlign(Math.max(1, s.entries) * BUF_SIZE);
+    cc.regions.set(s.region, size);
+    tracks(cc).set(`${s.ring}/${s.bgid}`, { region: s.region, entries: s.entries, tail: 0 });
+    const offset = IORING_OFF.PBUF_RING + s.bgid * 2 ** IORING_OFF.PBUF_SHIFT;
+    return [{ op: 'mmap', region: s.region, ring: s.ring, offset, size }];
   },
 });
 

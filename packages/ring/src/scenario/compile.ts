@@ -139,6 +139,11 @@ function compileCore(cc: CompileContext, s: CoreStep, out: ProgramOp[]): void {
       out.push({ op: 'rmem', region: s.region, off: s.offset, len, ...(def ? { decode: def.name } : {}) });
       return;
     }
+    case 'mmap':
+      cc.ring(s.ring);
+      cc.regions.set(s.region, s.size);
+      out.push({ op: 'mmap', region: s.region, ring: s.ring, offset: s.offset, size: s.size });
+      return;
     case 'pipe': cc.fds.add(s.read); cc.fds.add(s.write); out.push({ op: 'pipe', r: s.read, w: s.write }); return;
     case 'socketpair':
       cc.fds.add(s.a); cc.fds.add(s.b);

@@ -66,6 +66,8 @@ export const CoreSteps = [
   }).strict().describe('write a struct (by UAPI name) or raw hex into a region'),
   z.object({ op: z.literal('read_mem'), region: name, offset: z.number().int().nonnegative().default(0), len: z.number().int().min(1).optional(), struct: z.string().optional() }).strict()
     .describe('record bytes of a region, decoded as a struct when named'),
+  z.object({ op: z.literal('mmap'), ring, region: name, offset: u32, size: z.number().int().min(1).max(1 << 30) }).strict()
+    .describe('mmap() the ring fd at an offset (IORING_OFF_*) as a new region'),
   z.object({ op: z.literal('pipe'), read: name, write: name }).strict().describe('pipe2()'),
   z.object({ op: z.literal('socketpair'), a: name, b: name, kind: z.enum(['tcp', 'unix']).default('tcp') }).strict().describe('a connected stream socket pair (TCP over loopback, or AF_UNIX)'),
   z.object({ op: z.literal('eventfd'), name, initval: u32.default(0), flags: u32.default(0) }).strict().describe('eventfd()'),
