@@ -18,7 +18,7 @@ import { REQ_F, type Req } from './core/req.js';
 import { flushCompletions } from './core/complete.js';
 import { flushOverflow } from './core/cqe.js';
 import { ioUringEnter } from './core/enter.js';
-import { PROBE_OP } from './core/register.js';
+import { ENABLE_RINGS_OP, PROBE_OP } from './core/register.js';
 import { FileObj } from './files/file.js';
 import { makePipe, makeSocketPair } from './files/stream.js';
 import { BlockDevice, RegularFile, patternBytes } from './files/regular.js';
@@ -117,7 +117,7 @@ export class Kernel {
     this.sched = new Scheduler({ seed: opts.seed ?? 1, nrCpus: opts.nrCpus ?? 2 });
     this.task = new Task(this);
     this.ops = buildOpTable([NOP, NOP128, READ, WRITE, RECV, SEND]);
-    this.registerOps.set(PROBE_OP.opcode, PROBE_OP);
+    for (const op of [PROBE_OP, ENABLE_RINGS_OP]) this.registerOps.set(op.opcode, op);
     for (const ext of opts.extensions ?? []) this.use(ext);
   }
 

@@ -42,6 +42,8 @@ export class RingCtx {
   readonly sqeU32: Uint32Array;
   fd = -1;
   dead = false;
+  /** IORING_SETUP_R_DISABLED until IORING_REGISTER_ENABLE_RINGS clears it. */
+  disabled: boolean;
 
   cachedSqHead = 0;
   cachedCqTail = 0;
@@ -75,6 +77,7 @@ export class RingCtx {
     this.sqEntries = layout.sq_entries;
     this.cqEntries = layout.cq_entries;
     this.layout = layout;
+    this.disabled = (layout.flags & S.R_DISABLED) !== 0;
     this.rings = new Uint8Array(Math.ceil(layout.rings_size / 4096) * 4096);
     this.u32 = new Uint32Array(this.rings.buffer);
     this.i32 = new Int32Array(this.rings.buffer);

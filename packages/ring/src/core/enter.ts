@@ -13,6 +13,8 @@ export const WATCHDOG_NS = 1_000_000_000;
 
 export function ioUringEnter(ctx: RingCtx, toSubmit: number, minComplete: number, flags: number, timeoutNs?: number): number {
   if ((flags & ~ENTER_FLAGS) >>> 0) return -ERRNO.EINVAL;
+  // A ring created with IORING_SETUP_R_DISABLED takes no entry until it is enabled.
+  if (ctx.disabled) return -ERRNO.EBADFD;
   let ret = 0;
   if (ctx.flags & S.SQPOLL) {
     // The SQ thread submits on its own schedule; the model runs it at the next settle.

@@ -36,3 +36,15 @@ export const PROBE_OP: RegisterOpDef = {
     return probe(ctx, arg, nrArgs);
   },
 };
+
+/** io_register_enable_rings() */
+export const ENABLE_RINGS_OP: RegisterOpDef = {
+  opcode: IORING_REGISTER.ENABLE_RINGS,
+  name: 'ENABLE_RINGS',
+  handler(ctx, arg, nrArgs) {
+    if (arg || nrArgs) return -ERRNO.EINVAL;
+    if (!ctx.disabled) return -ERRNO.EBADFD;
+    ctx.disabled = false;
+    return 0;
+  },
+};
