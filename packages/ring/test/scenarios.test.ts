@@ -15,7 +15,8 @@ describe('shipped scenarios', () => {
 
   it.each(names)('%s runs on both profiles without model errors and compiles for the runner', (n) => {
     const doc = loadScenario(n);
-    for (const kernel of ['7.3', '6.18'] as const) {
+    const kernels = (doc.kernels as ('7.3' | '6.18')[] | undefined) ?? ['7.3', '6.18'];
+    for (const kernel of kernels) {
       const r = runScenario(doc, { kernel });
       expect(r.trace.filter((e) => e.ev === 'error')).toEqual([]);
     }

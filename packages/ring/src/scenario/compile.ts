@@ -36,9 +36,11 @@ function addU64(v: number | string, add: number): bigint {
 
 function compileSqe(cc: CompileContext, s: Extract<CoreStep, { op: 'sqe' }>, out: ProgramOp[]): void {
   const ring = cc.ring(s.ring);
-  const size = ring.flags & IORING_SETUP.SQE128 ? 128 : 64;
   const q = s.sqe;
   const opcode = opcodeOf(cc, q.opcode);
+  // 128-byte opcodes take a 128-byte SQE on SQE_MIXED rings too (two slots).
+  const big = opcode === IORING_OP.NOP128 || opcode === IORING_OP.URING_CMD128;
+  const size = ring.flags & IORING_SETUP.SQE128 || (big && ring.flags & IORING_SETUP.SQE_MIXED) ? 128 : 64;
   const repeat = s.repeat ?? 1;
   for (let i = 0; i < repeat; i++) {
     const bytes = new Uint8Array(size);

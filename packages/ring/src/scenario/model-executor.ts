@@ -121,24 +121,34 @@ export class ModelExecutor {
         return;
       }
       case 'sqe': {
+        // Placed exactly as the C runner places it (testbed/runner/ring.c).
         const r = this.ringUser(op.ring);
         const ctx = r.ctx;
         const mask = ctx.sqEntries - 1;
-        const slot = r.sqeTail & mask;
         const size = ctx.flags & S.SQE128 ? 128 : 64;
-        k.memory.write(ctx.sqesAddr + slot * size, this.applyFixups(op.bytes, op.fixups).subarray(0, size));
-        const tail = ctx.sqTail;
-        if (((tail - ctx.sqHead) >>> 0) >= ctx.sqEntries) {
+        const slots = op.bytes.byteLength === 128 && ctx.flags & S.SQE_MIXED ? 2 : 1;
+        const slot = r.sqeTail & mask;
+        if (slots === 2 && slot === mask) throw new UringError('EINVAL', 'a 128-byte SQE cannot start in the last slot of a SQE_MIXED ring');
+        if (!(ctx.flags & S.SQ_REWIND) && ((r.sqeTail - ctx.sqHead) >>> 0) + slots > ctx.sqEntries) {
           throw new UringError('EINVAL', `SQ of ring ${op.ring} is full: this SQE would overwrite one not yet submitted`);
         }
-        if (!(ctx.flags & S.NO_SQARRAY)) ctx.u32[(ctx.layout.sq_array_offset >> 2) + (tail & mask)] = op.array ?? slot;
-        ctx.u32[RINGS.sq_tail >> 2] = (tail + 1) >>> 0;
-        r.sqeTail = (r.sqeTail + 1) >>> 0;
+        const bytes = new Uint8Array(size * slots);
+        bytes.set(this.applyFixups(op.bytes, op.fixups).subarray(0, size * slots));
+        k.memory.write(ctx.sqesAddr + slot * size, bytes);
+        if (!(ctx.flags & S.NO_SQARRAY)) {
+          const words = ctx.layout.sq_array_offset >> 2;
+          ctx.u32[words + (r.sqeTail & mask)] = op.array ?? slot;
+          if (slots === 2) ctx.u32[words + ((r.sqeTail + 1) & mask)] = slot + 1;
+        }
+        r.sqeTail = (r.sqeTail + slots) >>> 0;
+        if (!(ctx.flags & S.SQ_REWIND)) ctx.u32[RINGS.sq_tail >> 2] = r.sqeTail;
         return;
       }
       case 'enter': {
         const r = this.ringUser(op.ring);
         rec(`enter ${op.ring} ${k.io_uring_enter(r.fd, op.toSubmit, op.minComplete, op.flags)}`);
+        // SQ_REWIND rings read from slot 0 on every enter.
+        if (r.ctx.flags & S.SQ_REWIND) r.sqeTail = 0;
         return;
       }
       case 'reap': {
