@@ -21,7 +21,7 @@ import { ioUringEnter } from './core/enter.js';
 import { ENABLE_RINGS_OP, PROBE_OP } from './core/register.js';
 import { FileObj } from './files/file.js';
 import { makePipe, makeSocketPair } from './files/stream.js';
-import { BlockDevice, RegularFile, patternBytes } from './files/regular.js';
+import { BlockDevice, RegularFile } from './files/regular.js';
 import { EventFd } from './files/eventfd.js';
 import { NOP, NOP128 } from './ops/nop.js';
 import { READ, WRITE } from './ops/rw.js';
@@ -56,7 +56,6 @@ export class RingFile extends FileObj {
 /** The task's task_work list, run on the way back to user space and while waiting. */
 export class Task {
   private work: { ctx: RingCtx; fn: () => void }[] = [];
-  constructor(private readonly kernel: Kernel) {}
   get pending(): boolean {
     return this.work.length > 0;
   }
@@ -115,7 +114,7 @@ export class Kernel {
       throw new UringError('UNSUPPORTED_PROFILE', (e as Error).message);
     }
     this.sched = new Scheduler({ seed: opts.seed ?? 1, nrCpus: opts.nrCpus ?? 2 });
-    this.task = new Task(this);
+    this.task = new Task();
     this.ops = buildOpTable([NOP, NOP128, READ, WRITE, RECV, SEND]);
     for (const op of [PROBE_OP, ENABLE_RINGS_OP]) this.registerOps.set(op.opcode, op);
     for (const ext of opts.extensions ?? []) this.use(ext);
@@ -389,10 +388,5 @@ export class Kernel {
     this.memory.munmap(ctx.ringsAddr);
     this.memory.munmap(ctx.sqesAddr);
     this.rings.delete(ctx);
-  }
-
-  /** Test and scenario helper: pattern bytes as the runner writes them. */
-  static pattern(len: number, seed: number): Uint8Array {
-    return patternBytes(len, seed);
   }
 }

@@ -6,7 +6,7 @@ import { ERRNO } from '../uapi/errno.js';
 import { counter } from '../cost.js';
 import { fillCqeAux, postCqe } from './cqe.js';
 import { INT_F, type RingCtx } from './ctx.js';
-import { IO_REQ_LINK_FLAGS, ISSUE_F, REQ_F, reqSetFail, reqSetRes, type Req } from './req.js';
+import { IO_REQ_LINK_FLAGS, REQ_F, reqSetFail, reqSetRes, type Req } from './req.js';
 import { queueDeferred } from './drain.js';
 import { taskSubmit } from './submit.js';
 
@@ -155,4 +155,3 @@ export function runLocalWork(ctx: RingCtx): number {
   return n;
 }
 
-export const COMPLETE_FLAGS = ISSUE_F;

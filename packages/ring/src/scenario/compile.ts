@@ -205,4 +205,3 @@ export function compileScenario(sc: Scenario, extensions: readonly Extension[] =
   return { id: sc.name, ops };
 }
 
-export { IORING_OP };

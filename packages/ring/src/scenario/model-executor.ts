@@ -5,7 +5,7 @@
 import { UringError, isUringError } from '../errors.js';
 import { Kernel } from '../kernel.js';
 import { IO_URING_PARAMS } from '../uapi/structs.js';
-import { decode, toHex } from '../uapi/layout.js';
+import { toHex } from '../uapi/layout.js';
 import { IORING_CQE_F, IORING_SETUP as S } from '../uapi/constants.js';
 import { RINGS } from '../core/setup.js';
 import type { RingCtx } from '../core/ctx.js';
@@ -247,4 +247,3 @@ export function runOnModel(p: Program, opts: ModelRunOptions = {}): string[] {
   return new ModelExecutor(opts).run(p);
 }
 
-export { decode };

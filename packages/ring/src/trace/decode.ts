@@ -1,7 +1,7 @@
 // Raw records (from the model executor or the C runner) -> trace events. The program tells which
 // scenario step each record belongs to and how to decode memory read back from a struct.
 
-import { describeRes, errnoName } from '../uapi/errno.js';
+import { errnoName } from '../uapi/errno.js';
 import { IORING_CQ, IORING_CQE_BUFFER_SHIFT, IORING_CQE_F, IORING_FEAT, IORING_REGISTER, IORING_SQ, flagNames } from '../uapi/constants.js';
 import { IO_URING_PARAMS, structByName } from '../uapi/structs.js';
 import { decode as decodeStruct, fromHex } from '../uapi/layout.js';
@@ -145,4 +145,3 @@ export function decodeRecords(program: Program, records: readonly string[]): Tra
   return out;
 }
 
-export { describeRes };
