@@ -41,7 +41,7 @@ export function judge(s: SuiteScenario, profile: KernelId, extensions: readonly 
   }
   const kernel = decodeRecords(s.program, result.records);
   const ms = result.ms === undefined ? {} : { ms: result.ms };
-  if (result.status === 'skip') return { ...base, verdict: 'skip', reason: `kernel runner: ${result.reason ?? 'requirement not met'}`, model, kernel, ...ms };
+  if (result.status === 'skip') return { ...base, verdict: 'skip', reason: `requires ${result.reason ?? 'something'}, which this kernel's machine lacks`, model, kernel, ...ms };
   if (result.status === 'crash' || result.status === 'timeout') {
     return { ...base, verdict: 'diverge', explanation: `the runner ${result.status === 'crash' ? `crashed (${result.reason ?? 'signal'})` : 'timed out'} on the kernel`, model, kernel, ...ms };
   }

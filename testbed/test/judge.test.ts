@@ -44,7 +44,7 @@ describe('judging', () => {
   });
 
   it('reports runner skips as skips and crashes as divergences, never as passes', () => {
-    expect(judge(s, '7.3', suite.extensions, { id: 'x', records: ['skip no nvme'], status: 'skip', reason: 'no nvme' })).toMatchObject({ verdict: 'skip', reason: 'kernel runner: no nvme' });
+    expect(judge(s, '7.3', suite.extensions, { id: 'x', records: ['skip nvme'], status: 'skip', reason: 'nvme' })).toMatchObject({ verdict: 'skip', reason: "requires nvme, which this kernel's machine lacks" });
     expect(judge(s, '7.3', suite.extensions, { id: 'x', records: [], status: 'crash', reason: 'SIGSEGV' }).verdict).toBe('diverge');
     expect(judge(s, '7.3', suite.extensions, undefined).verdict).toBe('diverge');
   });
