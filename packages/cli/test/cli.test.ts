@@ -56,3 +56,14 @@ describe('uringlab size', () => {
     expect(report).toHaveProperty('enobufs');
   });
 });
+
+describe('extension packages', () => {
+  it('runs scenarios with kbuf steps, loading @uringlab/kbuf-cache', async () => {
+    const file = fileURLToPath(new URL('../../kbuf-cache/scenarios/kbuf-ring-recv-order.json', import.meta.url));
+    const r = await run(['run', file]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const bids = r.out.trim().split('\n').map((l) => JSON.parse(l) as { ev: string; bid?: number }).filter((e) => e.ev === 'cqe').map((e) => e.bid);
+    expect(bids.slice(0, 2)).toEqual([100, 101]);
+  });
+});
