@@ -3,8 +3,8 @@
 // quarter of the receives go through io-wq (IOSQE_ASYNC), so their buffers come back without
 // uring_lock, the case the seed's second list (io_buffers_comp) exists for.
 
-import { IORING_CQE_F, IORING_OP, IOSQE, Kernel } from '@uringlab/ring';
-import { KBUF_COST_MODEL, REQUEST_NS, UserRing, kbufCtx, kbufExtension, type AllocStats, type StrategyName } from '../src/index.js';
+import { IORING_CQE_F, IORING_OP, IOSQE, Kernel, UserRing } from '@uringlab/ring';
+import { KBUF_COST_MODEL, REQUEST_NS, kbufCtx, kbufExtension, type AllocStats, type StrategyName } from '../src/index.js';
 
 export interface WorkloadOptions {
   /** Receives in total. */
@@ -37,7 +37,7 @@ export interface WorkloadResult {
 /** Runs the workload; `strategy` null is the non-provided path. */
 export function runWorkload(strategy: StrategyName | null, o: WorkloadOptions = SEED_WORKLOAD): WorkloadResult {
   const k = new Kernel({ extensions: [kbufExtension({ strategy: strategy ?? 'kmalloc' })] });
-  const ring = new UserRing(k, 2 * o.batch, 0, 4 * o.batch);
+  const ring = new UserRing(k, 2 * o.batch, { cq_entries: 4 * o.batch });
   const pairs = Array.from({ length: o.connections }, () => k.socketpair('tcp'));
   const nbufs = 2 * o.batch;
   const mem = k.memory.mmap(nbufs * o.msgSize, 'bufs');

@@ -16,7 +16,6 @@ export { RECV } from './net/recv.js';
 export { KBUF_STEPS } from './steps/index.js';
 export { createAllocator, isStrategy, STRATEGIES, KBUF_COST_MODEL, COST_NOTES, type KbufAllocator, type StrategyName, type AllocStats } from './alloc/index.js';
 export { REQUEST_NS } from './alloc/cost-model.js';
-export { UserRing, type SqeInit, type Cqe } from './user/uring.js';
 export { UserBufRing } from './user/buf-ring.js';
 export { kbufSize, type SizingReport, type SeriesPoint } from './sizing/simulate.js';
 export { SizingWorkload, parseWorkload, type SizingInput } from './sizing/workload.js';

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { IORING_OP, IOSQE, Kernel, diffTraces } from '@uringlab/ring';
 import { BUFS_PER_PAGE } from '../src/alloc/recycling-cache.js';
 import { IO_BUFFER_ALLOC_BATCH } from '../src/alloc/slab-bulk.js';
-import { STRATEGIES, UserRing, kbufCtx, kbufExtension, type StrategyName } from '../src/index.js';
+import { UserRing } from '@uringlab/ring';
+import { STRATEGIES, kbufCtx, kbufExtension, type StrategyName } from '../src/index.js';
 import { scenarioNames, traceOf } from './helpers.js';
 
 describe('strategies do not change semantics', () => {

@@ -16,7 +16,7 @@ function run(batch: number, ops: number): number {
   for (let done = 0; done < ops; done += batch) {
     for (let i = 0; i < batch; i++) ring.prepNop(ring.getSqe(), ud++);
     ring.submitAndWait(0);
-    reaped += ring.reap();
+    reaped += ring.forEachCqe();
   }
   const ns = Number(process.hrtime.bigint() - start);
   if (reaped !== ud) throw new Error(`lost CQEs: submitted ${ud}, reaped ${reaped}`);

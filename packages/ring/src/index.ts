@@ -16,7 +16,7 @@ export { completeDefer, reqPostCqe, taskWorkAdd, reqTaskQueue, flushCompletions 
 export { armPollHandler, APOLL } from './core/poll.js';
 export { prepareConfig, fillParams, sanitiseParams, ringsSize, roundupPow2, RINGS, type RingLayout } from './core/setup.js';
 export { WATCHDOG_NS } from './core/enter.js';
-export { UserRing, type Cqe } from './user/ring.js';
+export { UserRing, type Cqe, type SqeInit } from './user/ring.js';
 export { FileObj, type PollDir, type ReadResult } from './files/file.js';
 export { StreamEnd, makePipe, makeSocketPair } from './files/stream.js';
 export { RegularFile, BlockDevice, patternBytes } from './files/regular.js';

@@ -9,7 +9,7 @@ import {
 import { kbufExtension } from '../extension.js';
 import { kbufCtx } from '../state.js';
 import { ringAvail } from '../ring/entries.js';
-import { UserRing, type Cqe } from '../user/uring.js';
+import { UserRing, type Cqe } from '@uringlab/ring';
 import { UserBufRing } from '../user/buf-ring.js';
 import { EventQueue } from './events.js';
 import { parseWorkload, type SizingInput, type SizingWorkload } from './workload.js';
@@ -62,7 +62,7 @@ function nextPow2(n: number): number {
 export function kbufSize(input: SizingInput): SizingReport {
   const w = parseWorkload(input);
   const k = new Kernel({ profile: w.kernel, seed: w.seed, extensions: [kbufExtension()] });
-  const ring = new UserRing(k, 256, 0, 8192);
+  const ring = new UserRing(k, 256, { cq_entries: 8192 });
   const rng = new Rng(w.seed);
   const conns = Array.from({ length: w.connections }, () => k.socketpair('tcp'));
   const mem = k.memory.mmap(w.groupSize * w.bufLen, 'bufs');

@@ -1,5 +1,6 @@
 // A liburing-style application view of a model ring: get an SQE, fill it, submit, walk CQEs.
-// It touches only what a real application can (the mapped rings and the system calls).
+// It touches only what a real application can (the mapped rings and the system calls), so
+// benchmarks, helpers and tests can drive the models without writing a scenario.
 
 import { IO_URING_PARAMS } from '../uapi/structs.js';
 import { encode } from '../uapi/layout.js';
@@ -9,8 +10,28 @@ import { RINGS } from '../core/setup.js';
 import type { RingCtx } from '../core/ctx.js';
 import type { Kernel, SetupParams } from '../kernel.js';
 
+/** SQE fields by name, as the io_uring_prep_*() helpers fill them. */
+export interface SqeInit {
+  opcode: number;
+  flags?: number;
+  ioprio?: number;
+  fd?: number;
+  off?: bigint | number;
+  addr?: number;
+  len?: number;
+  opFlags?: number;
+  /** user_data; exact up to 2^53. */
+  userData?: number;
+  /** buf_index, or buf_group with IOSQE_BUFFER_SELECT (the same u16). */
+  bufGroup?: number;
+  personality?: number;
+  fileIndex?: number;
+  addr3?: number;
+}
+
 export interface Cqe {
-  userData: bigint;
+  /** user_data; exact up to 2^53. */
+  userData: number;
   res: number;
   flags: number;
 }
@@ -22,13 +43,18 @@ export class UserRing {
   private readonly cqMask: number;
   private readonly arrayWord: number;
   private readonly sqeBytes: number;
+  private readonly dv: DataView;
   private sqeTail = 0;
   private sqeHead = 0;
 
-  /** io_uring_queue_init_params(), without liburing's own flag additions. */
+  /**
+   * io_uring_queue_init_params(), without liburing's own flag additions. Giving `cq_entries`
+   * implies IORING_SETUP_CQSIZE.
+   */
   constructor(readonly kernel: Kernel, entries: number, params: SetupParams = {}) {
     const p = kernel.memory.mmap(IO_URING_PARAMS.size, 'params');
-    kernel.memory.write(p.addr, encode(IO_URING_PARAMS, { flags: params.flags ?? 0, cq_entries: params.cq_entries ?? 0 }));
+    const flags = (params.flags ?? 0) | (params.cq_entries ? S.CQSIZE : 0);
+    kernel.memory.write(p.addr, encode(IO_URING_PARAMS, { flags, cq_entries: params.cq_entries ?? 0 }));
     const fd = kernel.io_uring_setup(entries, p.addr);
     kernel.memory.munmap(p.addr);
     if (fd < 0) throw UringError.fromRes(fd, 'io_uring_setup');
@@ -38,6 +64,12 @@ export class UserRing {
     this.cqMask = this.ctx.cqEntries - 1;
     this.arrayWord = this.ctx.layout.sq_array_offset >> 2;
     this.sqeBytes = this.ctx.flags & S.SQE128 ? 128 : 64;
+    this.dv = new DataView(this.ctx.sqes.buffer, this.ctx.sqes.byteOffset, this.ctx.sqes.byteLength);
+  }
+
+  /** SQ entries free to fill (io_uring_sq_space_left()). */
+  get sqSpace(): number {
+    return this.ctx.sqEntries - ((this.sqeTail - this.ctx.sqHead) >>> 0);
   }
 
   /** io_uring_get_sqe(): byte offset of a zeroed SQE in `ctx.sqes`, or -1 when the SQ is full. */
@@ -49,11 +81,30 @@ export class UserRing {
     return off;
   }
 
-  /** io_uring_prep_nop() with a 32-bit user_data. */
+  /** io_uring_prep_nop() with a 32-bit user_data: the benchmark's fast path. */
   prepNop(off: number, userData: number): void {
-    const w = this.ctx.sqeU32;
     this.ctx.sqes[off] = IORING_OP.NOP;
-    w[(off + 32) >> 2] = userData >>> 0;
+    this.ctx.sqeU32[(off + 32) >> 2] = userData >>> 0;
+  }
+
+  /** Gets an SQE and fills it; throws EBUSY when the SQ is full (submit first). */
+  sqe(s: SqeInit): void {
+    const at = this.getSqe();
+    if (at < 0) throw new UringError('EBUSY', 'the SQ is full: submit before queueing more SQEs');
+    const v = this.dv;
+    v.setUint8(at, s.opcode);
+    v.setUint8(at + 1, s.flags ?? 0);
+    v.setUint16(at + 2, s.ioprio ?? 0, true);
+    v.setInt32(at + 4, s.fd ?? 0, true);
+    v.setBigUint64(at + 8, BigInt.asUintN(64, BigInt(s.off ?? 0)), true);
+    v.setBigUint64(at + 16, BigInt(s.addr ?? 0), true);
+    v.setUint32(at + 24, s.len ?? 0, true);
+    v.setUint32(at + 28, s.opFlags ?? 0, true);
+    v.setBigUint64(at + 32, BigInt(s.userData ?? 0), true);
+    v.setUint16(at + 40, s.bufGroup ?? 0, true);
+    v.setUint16(at + 42, s.personality ?? 0, true);
+    v.setUint32(at + 44, s.fileIndex ?? 0, true);
+    v.setBigUint64(at + 48, BigInt(s.addr3 ?? 0), true);
   }
 
   /** __io_uring_flush_sq(): publish written SQEs (fills the SQ array) and return how many. */
@@ -70,14 +121,21 @@ export class UserRing {
     return n;
   }
 
-  /** io_uring_submit_and_wait() */
+  /** io_uring_submit_and_wait(): one system call, nothing else. */
   submitAndWait(waitNr: number): number {
     const n = this.flush();
     return this.kernel.io_uring_enter(this.fd, n, waitNr, waitNr > 0 ? IORING_ENTER.GETEVENTS : 0);
   }
 
-  /** Calls fn for each available CQE (io_uring_for_each_cqe) and advances the CQ head. */
-  reap(fn?: (userDataLo: number, res: number, flags: number) => void): number {
+  /** Submits and waits, then lets the simulated system settle (workers, devices, task_work). */
+  submit(waitNr = 0): number {
+    const ret = this.submitAndWait(waitNr);
+    this.kernel.settle();
+    return ret;
+  }
+
+  /** io_uring_for_each_cqe() + io_uring_cq_advance(): calls fn per CQE, returns how many. */
+  forEachCqe(fn?: (userDataLo: number, res: number, flags: number) => void): number {
     const u32 = this.ctx.u32;
     const i32 = this.ctx.i32;
     let head = u32[RINGS.cq_head >> 2]!;
@@ -92,6 +150,26 @@ export class UserRing {
     }
     u32[RINGS.cq_head >> 2] = head;
     return n;
+  }
+
+  /** Consumes every available CQE into `out`. */
+  reap(out: Cqe[] = []): Cqe[] {
+    const u32 = this.ctx.u32;
+    const stride = this.ctx.flags & S.CQE32 ? 8 : 4;
+    let head = u32[RINGS.cq_head >> 2]!;
+    const tail = u32[RINGS.cq_tail >> 2]!;
+    while (head !== tail) {
+      const w = (RINGS.cqes >> 2) + (head & this.cqMask) * stride;
+      out.push({ userData: u32[w]! + u32[w + 1]! * 4294967296, res: this.ctx.i32[w + 2]!, flags: u32[w + 3]! });
+      head = (head + 1) >>> 0;
+    }
+    u32[RINGS.cq_head >> 2] = head;
+    return out;
+  }
+
+  /** io_uring_register() on this ring. */
+  register(opcode: number, arg: number, nrArgs: number): number {
+    return this.kernel.io_uring_register(this.fd, opcode, arg, nrArgs);
   }
 
   close(): void {
