@@ -313,11 +313,14 @@ export class Kernel {
     return -ERRNO.EINVAL;
   }
 
-  io_uring_enter(fd: number, toSubmit: number, minComplete: number, flags: number, timeoutNs?: number): number {
+  /** io_uring_enter2(fd, to_submit, min_complete, flags, arg, argsz) */
+  io_uring_enter(fd: number, toSubmit: number, minComplete: number, flags: number, arg = 0, argsz = 0): number {
     this.costs.add(C_SYSCALL_ENTER);
+    // IORING_ENTER_FLAGS is checked before the fd is even looked up.
+    if ((flags & ~0xff) >>> 0) return -ERRNO.EINVAL;
     const ctx = this.ringOf(fd);
     if (typeof ctx === 'number') return ctx;
-    return this.syscallExit(ioUringEnter(ctx, toSubmit >>> 0, minComplete >>> 0, flags >>> 0, timeoutNs));
+    return this.syscallExit(ioUringEnter(ctx, toSubmit >>> 0, minComplete >>> 0, flags >>> 0, arg, argsz));
   }
 
   io_uring_register(fd: number, opcode: number, arg: number, nrArgs: number): number {

@@ -6,13 +6,39 @@ import { CHECK_CQ, type RingCtx } from './ctx.js';
 import { flushOverflow } from './cqe.js';
 import { runLocalWork } from './complete.js';
 import { submitSqes } from './submit.js';
+import { UringError } from '../errors.js';
+import { decode } from '../uapi/layout.js';
+import { IO_URING_GETEVENTS_ARG, KERNEL_TIMESPEC } from '../uapi/structs.js';
 
-const ENTER_FLAGS = 0xff;
 /** How long a wait may block before the testbed runner's watchdog interrupts it (SIGALRM). */
 export const WATCHDOG_NS = 1_000_000_000;
 
-export function ioUringEnter(ctx: RingCtx, toSubmit: number, minComplete: number, flags: number, timeoutNs?: number): number {
-  if ((flags & ~ENTER_FLAGS) >>> 0) return -ERRNO.EINVAL;
+export interface ExtArg {
+  /** Relative timeout from io_uring_getevents_arg.ts, in ns. */
+  timeoutNs?: number;
+}
+
+/**
+ * io_get_ext_arg(): with IORING_ENTER_EXT_ARG, `arg` points to an io_uring_getevents_arg of
+ * exactly `argsz` bytes whose `ts` (if set) points to a __kernel_timespec. Returns -errno or the
+ * parsed argument. (Signal masks and min_wait_usec are not modelled: the scenario runner uses none.)
+ */
+export function getExtArg(ctx: RingCtx, flags: number, arg: number, argsz: number): ExtArg | number {
+  if (!(flags & E.EXT_ARG)) return {};
+  if (flags & E.EXT_ARG_REG) throw new UringError('ENOSYS', 'IORING_ENTER_EXT_ARG_REG (registered wait regions) is not modelled');
+  if (argsz !== IO_URING_GETEVENTS_ARG.size) return -ERRNO.EINVAL;
+  const raw = ctx.kernel.memory.read(arg, IO_URING_GETEVENTS_ARG.size);
+  if (!raw) return -ERRNO.EFAULT;
+  const a = decode(IO_URING_GETEVENTS_ARG, raw);
+  if (a.sigmask || a.min_wait_usec) throw new UringError('ENOSYS', 'signal masks and min_wait_usec in io_uring_getevents_arg are not modelled');
+  if (!a.ts) return {};
+  const tsRaw = ctx.kernel.memory.read(Number(a.ts), KERNEL_TIMESPEC.size);
+  if (!tsRaw) return -ERRNO.EFAULT;
+  const ts = decode(KERNEL_TIMESPEC, tsRaw);
+  return { timeoutNs: Number(ts.tv_sec) * 1e9 + Number(ts.tv_nsec) };
+}
+
+export function ioUringEnter(ctx: RingCtx, toSubmit: number, minComplete: number, flags: number, arg = 0, argsz = 0): number {
   // A ring created with IORING_SETUP_R_DISABLED takes no entry until it is enabled.
   if (ctx.disabled) return -ERRNO.EBADFD;
   let ret = 0;
@@ -28,7 +54,8 @@ export function ioUringEnter(ctx: RingCtx, toSubmit: number, minComplete: number
     if (flags & E.GETEVENTS && ctx.deferTaskrun) runLocalWork(ctx);
   }
   if (flags & E.GETEVENTS) {
-    const ret2 = cqringWait(ctx, minComplete, timeoutNs);
+    const ext = getExtArg(ctx, flags, arg, argsz);
+    const ret2 = typeof ext === 'number' ? ext : cqringWait(ctx, minComplete, ext.timeoutNs);
     if (!ret) {
       ret = ret2;
       if (ret2 === -ERRNO.EBADR) ctx.checkCq &= ~CHECK_CQ.DROPPED;

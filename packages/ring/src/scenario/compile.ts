@@ -6,7 +6,7 @@ import { UringError } from '../errors.js';
 import {
   IORING_ENTER, IORING_OP, IORING_REGISTER, IORING_SETUP, IOSQE, IORING_CQ, OPCODES, REGISTER_PSEUDO,
 } from '../uapi/constants.js';
-import { IO_URING_PARAMS, IO_URING_SQE } from '../uapi/structs.js';
+import { IO_URING_GETEVENTS_ARG, IO_URING_PARAMS, IO_URING_SQE } from '../uapi/structs.js';
 import { fromHex } from '../uapi/layout.js';
 import type { Extension, StepDef } from '../extension.js';
 import { CoreStep, ScenarioHeader, type Scenario } from './schema.js';
@@ -105,10 +105,29 @@ function compileCore(cc: CompileContext, s: CoreStep, out: ProgramOp[]): void {
       return;
     }
     case 'sqe': return compileSqe(cc, s, out);
-    case 'enter':
+    case 'enter': {
       cc.ring(s.ring);
-      out.push({ op: 'enter', ring: s.ring, toSubmit: s.to_submit, minComplete: s.min_complete, flags: cc.flags(IORING_ENTER, s.flags, 'IORING_ENTER') });
+      const flags = cc.flags(IORING_ENTER, s.flags, 'IORING_ENTER');
+      if (!s.ext_arg) {
+        out.push({ op: 'enter', ring: s.ring, toSubmit: s.to_submit, minComplete: s.min_complete, flags });
+        return;
+      }
+      // The argument and its timespec share one compiler-made region: arg at 0, timespec at 32.
+      const bytes = new Uint8Array(48);
+      const values: Record<string, FieldInput> = {};
+      if (s.ext_arg.ts !== undefined) values.ts = s.ext_arg.ts as FieldInput;
+      const region = cc.tempRegion('getevents', bytes.byteLength, out);
+      if (s.ext_arg.timeout_ns !== undefined) {
+        values.ts = { region, offset: 32 };
+        const t = s.ext_arg.timeout_ns;
+        new DataView(bytes.buffer).setBigInt64(32, BigInt(Math.floor(t / 1e9)), true);
+        new DataView(bytes.buffer).setBigInt64(40, BigInt(t % 1e9), true);
+      }
+      const fixups = cc.encodeFields(IO_URING_GETEVENTS_ARG, values, bytes);
+      out.push({ op: 'wmem', region, off: 0, bytes, fixups });
+      out.push({ op: 'enter', ring: s.ring, toSubmit: s.to_submit, minComplete: s.min_complete, flags, arg: { region, off: 0, size: s.ext_arg.argsz ?? IO_URING_GETEVENTS_ARG.size } });
       return;
+    }
     case 'reap': cc.ring(s.ring); out.push({ op: 'reap', ring: s.ring, max: s.max }); return;
     case 'observe': cc.ring(s.ring); out.push({ op: 'observe', ring: s.ring }); return;
     case 'cq_flags': cc.ring(s.ring); out.push({ op: 'cqflags', ring: s.ring, value: cc.flags(IORING_CQ, s.flags, 'IORING_CQ') }); return;

@@ -146,7 +146,8 @@ export class ModelExecutor {
       }
       case 'enter': {
         const r = this.ringUser(op.ring);
-        rec(`enter ${op.ring} ${k.io_uring_enter(r.fd, op.toSubmit, op.minComplete, op.flags)}`);
+        const arg = op.arg ? this.regionAddr(op.arg.region) + op.arg.off : 0;
+        rec(`enter ${op.ring} ${k.io_uring_enter(r.fd, op.toSubmit, op.minComplete, op.flags, arg, op.arg?.size ?? 0)}`);
         // SQ_REWIND rings read from slot 0 on every enter.
         if (r.ctx.flags & S.SQ_REWIND) r.sqeTail = 0;
         return;

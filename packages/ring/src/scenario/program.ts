@@ -15,7 +15,7 @@ export type ProgramOp =
   | { op: 'rmem'; region: string; off: number; len: number; decode?: string }
   | { op: 'setup'; ring: string; entries: number; region: string; off: number }
   | { op: 'sqe'; ring: string; bytes: Uint8Array; fixups: Fixup[]; array?: number }
-  | { op: 'enter'; ring: string; toSubmit: number; minComplete: number; flags: number }
+  | { op: 'enter'; ring: string; toSubmit: number; minComplete: number; flags: number; arg?: { region: string; off: number; size: number } }
   | { op: 'reap'; ring: string; max: number }
   | { op: 'observe'; ring: string }
   | { op: 'cqflags'; ring: string; value: number }
@@ -60,7 +60,7 @@ export function opToText(o: ProgramOp): string | null {
     case 'rmem': return `rmem ${o.region} ${o.off} ${o.len}`;
     case 'setup': return `setup ${o.ring} ${o.entries} ${o.region} ${o.off}`;
     case 'sqe': return `sqe ${o.ring} ${toHex(o.bytes)}${o.array === undefined ? '' : ` array=${o.array}`}${fixupText(o.fixups)}`;
-    case 'enter': return `enter ${o.ring} ${o.toSubmit} ${o.minComplete} ${o.flags}`;
+    case 'enter': return `enter ${o.ring} ${o.toSubmit} ${o.minComplete} ${o.flags}${o.arg ? ` ${o.arg.region} ${o.arg.off} ${o.arg.size}` : ''}`;
     case 'reap': return `reap ${o.ring} ${o.max}`;
     case 'observe': return `observe ${o.ring}`;
     case 'cqflags': return `cqflags ${o.ring} ${o.value}`;

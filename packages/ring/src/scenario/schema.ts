@@ -46,7 +46,13 @@ export const CoreSteps = [
   z.object({
     op: z.literal('enter'), ring, to_submit: u32.default(0), min_complete: u32.default(0),
     flags: flags.optional(),
-  }).strict().describe('io_uring_enter()'),
+    /** With IORING_ENTER_EXT_ARG: an io_uring_getevents_arg (a timeout, or a bad size or pointer). */
+    ext_arg: z.object({
+      timeout_ns: z.number().int().nonnegative().optional(),
+      argsz: u32.optional(),
+      ts: pointer.optional(),
+    }).strict().optional(),
+  }).strict().describe('io_uring_enter(); ext_arg passes an io_uring_getevents_arg (timeout_ns becomes its timespec)'),
   z.object({ op: z.literal('reap'), ring, max: u32.default(0) }).strict().describe('consume CQEs (max 0 = all available)'),
   z.object({ op: z.literal('observe'), ring }).strict().describe('record the SQ/CQ head, tail, flags and counters'),
   z.object({ op: z.literal('cq_flags'), ring, flags }).strict().describe('write the cq_off.flags word'),

@@ -170,6 +170,14 @@ export const IO_URING_GETEVENTS_ARG = defineStruct({
   fields: [u64('sigmask', 0), u32('sigmask_sz', 8), u32('min_wait_usec', 12), u64('ts', 16)],
 });
 
+/** struct __kernel_timespec, as io_uring_getevents_arg.ts points to it. */
+export const KERNEL_TIMESPEC = defineStruct({
+  name: '__kernel_timespec',
+  c: 'struct __kernel_timespec',
+  size: 16,
+  fields: [{ name: 'tv_sec', offset: 0, type: 's64' }, { name: 'tv_nsec', offset: 8, type: 's64' }],
+});
+
 export const IO_URING_REGION_DESC = defineStruct({
   name: 'io_uring_region_desc',
   c: 'struct io_uring_region_desc',
@@ -244,7 +252,7 @@ export const ZCRX_EVENT_DESC = defineStruct({
 export const UAPI_STRUCTS = [
   IO_URING_SQE, IO_URING_CQE, IO_URING_CQE32, IO_SQRING_OFFSETS, IO_CQRING_OFFSETS, IO_URING_PARAMS,
   IO_URING_PROBE, IO_URING_PROBE_OP, IOVEC, IO_URING_BUF, IO_URING_BUF_REG, IO_URING_BUF_STATUS,
-  IO_URING_CLONE_BUFFERS, IO_URING_RSRC_REGISTER, IO_URING_RSRC_UPDATE2, IO_URING_GETEVENTS_ARG,
+  IO_URING_CLONE_BUFFERS, IO_URING_RSRC_REGISTER, IO_URING_RSRC_UPDATE2, IO_URING_GETEVENTS_ARG, KERNEL_TIMESPEC,
   IO_URING_REGION_DESC, IO_URING_ZCRX_RQE, IO_URING_ZCRX_CQE, IO_URING_ZCRX_OFFSETS,
   IO_URING_ZCRX_AREA_REG, IO_URING_ZCRX_IFQ_REG, ZCRX_CTRL, ZCRX_EVENT_DESC,
 ] as const;
