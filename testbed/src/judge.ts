@@ -31,9 +31,10 @@ export function skipReason(s: SuiteScenario, profile: KernelId): string | undefi
   return undefined;
 }
 
-export function judge(s: SuiteScenario, profile: KernelId, extensions: readonly Extension[], result: ScenarioResult | undefined): ScenarioVerdict {
+/** `extensions` overrides the scenario's own model (tests use it); by default its package's. */
+export function judge(s: SuiteScenario, profile: KernelId, extensions: readonly Extension[] | undefined, result: ScenarioResult | undefined): ScenarioVerdict {
   const base = { name: s.scenario.name, source: s.source, pins: s.scenario.pins };
-  const model = decodeRecords(s.program, runOnModel(s.program, { profile, extensions, ...(s.scenario.seed === undefined ? {} : { seed: s.scenario.seed }) }));
+  const model = decodeRecords(s.program, runOnModel(s.program, { profile, extensions: extensions ?? s.extensions, ...(s.scenario.seed === undefined ? {} : { seed: s.scenario.seed }) }));
   const pre = skipReason(s, profile);
   if (pre) return { ...base, verdict: 'skip', reason: pre, model, kernel: [] };
   if (!result || result.status === 'missing') {

@@ -145,7 +145,7 @@ const tasks = new Listr<Ctx>(
         const p = profileFor(ctx.run.kernelRelease);
         if (p.note) ctx.run.notes.push(p.note);
         ctx.verdicts = ctx.suite.scenarios.map((s) =>
-          judge(s, p.id, ctx.suite.extensions, ctx.run.scenarios.get(s.program.id)),
+          judge(s, p.id, undefined, ctx.run.scenarios.get(s.program.id)),
         );
         const diverged = ctx.verdicts.filter((v) => v.verdict === 'diverge').length;
         task.title = `Judged against the ${p.id} model: ${diverged ? `${diverged} DIVERGE` : 'no divergence'}`;

@@ -19,6 +19,12 @@ export interface SuiteScenario {
   program: Program;
   /** Program text for the runner, or undefined when only the model can run it. */
   text: string | undefined;
+  /**
+   * The model that judges it: a package's scenarios run on that package's extension alone (the
+   * core's on the core alone), as a user who installs just that package would run them; user
+   * scenarios get every extension.
+   */
+  extensions: Extension[];
 }
 
 export interface SuiteError {
@@ -45,16 +51,21 @@ function modelPackages(): PackageDir[] {
     .map((dir) => ({ name: (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string }).name, dir }));
 }
 
-/** Imports each model package's source and collects the `extension` it exports. */
-export async function loadExtensions(): Promise<Extension[]> {
-  const out: Extension[] = [];
+/** Imports each model package's source and collects the `extension` it exports, by package. */
+export async function loadExtensionsByPackage(): Promise<Map<string, Extension>> {
+  const out = new Map<string, Extension>();
   for (const p of modelPackages()) {
     const entry = join(p.dir, 'src', 'index.ts');
     if (!existsSync(entry) || p.name === '@uringlab/cli') continue;
     const mod = (await import(pathToFileURL(entry).href)) as { extension?: Extension };
-    if (mod.extension) out.push(mod.extension);
+    if (mod.extension) out.set(p.name, mod.extension);
   }
   return out;
+}
+
+/** Every package's extension. */
+export async function loadExtensions(): Promise<Extension[]> {
+  return [...(await loadExtensionsByPackage()).values()];
 }
 
 function jsonFiles(path: string): string[] {
@@ -75,7 +86,8 @@ export interface LoadSuiteOptions {
 }
 
 export async function loadSuite(o: LoadSuiteOptions = {}): Promise<Suite> {
-  const extensions = await loadExtensions();
+  const byPackage = await loadExtensionsByPackage();
+  const extensions = [...byPackage.values()];
   const sources: { file: string; source: string }[] = [];
   if (!o.onlyExtra) {
     for (const p of modelPackages()) {
@@ -89,13 +101,14 @@ export async function loadSuite(o: LoadSuiteOptions = {}): Promise<Suite> {
   const seen = new Set<string>();
   for (const { file, source } of sources) {
     try {
-      const scenario = parseScenario(JSON.parse(readFileSync(file, 'utf8')), extensions);
+      const own = source === 'user' ? extensions : [byPackage.get(source)].filter((e): e is Extension => e !== undefined);
+      const scenario = parseScenario(JSON.parse(readFileSync(file, 'utf8')), own);
       if (o.filter && !o.filter.test(scenario.name)) continue;
       if (seen.has(scenario.name)) throw new Error(`another scenario is already named ${scenario.name}`);
       seen.add(scenario.name);
-      const program = compileScenario(scenario, extensions);
+      const program = compileScenario(scenario, own);
       const text = scenario.modelOnly || isModelOnly(program) ? undefined : programToText(program);
-      scenarios.push({ file, source, scenario, program, text });
+      scenarios.push({ file, source, scenario, program, text, extensions: own });
     } catch (e) {
       errors.push({ file, message: isUringError(e) ? e.message : (e as Error).message });
     }

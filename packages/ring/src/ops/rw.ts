@@ -10,6 +10,7 @@ import { completeDefer, taskWorkAdd } from '../core/complete.js';
 import type { SqeReader } from '../core/sqe.js';
 import { BlockDevice } from '../files/regular.js';
 import { counter } from '../cost.js';
+import { UringError } from '../errors.js';
 
 /** MAX_RW_COUNT: INT_MAX rounded down to a page. */
 export const MAX_RW_COUNT = 0x7ffff000;
@@ -25,11 +26,25 @@ interface RwCmd {
   sel?: { addr: number; len: number } | undefined;
 }
 
+/** IORING_RW_ATTR_FLAG_PI: the only attribute io_prep_rw() accepts. */
+const RW_ATTR_FLAG_PI = 1;
+
+/** io_prep_rw(): __io_prep_rw() then io_rw_do_import(). */
 function rwPrep(req: Req, sqe: SqeReader): number {
   const hi = sqe.u32(12);
   const pos = hi === 0xffffffff && sqe.u32(8) === 0xffffffff ? -1 : sqe.u64n(8);
   const cmd: RwCmd = { addr: sqe.u64n(16), len: sqe.u32(24), pos, rwFlags: sqe.u32(28) };
   req.cmd = cmd as unknown as Record<string, unknown>;
+  const attrMask = sqe.u64(56);
+  if (attrMask) {
+    if (attrMask !== BigInt(RW_ATTR_FLAG_PI)) return -ERRNO.EINVAL;
+    throw new UringError('ENOSYS', 'protection-information attributes (IORING_RW_ATTR_FLAG_PI) are not modelled');
+  }
+  // A user buffer is imported at prep (import_ubuf(): capped length, access_ok()), so a bad
+  // pointer fails the SQE at submission and ends the batch. Provided buffers are picked at issue.
+  if (!(req.flags & REQ_F.BUFFER_SELECT) && !req.ctx.kernel.memory.accessOk(cmd.addr, Math.min(cmd.len, MAX_RW_COUNT))) {
+    return -ERRNO.EFAULT;
+  }
   return 0;
 }
 
