@@ -17,6 +17,7 @@ export { armPollHandler, APOLL } from './core/poll.js';
 export { prepareConfig, fillParams, sanitiseParams, ringsSize, roundupPow2, RINGS, type RingLayout } from './core/setup.js';
 export { WATCHDOG_NS } from './core/enter.js';
 export { UserRing, type Cqe, type SqeInit } from './user/ring.js';
+export { MAX_RW_COUNT, rwPrep, type RwCmd } from './ops/rw.js';
 export { FileObj, type PollDir, type ReadResult } from './files/file.js';
 export { StreamEnd, makePipe, makeSocketPair } from './files/stream.js';
 export { RegularFile, BlockDevice, patternBytes } from './files/regular.js';

@@ -2,15 +2,15 @@
 // kernel's order, then io_manage_buffers_legacy() under uring_lock.
 
 import {
-  ERRNO, IORING_OP, IOU_COMPLETE, TASK_SIZE, opFlags, reqSetFail, type OpDef, type Req, type SqeReader,
+  ERRNO, IORING_OP, IOU_COMPLETE, MAX_RW_COUNT, TASK_SIZE, opFlags, reqSetFail, type OpDef, type Req, type SqeReader,
 } from '@uringlab/ring';
 import { kbufCtx, type KbufCtx } from '../state.js';
 import { BufferList } from '../types.js';
 
 /** MAX_BIDS_PER_BGID: bids are the 16 high bits of cqe->flags. */
 export const MAX_BIDS_PER_BGID = 1 << 16;
-/** MAX_RW_COUNT: INT_MAX rounded down to a page. */
-export const MAX_RW_COUNT = 0x7ffff000;
+/** MAX_RW_COUNT is the core's (INT_MAX rounded down to a page). */
+export { MAX_RW_COUNT };
 const U64_MAX = (1n << 64n) - 1n;
 
 interface ProvideCmd {

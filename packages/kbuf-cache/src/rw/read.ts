@@ -4,32 +4,13 @@
 // it completes, while a ring buffer is recycled (its head not advanced) and chosen again later.
 
 import {
-  BlockDevice, ERRNO, IORING_OP, IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, ISSUE_F, REQ_F, TASK_SIZE,
-  completeDefer, counter, opFlags, reqSetFail, taskWorkAdd, type OpDef, type Req, type SqeReader,
+  BlockDevice, ERRNO, IORING_OP, IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, ISSUE_F, MAX_RW_COUNT, REQ_F, TASK_SIZE,
+  completeDefer, counter, opFlags, reqSetFail, rwPrep, taskWorkAdd, type OpDef, type Req, type RwCmd,
 } from '@uringlab/ring';
 import { bufferSelect, doBufferSelect, kbufRecycle, putKbufs } from '../kbuf.js';
-import { MAX_RW_COUNT } from '../legacy/manage.js';
 import type { BufferList } from '../types.js';
 
 const C_COPY = counter('copy', 'rw_bytes');
-
-interface RwCmd {
-  addr: number;
-  len: number;
-  /** File offset, or -1 for the current position. */
-  pos: number;
-  rwFlags: number;
-}
-
-/** io_prep_rw(): a user buffer is imported (access_ok) at prep; a provided one at issue. */
-function readPrep(req: Req, sqe: SqeReader): number {
-  const pos = sqe.u32(12) === 0xffffffff && sqe.u32(8) === 0xffffffff ? -1 : sqe.u64n(8);
-  const cmd: RwCmd = { addr: sqe.u64n(16), len: sqe.u32(24), pos, rwFlags: sqe.u32(28) };
-  req.cmd = cmd as unknown as Record<string, unknown>;
-  if (req.flags & REQ_F.BUFFER_SELECT) return 0;
-  if (cmd.addr + Math.min(cmd.len, MAX_RW_COUNT) > TASK_SIZE) return -ERRNO.EFAULT;
-  return 0;
-}
 
 /** kiocb_done() for a result, or io_req_defer_failed() for an error: res plus buffer flags. */
 function complete(req: Req, res: number, bl: BufferList | null, issueFlags: number): number {
@@ -95,5 +76,6 @@ function fail(req: Req, err: number, bl: BufferList | null, issueFlags: number):
 
 export const READ: OpDef = {
   opcode: IORING_OP.READ, name: 'READ', ...opFlags('READ'),
-  prep: readPrep, issue: readIssue,
+  // io_prep_rw() is the core's: the user buffer is imported at prep, a provided one at issue.
+  prep: rwPrep, issue: readIssue,
 };

@@ -16,7 +16,8 @@ import { UringError } from '../errors.js';
 export const MAX_RW_COUNT = 0x7ffff000;
 const C_COPY = counter('copy', 'rw_bytes');
 
-interface RwCmd {
+/** The io_rw command area of a READ or WRITE (io_kiocb_to_cmd()). */
+export interface RwCmd {
   addr: number;
   len: number;
   /** File offset, or -1 for the current position. */
@@ -30,7 +31,7 @@ interface RwCmd {
 const RW_ATTR_FLAG_PI = 1;
 
 /** io_prep_rw(): __io_prep_rw() then io_rw_do_import(). */
-function rwPrep(req: Req, sqe: SqeReader): number {
+export function rwPrep(req: Req, sqe: SqeReader): number {
   const hi = sqe.u32(12);
   const pos = hi === 0xffffffff && sqe.u32(8) === 0xffffffff ? -1 : sqe.u64n(8);
   const cmd: RwCmd = { addr: sqe.u64n(16), len: sqe.u32(24), pos, rwFlags: sqe.u32(28) };
