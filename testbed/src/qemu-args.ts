@@ -23,7 +23,10 @@ export interface QemuConfig {
 // seen even when the guest dies before /init sends the kernel log; a normal boot prints only a
 // handful of them. cryptomgr.notests skips the crypto self-tests: about 1 s of an emulated
 // boot, and io_uring does not depend on them.
-export const BASE_APPEND = ['console=ttyS1', 'panic=-1', 'rdinit=/init', 'quiet', 'loglevel=5', 'cryptomgr.notests'];
+// no5lvl keeps the guest on 4-level paging whichever image boots: the bzImage's decompressor
+// would switch `-cpu max` to 5-level paging (the raw vmlinux never does), which moves the top of
+// user memory past 2^47 - 4096 and changes what access_ok() accepts.
+export const BASE_APPEND = ['console=ttyS1', 'panic=-1', 'rdinit=/init', 'quiet', 'loglevel=5', 'cryptomgr.notests', 'no5lvl'];
 
 /**
  * qboot (shipped with QEMU's data files) only loads the kernel and jumps: about 0.25 s faster

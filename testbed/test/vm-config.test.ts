@@ -46,6 +46,13 @@ describe('qemuArgs', () => {
     const append = args[args.indexOf('-append') + 1];
     expect(append).toMatch(/panic=-1 rdinit=\/init/);
   });
+
+  it('keeps the guest on 4-level paging, so vmlinux and vmlinuz share one user address limit', () => {
+    for (const accel of ['tcg', 'kvm'] as const) {
+      const args = qemuArgs({ accel, ...base });
+      expect(args[args.indexOf('-append') + 1]!.split(' ')).toContain('no5lvl');
+    }
+  });
 });
 
 describe('disk pattern', () => {
