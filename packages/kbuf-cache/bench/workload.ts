@@ -3,7 +3,7 @@
 // quarter of the receives go through io-wq (IOSQE_ASYNC), so their buffers come back without
 // uring_lock, the case the seed's second list (io_buffers_comp) exists for.
 
-import { IORING_CQE_F, IORING_OP, IOSQE, Kernel, UserRing } from '@uringlab/ring';
+import { IORING_CQE_F, IORING_OP, IOSQE, Kernel, UserRing } from '@uringlab/ring/extend';
 import { KBUF_COST_MODEL, REQUEST_NS, kbufCtx, kbufExtension, type AllocStats, type StrategyName } from '../src/index.js';
 
 export interface WorkloadOptions {

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { compileScenario, decodeRecords, diffTraces, parseScenario, programToText, runScenario, toJsonl, type KernelId } from '@uringlab/ring';
+import { compileScenario, decodeRecords, diffTraces, parseScenario, programToText, runScenario, toJsonl, type KernelId } from '@uringlab/ring/extend';
 import { extension } from '../src/index.js';
 
 const { values, positionals } = parseArgs({

@@ -5,7 +5,7 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { toJsonl, type TraceEvent } from '@uringlab/ring';
+import { toJsonl, type TraceEvent } from '@uringlab/ring/extend';
 
 const dir = resolve(process.argv[2] ?? new URL('../../../testbed/out', import.meta.url).pathname);
 const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { profile: string; kernel: string };

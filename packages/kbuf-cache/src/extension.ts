@@ -1,11 +1,10 @@
-// The kbuf extension: PROVIDE_BUFFERS / REMOVE_BUFFERS, provided-buffer-aware READ and RECV
-// (replacing the core's entries), register opcodes 22/23/26, the core's buffer provider, ring
-// teardown, and the `kbuf.*` scenario steps. The allocation strategy is chosen per kernel.
+// The kbuf extension: PROVIDE_BUFFERS / REMOVE_BUFFERS, register opcodes 22/23/26, the
+// provided-buffer importer the core's READ and RECV call, ring teardown, the pbuf-ring mmap
+// offsets and the `kbuf.*` scenario steps. It replaces no core opcode. The allocation strategy
+// (costs only) is chosen per kernel.
 
-import { defineExtension, type Extension } from '@uringlab/ring';
+import { defineExtension, type Extension } from '@uringlab/ring/extend';
 import { PROVIDE_BUFFERS, REMOVE_BUFFERS } from './legacy/manage.js';
-import { READ } from './rw/read.js';
-import { RECV } from './net/recv.js';
 import { KBUF_REGISTER_OPS } from './ring/register.js';
 import { mmapPbufRing } from './ring/mmap.js';
 import { kbufProvider } from './provider.js';
@@ -13,6 +12,9 @@ import { destroyBuffers } from './kbuf.js';
 import { KBUF, configure } from './state.js';
 import { KBUF_STEPS } from './steps/index.js';
 import type { StrategyName } from './alloc/strategy.js';
+
+/** This package's name, as conflicts and dependencies name it. */
+export const KBUF_EXTENSION_NAME = '@uringlab/kbuf-cache';
 
 export interface KbufOptions {
   /** How legacy io_buffer nodes are allocated (costs only; CQEs never depend on it). Default kmalloc (7.3). */
@@ -22,13 +24,16 @@ export interface KbufOptions {
 export function kbufExtension(opts: KbufOptions = {}): Extension {
   const strategy = opts.strategy ?? 'kmalloc';
   return defineExtension({
-    name: 'kbuf',
-    ops: [PROVIDE_BUFFERS, REMOVE_BUFFERS, READ, RECV],
+    name: KBUF_EXTENSION_NAME,
+    ops: [PROVIDE_BUFFERS, REMOVE_BUFFERS],
     registerOps: KBUF_REGISTER_OPS,
-    bufferProvider: kbufProvider,
+    providedBuffers: kbufProvider,
     hooks: {
-      ringExit(ctx) {
-        if (ctx.hasState(KBUF)) destroyBuffers(ctx.state(KBUF));
+      ringExit: {
+        // io_ring_ctx_free() -> io_destroy_buffers()
+        free(ctx) {
+          if (ctx.hasState(KBUF)) destroyBuffers(ctx.state(KBUF));
+        },
       },
       mmap: mmapPbufRing,
     },

@@ -2,7 +2,7 @@
 // rings, multishot and bundle receive), the legacy allocation strategies and their costs, and a
 // buffer-sizing helper.
 
-export { kbufExtension, extension, type KbufOptions } from './extension.js';
+export { kbufExtension, extension, KBUF_EXTENSION_NAME, type KbufOptions } from './extension.js';
 export { kbufKnobs, type KbufKnobs } from './profile.js';
 export { KBUF, KbufCtx, kbufCtx, configOf, type KbufConfig } from './state.js';
 export { BufferList, IOBL, type LegacyBuf, type KbufReq } from './types.js';
@@ -11,8 +11,6 @@ export { bufferSelect, buffersPeek, putKbufs, kbufRecycle, destroyBuffers, doBuf
 export { kbufCommit, kbufIncCommit } from './ring/commit.js';
 export { ringAvail, ringTail } from './ring/entries.js';
 export { KBUF_REGISTER_OPS } from './ring/register.js';
-export { READ } from './rw/read.js';
-export { RECV } from './net/recv.js';
 export { KBUF_STEPS } from './steps/index.js';
 export { createAllocator, isStrategy, STRATEGIES, KBUF_COST_MODEL, COST_NOTES, type KbufAllocator, type StrategyName, type AllocStats } from './alloc/index.js';
 export { REQUEST_NS } from './alloc/cost-model.js';

@@ -1,11 +1,11 @@
 // The generic entry points the opcodes use (io_uring/kbuf.c, kbuf.h): io_buffer_select(),
 // io_buffers_peek(), __io_put_kbufs(), io_kbuf_recycle(), io_destroy_buffers().
 
-import { ERRNO, IORING_CQE_BUFFER_SHIFT, IORING_CQE_F, REQ_F, type Req } from '@uringlab/ring';
+import { ERRNO, IORING_CQE_BUFFER_SHIFT, IORING_CQE_F, REQ_F, type BufSelArg, type Req } from '@uringlab/ring/extend';
 import { kbufCtx, type KbufCtx } from './state.js';
 import { kbufOf, type BufferList } from './types.js';
 import { kbufDropLegacy, kbufRecycleLegacy, providedBufferSelect } from './legacy/select.js';
-import { ringBufferSelect, ringBuffersPeek, type BufSelArg, type RingSel } from './ring/select.js';
+import { ringBufferSelect, ringBuffersPeek, type RingSel } from './ring/select.js';
 import { kbufCommit } from './ring/commit.js';
 import { putBl } from './ring/register.js';
 

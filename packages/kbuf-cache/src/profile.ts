@@ -1,7 +1,7 @@
 // What differs between kernels for provided buffers. Each knob can be overridden through the
 // core profile's `quirks` (key `kbuf.<name>`), so a new kernel needs data, not code.
 
-import type { KernelProfile } from '@uringlab/ring';
+import type { KernelProfile } from '@uringlab/ring/extend';
 
 export interface KbufKnobs {
   /**

@@ -1,29 +1,36 @@
-// The BufferProvider the core calls from its own opcodes (and from request teardown): the same
-// selection, put and recycle paths the replaced READ and RECV use.
+// The provided-buffer importer the core's request pipeline calls for IOSQE_BUFFER_SELECT
+// (select, peek for bundles, commit, put, recycle): kbuf.c's entry points over this package's
+// buffer lists. The core passes the list it got back from select/peek as an opaque handle.
 
-import { ISSUE_F, type BufferProvider, type Kernel } from '@uringlab/ring';
-import { bufferSelect, kbufRecycle, putKbufs } from './kbuf.js';
-import { kbufOf } from './types.js';
+import { ISSUE_F, type BufferProvider, type Kernel } from '@uringlab/ring/extend';
+import { bufferSelect, buffersPeek, kbufRecycle, putKbufs } from './kbuf.js';
+import { kbufCommit } from './ring/commit.js';
+import type { BufferList } from './types.js';
+
+const asList = (l: unknown): BufferList | null => (l ?? null) as BufferList | null;
 
 export function kbufProvider(_kernel: Kernel): BufferProvider {
   return {
-    select(req, len, issueFlags) {
-      const s = bufferSelect(req, len, req.bufIndex, issueFlags);
-      if (!s) return undefined;
-      // Remember the list for the commit at completion (the kernel's sel.buf_list).
-      kbufOf(req).bl = s.bl;
-      return { addr: s.addr, len: s.len };
+    select(req, len, bgid, issueFlags) {
+      const s = bufferSelect(req, len, bgid, issueFlags);
+      return s ? { addr: s.addr, len: s.len, list: s.bl } : undefined;
     },
-    put(req, res, issueFlags) {
-      const kb = kbufOf(req);
-      const bl = kb.bl;
-      kb.bl = null;
-      return putKbufs(req, res, bl, 1, (issueFlags & ISSUE_F.UNLOCKED) !== 0);
+    peek(req, arg) {
+      const { ret, bl } = buffersPeek(req, arg);
+      return { ret, list: bl };
     },
-    recycle(req) {
-      const kb = kbufOf(req);
-      kbufRecycle(req, kb.bl);
-      kb.bl = null;
+    commit(req, list, len, nr) {
+      const bl = asList(list);
+      return bl ? kbufCommit(req, bl, len, nr) : true;
+    },
+    put(req, len, list, nbufs, issueFlags) {
+      return putKbufs(req, len, asList(list), nbufs, (issueFlags & ISSUE_F.UNLOCKED) !== 0);
+    },
+    recycle(req, list) {
+      return kbufRecycle(req, asList(list));
+    },
+    isIncremental(list) {
+      return asList(list)?.isInc ?? false;
     },
   };
 }

@@ -1,7 +1,7 @@
 // Per-ring provided-buffer state (the io_bl_xa xarray of io_ring_ctx), the allocation strategy
 // the ring's kernel was configured with, and the ring's cache of network async data.
 
-import { defineRingState, type Kernel, type RingCtx } from '@uringlab/ring';
+import { defineKernelState, defineRingState, type Kernel, type RingCtx } from '@uringlab/ring/extend';
 import { createAllocator } from './alloc/index.js';
 import type { KbufAllocator, StrategyName } from './alloc/strategy.js';
 import { kbufKnobs, type KbufKnobs } from './profile.js';
@@ -11,14 +11,15 @@ export interface KbufConfig {
   readonly strategy: StrategyName;
 }
 
-const CONFIG = new WeakMap<Kernel, KbufConfig>();
+/** Kernel-wide: which allocation strategy every ring of this kernel uses. */
+const CONFIG = defineKernelState<{ cfg: KbufConfig }>('kbuf:config', () => ({ cfg: { strategy: 'kmalloc' } }));
 
 export function configure(kernel: Kernel, cfg: KbufConfig): void {
-  CONFIG.set(kernel, cfg);
+  kernel.state(CONFIG).cfg = cfg;
 }
 
 export function configOf(kernel: Kernel): KbufConfig {
-  return CONFIG.get(kernel) ?? { strategy: 'kmalloc' };
+  return kernel.state(CONFIG).cfg;
 }
 
 export class KbufCtx {
@@ -26,14 +27,9 @@ export class KbufCtx {
   readonly lists = new Map<number, BufferList>();
   readonly alloc: KbufAllocator;
   readonly knobs: KbufKnobs;
-  /**
-   * ctx->netmsg_cache: cached io_async_msghdr objects, LIFO, each remembered by the size of the
-   * iovec array it keeps (a recycled one lets a later bundle receive map that many buffers).
-   */
-  readonly netmsgCache: number[] = [];
 
   constructor(readonly ctx: RingCtx) {
-    this.alloc = createAllocator(configOf(ctx.kernel).strategy, { costs: ctx.kernel.costs });
+    this.alloc = createAllocator(ctx.kernel.state(CONFIG).cfg.strategy, { costs: ctx.kernel.costs });
     this.knobs = kbufKnobs(ctx.kernel.profile);
   }
 }

@@ -2,7 +2,7 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { diffTraces, runScenario } from '@uringlab/ring';
+import { diffTraces, runScenario } from '@uringlab/ring/extend';
 import { extension } from '../src/index.js';
 
 const DIR = new URL('../../ring/scenarios/', import.meta.url);

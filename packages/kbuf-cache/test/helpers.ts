@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { fromJsonl, runScenario, type Extension, type TraceEvent } from '@uringlab/ring';
+import { fromJsonl, runScenario, type Extension, type TraceEvent } from '@uringlab/ring/extend';
 import { extension } from '../src/index.js';
 
 export const SCENARIO_DIR = new URL('../scenarios/', import.meta.url);

@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IORING_CQE_F, IORING_OP, IOSQE, Kernel, REQ_F, Req, UserRing, type Cqe } from '@uringlab/ring';
+import { IORING_CQE_F, IORING_OP, IOSQE, Kernel, REQ_F, Req, UserRing, type Cqe } from '@uringlab/ring/extend';
 import { BufferList, IOBL, UserBufRing, kbufCtx, kbufExtension, kbufKnobs, ringAvail } from '../src/index.js';
 import { ringBufferSelect } from '../src/ring/select.js';
 import { kbufCommit } from '../src/ring/commit.js';

@@ -2,7 +2,7 @@
 // runner accepts, and (where a kernel trace was recorded) matches the kernel exactly.
 
 import { describe, expect, it } from 'vitest';
-import { compileScenario, diffTraces, parseScenario, programToText } from '@uringlab/ring';
+import { compileScenario, diffTraces, parseScenario, programToText } from '@uringlab/ring/extend';
 import { extension } from '../src/index.js';
 import { kernelTrace, loadScenario, scenarioNames, traceOf, type Profile } from './helpers.js';
 

@@ -1,7 +1,7 @@
 // The kbuf steps compile to runner primitives the way an application writes a buffer ring.
 
 import { describe, expect, it } from 'vitest';
-import { compileScenario, parseScenario, type ProgramOp } from '@uringlab/ring';
+import { compileScenario, parseScenario, type ProgramOp } from '@uringlab/ring/extend';
 import { extension } from '../src/index.js';
 
 function compile(steps: Record<string, unknown>[]): ProgramOp[] {

@@ -1,10 +1,10 @@
 // The allocation strategies change costs, never CQEs; and each one counts what its kernel did.
 
 import { describe, expect, it } from 'vitest';
-import { IORING_OP, IOSQE, Kernel, diffTraces } from '@uringlab/ring';
+import { IORING_OP, IOSQE, Kernel, diffTraces } from '@uringlab/ring/extend';
 import { BUFS_PER_PAGE } from '../src/alloc/recycling-cache.js';
 import { IO_BUFFER_ALLOC_BATCH } from '../src/alloc/slab-bulk.js';
-import { UserRing } from '@uringlab/ring';
+import { UserRing } from '@uringlab/ring/extend';
 import { STRATEGIES, kbufCtx, kbufExtension, type StrategyName } from '../src/index.js';
 import { scenarioNames, traceOf } from './helpers.js';
 

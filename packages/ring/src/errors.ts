@@ -3,7 +3,23 @@
 
 import { ERRNO, type ErrnoName } from './uapi/errno.js';
 
-export type UringErrorCode = ErrnoName | 'SCENARIO_INVALID' | 'TRACE_INVALID' | 'UNSUPPORTED_PROFILE';
+export type UringErrorCode =
+  | ErrnoName
+  | 'SCENARIO_INVALID'
+  | 'TRACE_INVALID'
+  | 'UNSUPPORTED_PROFILE'
+  /** The kernel has it, no loaded model implements it yet (an opcode, a flag, an argument). */
+  | 'NOT_MODELLED'
+  /** Two loaded extensions (or an extension and the core) register the same thing. */
+  | 'EXTENSION_CONFLICT'
+  /** An extension needs another that is not loaded. */
+  | 'EXTENSION_MISSING'
+  /** An object passed as an extension was not made by defineExtension(). */
+  | 'EXTENSION_INVALID'
+  /** Two copies of @uringlab/ring are loaded and an extension of one met a kernel of the other. */
+  | 'DUPLICATE_CORE'
+  /** A bug in a model: reported as an error, never as a kernel result. */
+  | 'INTERNAL';
 
 export class UringError extends Error {
   override readonly name = 'UringError';
@@ -26,6 +42,10 @@ export class UringError extends Error {
   }
 }
 
+/** Brand shared by every copy of the package, so errors from another copy are still recognised. */
+const BRAND = Symbol.for('@uringlab/ring:UringError');
+Object.defineProperty(UringError.prototype, BRAND, { value: true });
+
 export function isUringError(e: unknown): e is UringError {
-  return e instanceof UringError;
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
 }

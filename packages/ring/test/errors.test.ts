@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Kernel, UringError, parseScenario, runScenario, IO_URING_PARAMS, encode, PAGE_SIZE } from '../src/index.js';
+import { Kernel, UringError, parseScenario, runScenario, IO_URING_PARAMS, encode, PAGE_SIZE } from '../src/extend.js';
 
 describe('bad input gets a typed error', () => {
   it('names the step and field of an invalid scenario', () => {
@@ -21,7 +21,7 @@ describe('bad input gets a typed error', () => {
   it('turns an unmodelled opcode into a model error record, not a crash', () => {
     const r = runScenario({ name: 'x', pins: 'opcode without a model yet', steps: [{ op: 'setup', ring: 'r', entries: 2 }, { op: 'sqe', ring: 'r', sqe: { opcode: 'OPENAT' } }, { op: 'enter', ring: 'r', to_submit: 1 }] });
     expect(r.trace.at(-1)).toMatchObject({ ev: 'error' });
-    expect(JSON.stringify(r.trace.at(-1))).toMatch(/ENOSYS: no model implements IORING_OP_OPENAT/);
+    expect(JSON.stringify(r.trace.at(-1))).toMatch(/NOT_MODELLED: no loaded model implements IORING_OP_OPENAT/);
   });
 
   it('rejects an unknown kernel profile with UNSUPPORTED_PROFILE', () => {

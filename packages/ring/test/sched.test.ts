@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Costs, DEFAULT_COST_MODEL, PerCpu, Rng, Scheduler, counter } from '../src/index.js';
+import { Costs, DEFAULT_COST_MODEL, PerCpu, Rng, Scheduler, counter } from '../src/extend.js';
 
 describe('scheduler', () => {
   it('is deterministic for a seed', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { IORING_SETUP as S, PROFILES, prepareConfig, ringsSize } from '../src/index.js';
+import { IORING_SETUP as S, PROFILES, prepareConfig, ringsSize } from '../src/extend.js';
 import { events, traceOf } from './helpers.js';
 
 const input = (entries: number, flags = 0, cq_entries = 0, resv = [0, 0, 0]) =>

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { IO_URING_PARAMS, Kernel, RINGS, encode } from '../src/index.js';
+import { IO_URING_PARAMS, Kernel, RINGS, encode } from '../src/extend.js';
 
 function ringAt(start: number, entries: number) {
   const k = new Kernel();

@@ -2,7 +2,7 @@
 // uncontended. The figures are deliberately round; what matters is their ratio (an allocator
 // round trip against a list operation against a whole request), not any one machine.
 
-import { DEFAULT_COST_MODEL, type CostModel } from '@uringlab/ring';
+import { DEFAULT_COST_MODEL, type CostModel } from '@uringlab/ring/extend';
 
 /** One request's life outside the counted sites: io_alloc_req, init, issue dispatch, CQE fill, free. */
 export const REQUEST_NS = 150;

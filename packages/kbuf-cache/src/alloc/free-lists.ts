@@ -2,7 +2,7 @@
 // strategies: io_buffers_cache (under uring_lock, fed by inline completions) and io_buffers_comp
 // (under completion_lock, fed by completions that run without uring_lock).
 
-import { counter } from '@uringlab/ring';
+import { counter } from '@uringlab/ring/extend';
 import { Faults, emptyStats, type AllocEnv, type AllocStats, type KbufAllocator, type StrategyName } from './strategy.js';
 import type { LegacyBuf } from '../types.js';
 

@@ -1,7 +1,7 @@
 // Linux 6.15+ (and 7.3): io_add_buffers() does one kmalloc per buffer (kmalloc_obj,
 // GFP_KERNEL_ACCOUNT); io_kbuf_drop_legacy(), REMOVE and recycling into a vanished group kfree it.
 
-import { counter } from '@uringlab/ring';
+import { counter } from '@uringlab/ring/extend';
 import { Faults, emptyStats, freshNode, type AllocEnv, type KbufAllocator } from './strategy.js';
 import type { LegacyBuf } from '../types.js';
 

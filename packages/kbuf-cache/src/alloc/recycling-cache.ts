@@ -3,7 +3,7 @@
 // PAGE_SIZE / sizeof(struct io_buffer) = 128 nodes. Nodes are never kfree'd one by one: they go
 // back to a list, and pages are freed only at ring teardown.
 
-import { counter } from '@uringlab/ring';
+import { counter } from '@uringlab/ring/extend';
 import { freeListAllocator } from './free-lists.js';
 import { IO_BUFFER_SIZE, freshNode, type AllocEnv, type KbufAllocator } from './strategy.js';
 

@@ -4,7 +4,7 @@
 // v1 of the patch sized the batch PAGE_SIZE / sizeof(io_buffer) = 128; review asked for a smaller
 // on-stack array and the merged version uses 64. Teardown frees each node with kmem_cache_free().
 
-import { counter } from '@uringlab/ring';
+import { counter } from '@uringlab/ring/extend';
 import { freeListAllocator } from './free-lists.js';
 import { freshNode, type AllocEnv, type KbufAllocator } from './strategy.js';
 

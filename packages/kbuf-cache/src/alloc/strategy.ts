@@ -2,7 +2,7 @@
 // choice changes only cost counters, never what user space sees: every strategy hands out a node
 // whenever the plain kmalloc would.
 
-import type { Costs } from '@uringlab/ring';
+import type { Costs } from '@uringlab/ring/extend';
 import type { LegacyBuf } from '../types.js';
 
 export const STRATEGIES = ['kmalloc', 'recycling-cache', 'slab-bulk'] as const;

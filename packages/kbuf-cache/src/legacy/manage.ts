@@ -3,7 +3,7 @@
 
 import {
   ERRNO, IORING_OP, IOU_COMPLETE, MAX_RW_COUNT, TASK_SIZE, opFlags, reqSetFail, type OpDef, type Req, type SqeReader,
-} from '@uringlab/ring';
+} from '@uringlab/ring/extend';
 import { kbufCtx, type KbufCtx } from '../state.js';
 import { BufferList } from '../types.js';
 

@@ -1,6 +1,6 @@
 // Selection, recycling and release of legacy provided buffers (io_uring/kbuf.c).
 
-import { REQ_F, type Req } from '@uringlab/ring';
+import { REQ_F, type Req } from '@uringlab/ring/extend';
 import { kbufOf, type BufferList } from '../types.js';
 import type { KbufCtx } from '../state.js';
 

@@ -2,7 +2,7 @@
 // The kernel only ever advances its private head; it never writes the tail, and outside
 // incremental mode never writes the entries either.
 
-import { REQ_F, type Req } from '@uringlab/ring';
+import { REQ_F, type Req } from '@uringlab/ring/extend';
 import { entryAddr, entryLen, entryOff, setEntryAddr, setEntryLen } from './entries.js';
 import type { BufferList } from '../types.js';
 

@@ -1,7 +1,7 @@
 // io_uring_mmap() of IORING_OFF_PBUF_RING | bgid << IORING_OFF_PBUF_SHIFT: the application maps
 // a ring the kernel allocated (IOU_PBUF_RING_MMAP) to fill it (io_pbuf_get_region()).
 
-import { ERRNO, IORING_OFF, type Mapping, type RingCtx } from '@uringlab/ring';
+import { ERRNO, IORING_OFF, type Mapping, type RingCtx } from '@uringlab/ring/extend';
 import { KBUF } from '../state.js';
 
 export function mmapPbufRing(ctx: RingCtx, offset: number): Mapping | number | undefined {

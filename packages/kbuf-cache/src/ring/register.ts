@@ -5,7 +5,7 @@
 import {
   ERRNO, IORING_REGISTER, IOU_PBUF_RING, IO_URING_BUF_REG, IO_URING_BUF_STATUS, PAGE_SIZE, decode, pageAlign,
   type RegisterOpDef, type RingCtx,
-} from '@uringlab/ring';
+} from '@uringlab/ring/extend';
 import { kbufCtx, type KbufCtx } from '../state.js';
 import { BufferList, IOBL } from '../types.js';
 import { BUF_SIZE } from './entries.js';

@@ -1,7 +1,7 @@
 // Taking buffers from a ring-mapped group: io_ring_buffer_select() for one buffer and
 // io_ring_buffers_peek() for several (bundles), io_uring/kbuf.c.
 
-import { ERRNO, ISSUE_F, REQ_F, TASK_SIZE, type Req } from '@uringlab/ring';
+import { ERRNO, ISSUE_F, KBUF_MODE, REQ_F, TASK_SIZE, type BufSelArg, type Req } from '@uringlab/ring/extend';
 import { entryAddr, entryBid, entryLen, entryOff, ringTail } from './entries.js';
 import { kbufCommit } from './commit.js';
 import { MAX_RW_COUNT } from '../legacy/manage.js';
@@ -54,25 +54,6 @@ export function ringBufferSelect(req: Req, len: number, bl: BufferList, issueFla
     sel.bl = null;
   }
   return sel;
-}
-
-export const KBUF_MODE = { EXPAND: 1, FREE: 2 } as const;
-
-/** struct buf_sel_arg */
-export interface BufSelArg {
-  iovs: { addr: number; len: number }[];
-  outLen: number;
-  maxLen: number;
-  nrIovs: number;
-  mode: number;
-  bufGroup: number;
-  partialMap: boolean;
-  /** The iovec array was replaced by a bigger one (KBUF_MODE_EXPAND). */
-  expanded: boolean;
-}
-
-export function bufSelArg(bufGroup: number, nrIovs: number, mode: number, maxLen: number): BufSelArg {
-  return { iovs: [], outLen: 0, maxLen, nrIovs, mode, bufGroup, partialMap: false, expanded: false };
 }
 
 /** io_ring_buffers_peek(): map up to nr_iovs buffers covering max_len bytes; count or -errno. */

@@ -5,11 +5,11 @@
 
 import {
   ERRNO, IORING_CQE_F, IORING_OP, IORING_RECVSEND, IOSQE, Kernel, Rng, StreamEnd, errnoName,
-} from '@uringlab/ring';
+} from '@uringlab/ring/extend';
 import { kbufExtension } from '../extension.js';
 import { kbufCtx } from '../state.js';
 import { ringAvail } from '../ring/entries.js';
-import { UserRing, type Cqe } from '@uringlab/ring';
+import { UserRing, type Cqe } from '@uringlab/ring/extend';
 import { UserBufRing } from '../user/buf-ring.js';
 import { EventQueue } from './events.js';
 import { parseWorkload, type SizingInput, type SizingWorkload } from './workload.js';

@@ -2,7 +2,7 @@
 // remembers about each registered ring (its memory region, size and the tail written so far).
 
 import { z } from 'zod';
-import { IORING_SETUP, IOSQE, IO_URING_SQE, type CompileContext, type FieldInput, type ProgramOp } from '@uringlab/ring';
+import { IORING_SETUP, IOSQE, IO_URING_SQE, type CompileContext, type FieldInput, type ProgramOp } from '@uringlab/ring/extend';
 
 export const name = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'names use letters, digits, _ . -');
 export const u16 = z.number().int().min(0).max(0xffff);

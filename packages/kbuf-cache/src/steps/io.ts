@@ -2,7 +2,7 @@
 // with the multishot, bundle and poll-first ioprio bits spelled out.
 
 import { z } from 'zod';
-import { IORING_OP, IORING_RECVSEND, IOSQE, defineStep, type FieldInput } from '@uringlab/ring';
+import { IORING_OP, IORING_RECVSEND, IOSQE, defineStep, type FieldInput } from '@uringlab/ring/extend';
 import { flags, name, pointer, pointerInput, sqeFlags, sqeOp, u16, u32, u64 } from './common.js';
 
 export const recvStep = defineStep({

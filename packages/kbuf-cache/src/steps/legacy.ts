@@ -2,7 +2,7 @@
 // kernel checks can be set, so the errno paths are reachable from a scenario.
 
 import { z } from 'zod';
-import { IORING_OP, defineStep, type FieldInput } from '@uringlab/ring';
+import { IORING_OP, defineStep, type FieldInput } from '@uringlab/ring/extend';
 import { flags, name, pointer, pointerInput, s32, sqeFlags, sqeOp, u16, u32, u64 } from './common.js';
 
 export const provideStep = defineStep({

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import {
   IORING_OFF, IORING_REGISTER, IOU_PBUF_RING, IO_URING_BUF, IO_URING_BUF_REG, IO_URING_BUF_STATUS, defineStep, pageAlign,
   type CompileContext, type FieldInput, type Fixup, type ProgramOp,
-} from '@uringlab/ring';
+} from '@uringlab/ring/extend';
 import { flags, name, pointer, pointerInput, s32, tracks, track, u16, u32, type Pointer } from './common.js';
 
 const BUF_SIZE = 16;

@@ -1,7 +1,7 @@
 // A provided-buffer ring in user memory, the way liburing's io_uring_setup_buf_ring(),
 // io_uring_buf_ring_add() and io_uring_buf_ring_advance() manage one.
 
-import { IORING_REGISTER, IO_URING_BUF_REG, encode, pageAlign, type Mapping, type UserRing } from '@uringlab/ring';
+import { IORING_REGISTER, IO_URING_BUF_REG, encode, pageAlign, type Mapping, type UserRing } from '@uringlab/ring/extend';
 
 export class UserBufRing {
   readonly mem: Mapping;

@@ -4,13 +4,12 @@
 
 import { ERRNO } from '../uapi/errno.js';
 import { counter } from '../cost.js';
-import { fillCqeAux, postCqe } from './cqe.js';
+import { commitCqringFlush, fillCqeAux, postCqe } from './cqe.js';
 import { INT_F, type RingCtx } from './ctx.js';
 import { IO_REQ_LINK_FLAGS, REQ_F, reqSetFail, reqSetRes, type Req } from './req.js';
 import { queueDeferred } from './drain.js';
-import { taskSubmit } from './submit.js';
+import { reqTaskQueue, taskWorkAdd } from './tw.js';
 
-const C_TW = counter('event', 'task_work');
 const C_COMPLETION_LOCK = counter('lock', 'completion_lock');
 
 /** io_req_complete_defer(): batch the completion; CQEs are posted at the next flush. */
@@ -23,10 +22,16 @@ export function flushCompletions(ctx: RingCtx): void {
   const reqs = ctx.complReqs;
   if (reqs.length === 0) return;
   ctx.complReqs = [];
+  let posted = false;
   for (let i = 0; i < reqs.length; i++) {
     const req = reqs[i]!;
-    if (!(req.flags & REQ_F.CQE_SKIP)) postCqe(ctx, req.udLo, req.udHi, req.res, req.cflags, req.extra1, req.extra2);
+    if (!(req.flags & REQ_F.CQE_SKIP)) {
+      postCqe(ctx, req.udLo, req.udHi, req.res, req.cflags, req.extra1, req.extra2);
+      posted = true;
+    }
   }
+  // __io_cq_unlock_post(): one commit, one flush, for the whole batch.
+  if (posted) commitCqringFlush(ctx);
   let drainDone = false;
   if (ctx.intFlags & INT_F.DRAIN_ACTIVE && ctx.drainReq) drainDone = reqs.includes(ctx.drainReq);
   if (drainDone) ctx.drainReq = null;
@@ -40,9 +45,12 @@ export function flushCompletions(ctx: RingCtx): void {
 /** The per-request part of io_free_batch_list(): start the next link member, clean up, recycle. */
 export function freeReq(req: Req): void {
   const ctx = req.ctx;
+  const k = ctx.kernel;
   if (req.flags & IO_REQ_LINK_FLAGS) queueNext(req);
-  ctx.kernel.putKbuf(req, req.res, 0);
-  ctx.kernel.opdef(req.opcode).cleanup?.(req);
+  // io_clean_op(): a provided buffer still held (the CQE never carried it) goes back.
+  if (req.flags & (REQ_F.BUFFER_SELECTED | REQ_F.BUFFER_RING)) k.providedBuffers.put(req, req.res, null, 0, 0);
+  k.opdef(req.opcode).cleanup?.(req);
+  k.hooks.reqFree(req);
   ctx.freeReq(req);
 }
 
@@ -90,13 +98,15 @@ export function reqPostCqe(req: Req, res: number, cflags: number): boolean {
   const ctx = req.ctx;
   if (ctx.complReqs.length) flushCompletions(ctx);
   ctx.kernel.costs.add(C_COMPLETION_LOCK);
-  return fillCqeAux(ctx, req.udLo, req.udHi, res, cflags);
+  const ok = fillCqeAux(ctx, req.udLo, req.udHi, res, cflags);
+  if (ok) commitCqringFlush(ctx);
+  return ok;
 }
 
 /** io_req_defer_failed() */
 export function reqDeferFailed(req: Req, res: number): void {
   reqSetFail(req);
-  reqSetRes(req, res, req.ctx.kernel.putKbuf(req, res, 0));
+  reqSetRes(req, res, putKbufIfSelected(req, res));
   req.ctx.kernel.opdef(req.opcode).fail?.(req);
   completeDefer(req);
 }
@@ -111,15 +121,13 @@ export function completePost(req: Req): void {
     taskWorkAdd(ctx, () => completeDefer(req));
     return;
   }
-  if (!(req.flags & REQ_F.CQE_SKIP)) postCqe(ctx, req.udLo, req.udHi, req.res, req.cflags, req.extra1, req.extra2);
+  if (!(req.flags & REQ_F.CQE_SKIP)) {
+    postCqe(ctx, req.udLo, req.udHi, req.res, req.cflags, req.extra1, req.extra2);
+    commitCqringFlush(ctx);
+  }
   // io_wq_free_work() -> io_free_req(): the request is freed through task_work, CQE skipped.
   req.flags |= REQ_F.CQE_SKIP;
   taskWorkAdd(ctx, () => completeDefer(req));
-}
-
-/** io_req_task_queue(): (re)issue from task context. */
-export function reqTaskQueue(req: Req): void {
-  taskWorkAdd(req.ctx, () => taskSubmit(req));
 }
 
 /** io_req_task_queue_fail() */
@@ -128,30 +136,10 @@ export function reqTaskQueueFail(req: Req, res: number): void {
   taskWorkAdd(req.ctx, () => reqDeferFailed(req, req.res));
 }
 
-/**
- * io_req_task_work_add(): DEFER_TASKRUN rings keep work on the ring (run only by the submitter
- * waiting on it); other rings hand it to the task, which runs it on its way back to user space.
- */
-export function taskWorkAdd(ctx: RingCtx, fn: () => void): void {
-  ctx.kernel.costs.add(C_TW);
-  if (ctx.deferTaskrun) {
-    ctx.localWork.push(fn);
-    ctx.kernel.onLocalWork(ctx);
-  } else {
-    ctx.kernel.task.add(ctx, fn);
-  }
+/** io_put_kbuf() for a request that selected a provided buffer: the CQE flags (F_BUFFER ...). */
+export function putKbufIfSelected(req: Req, res: number, list: unknown = null, issueFlags = 0): number {
+  if (!(req.flags & (REQ_F.BUFFER_SELECTED | REQ_F.BUFFER_RING))) return 0;
+  return req.ctx.kernel.providedBuffers.put(req, res, list, 1, issueFlags);
 }
 
-/** io_run_local_work(): run a DEFER_TASKRUN ring's queued work, then flush its completions. */
-export function runLocalWork(ctx: RingCtx): number {
-  let n = 0;
-  while (ctx.localWork.length > 0) {
-    const batch = ctx.localWork.splice(0);
-    for (const fn of batch) fn();
-    n += batch.length;
-    flushCompletions(ctx);
-  }
-  ctx.kernel.onLocalWork(ctx);
-  return n;
-}
-
+export { reqTaskQueue, taskWorkAdd };

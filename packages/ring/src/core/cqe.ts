@@ -66,6 +66,7 @@ export function writeCqe(
 /**
  * Posts one CQE, or queues it on the overflow backlog when the ring has no room
  * (io_fill_cqe_req() falling back to io_cqe_overflow()). Returns false only if it was dropped.
+ * The caller publishes the tail with commitCqringFlush() when its batch is done.
  */
 export function postCqe(
   ctx: RingCtx, udLo: number, udHi: number, res: number, flags: number,
@@ -76,8 +77,6 @@ export function postCqe(
   const slot = getCqe(ctx, false, is32);
   if (slot >= 0) {
     writeCqe(ctx, slot, udLo, udHi, res, flags, extra1, extra2, big);
-    ctx.commitCq();
-    ctx.kernel.onCqePosted(ctx);
     return true;
   }
   return addOverflow(ctx, { udLo, udHi, res, flags, extra1: big ? extra1 : 0n, extra2: big ? extra2 : 0n, is32: big });
@@ -85,7 +84,7 @@ export function postCqe(
 
 /**
  * io_fill_cqe_aux(): post a CQE only if the ring has room and no backlog; never overflows.
- * Multishot requests use it for the CQEs before their last one.
+ * Multishot requests use it for the CQEs before their last one. The caller commits.
  */
 export function fillCqeAux(
   ctx: RingCtx, udLo: number, udHi: number, res: number, flags: number,
@@ -95,8 +94,6 @@ export function fillCqeAux(
   const slot = getCqe(ctx, false, is32);
   if (slot < 0) return false;
   writeCqe(ctx, slot, udLo, udHi, res, flags, extra1, extra2, is32 || (ctx.flags & S.CQE32) !== 0);
-  ctx.commitCq();
-  ctx.kernel.onCqePosted(ctx);
   return true;
 }
 
@@ -140,6 +137,15 @@ export function flushOverflow(ctx: RingCtx, dying = false): void {
     ctx.checkCq &= ~CHECK_CQ.OVERFLOW;
     ctx.sqFlags = ctx.sqFlags & ~IORING_SQ.CQ_OVERFLOW;
   }
+  if (moved) commitCqringFlush(ctx);
+  else ctx.commitCq();
+}
+
+/**
+ * io_commit_cqring() + io_commit_cqring_flush(): publish the cached tail, then run what hangs
+ * off a commit (eventfd signalling), once per posting batch rather than once per CQE.
+ */
+export function commitCqringFlush(ctx: RingCtx): void {
   ctx.commitCq();
-  if (moved) ctx.kernel.onCqePosted(ctx);
+  ctx.kernel.hooks.cqCommit(ctx);
 }

@@ -4,7 +4,8 @@
 import { IORING_SETUP as S } from '../uapi/constants.js';
 import { RINGS, type RingLayout } from './setup.js';
 import { Req } from './req.js';
-import type { Kernel } from '../kernel.js';
+import type { IoHost } from './host.js';
+import type { RingStateKey } from '../extension/define.js';
 
 /** ctx->check_cq bits. */
 export const CHECK_CQ = { OVERFLOW: 1, DROPPED: 2 } as const;
@@ -21,14 +22,9 @@ export interface OverflowCqe {
   is32: boolean;
 }
 
-/** Typed per-ring state slot for extensions (see defineRingState). */
-export interface RingStateKey<T> {
-  readonly name: string;
-  readonly init: (ctx: RingCtx) => T;
-}
-
 export class RingCtx {
-  readonly kernel: Kernel;
+  /** The simulated kernel, seen through the core's host interface. */
+  readonly kernel: IoHost;
   readonly flags: number;
   readonly sqEntries: number;
   readonly cqEntries: number;
@@ -71,7 +67,7 @@ export class RingCtx {
   sqesAddr = 0;
   seqCounter = 0;
 
-  constructor(kernel: Kernel, layout: RingLayout) {
+  constructor(kernel: IoHost, layout: RingLayout) {
     this.kernel = kernel;
     this.flags = layout.flags;
     this.sqEntries = layout.sq_entries;
@@ -160,8 +156,4 @@ export class RingCtx {
   cqEventsUser(): number {
     return (this.cqTail - this.cqHead) >>> 0;
   }
-}
-
-export function defineRingState<T>(name: string, init: (ctx: RingCtx) => T): RingStateKey<T> {
-  return Object.freeze({ name, init });
 }

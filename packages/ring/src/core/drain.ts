@@ -4,7 +4,7 @@
 import type { RingCtx } from './ctx.js';
 import { INT_F } from './ctx.js';
 import { REQ_F, type Req } from './req.js';
-import { reqTaskQueue } from './complete.js';
+import { reqTaskQueue } from './tw.js';
 
 function linkedNr(req: Req): number {
   let n = 0;

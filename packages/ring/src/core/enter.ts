@@ -4,7 +4,7 @@ import { ERRNO } from '../uapi/errno.js';
 import { IORING_ENTER as E, IORING_SETUP as S } from '../uapi/constants.js';
 import { CHECK_CQ, type RingCtx } from './ctx.js';
 import { flushOverflow } from './cqe.js';
-import { runLocalWork } from './complete.js';
+import { runLocalWork } from './tw-run.js';
 import { submitSqes } from './submit.js';
 import { UringError } from '../errors.js';
 import { decode } from '../uapi/layout.js';
@@ -25,12 +25,12 @@ export interface ExtArg {
  */
 export function getExtArg(ctx: RingCtx, flags: number, arg: number, argsz: number): ExtArg | number {
   if (!(flags & E.EXT_ARG)) return {};
-  if (flags & E.EXT_ARG_REG) throw new UringError('ENOSYS', 'IORING_ENTER_EXT_ARG_REG (registered wait regions) is not modelled');
+  if (flags & E.EXT_ARG_REG) throw new UringError('NOT_MODELLED', 'IORING_ENTER_EXT_ARG_REG (registered wait regions) is not modelled');
   if (argsz !== IO_URING_GETEVENTS_ARG.size) return -ERRNO.EINVAL;
   const raw = ctx.kernel.memory.read(arg, IO_URING_GETEVENTS_ARG.size);
   if (!raw) return -ERRNO.EFAULT;
   const a = decode(IO_URING_GETEVENTS_ARG, raw);
-  if (a.sigmask || a.min_wait_usec) throw new UringError('ENOSYS', 'signal masks and min_wait_usec in io_uring_getevents_arg are not modelled');
+  if (a.sigmask || a.min_wait_usec) throw new UringError('NOT_MODELLED', 'signal masks and min_wait_usec in io_uring_getevents_arg are not modelled');
   if (!a.ts) return {};
   const tsRaw = ctx.kernel.memory.read(Number(a.ts), KERNEL_TIMESPEC.size);
   if (!tsRaw) return -ERRNO.EFAULT;
@@ -89,7 +89,7 @@ export function cqringWait(ctx: RingCtx, minEvents: number, timeoutNs?: number):
       ret = -ERRNO.EINTR;
     } else {
       // Sleep: let workers, devices and timers make progress, in virtual time.
-      if (!k.progress(Math.min(deadline, watchdog))) k.sched.now = Math.min(deadline, watchdog);
+      if (!k.sched.settle() && !k.sched.advance(Math.min(deadline, watchdog))) k.sched.now = Math.min(deadline, watchdog);
       ret = 1;
     }
     if (ctx.localWork.length) runLocalWork(ctx);

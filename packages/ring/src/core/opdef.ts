@@ -26,9 +26,11 @@ export interface OpDef {
   cleanup?(req: Req): void;
   /** io_cold_defs[].fail */
   fail?(req: Req): void;
+  /** Set on the placeholder entries of opcodes no loaded model implements. */
+  readonly unmodelled?: true;
 }
 
-export type OpFlags = Omit<OpDef, 'opcode' | 'name' | 'prep' | 'issue' | 'cleanup' | 'fail'>;
+export type OpFlags = Omit<OpDef, 'opcode' | 'name' | 'prep' | 'issue' | 'cleanup' | 'fail' | 'unmodelled'>;
 
 /** Flags from io_issue_defs[] (Linux 7.3, CONFIG_NET=y), for the opcodes a model may issue. */
 const F: Partial<Record<(typeof OPCODES)[number], OpFlags>> = {
@@ -80,9 +82,13 @@ const F: Partial<Record<(typeof OPCODES)[number], OpFlags>> = {
 export function unmodelled(opcode: number): OpDef {
   const name = OPCODES[opcode] ?? `op ${opcode}`;
   const fail = (): never => {
-    throw new UringError('ENOSYS', `no model implements IORING_OP_${name} yet; an extension package may add it`);
+    throw new UringError('NOT_MODELLED', `no loaded model implements IORING_OP_${name} yet (the kernel has it); an extension package may add it`);
   };
-  return { opcode, name, ...(F[name as keyof typeof F] ?? {}), prep: fail, issue: fail };
+  return { opcode, name, ...(F[name as keyof typeof F] ?? {}), prep: fail, issue: fail, unmodelled: true };
+}
+
+export function isModelled(d: OpDef): boolean {
+  return d.unmodelled !== true;
 }
 
 export function opFlags(name: (typeof OPCODES)[number]): OpFlags {

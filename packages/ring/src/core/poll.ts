@@ -3,7 +3,7 @@
 
 import { counter } from '../cost.js';
 import { REQ_F, type Req } from './req.js';
-import { reqTaskQueue } from './complete.js';
+import { reqTaskQueue } from './tw.js';
 
 export const APOLL = { OK: 0, ABORTED: 1, READY: 2 } as const;
 export type ApollResult = (typeof APOLL)[keyof typeof APOLL];

@@ -1,10 +1,11 @@
 // io_uring_register() and __io_uring_register() (io_uring/register.c). The core answers
-// IORING_REGISTER_PROBE from its opcode table; every other opcode comes from an extension.
+// IORING_REGISTER_PROBE and ENABLE_RINGS; every other opcode comes from an extension.
 
 import { ERRNO } from '../uapi/errno.js';
 import { IO_URING_OP_SUPPORTED, IORING_REGISTER } from '../uapi/constants.js';
 import { IO_URING_PROBE, IO_URING_PROBE_OP } from '../uapi/structs.js';
-import type { RegisterOpDef } from '../extension.js';
+import { UringError } from '../errors.js';
+import type { RegisterOpDef } from '../extension/types.js';
 import type { RingCtx } from './ctx.js';
 
 /** io_probe() */
@@ -48,3 +49,12 @@ export const ENABLE_RINGS_OP: RegisterOpDef = {
     return 0;
   },
 };
+
+/**
+ * __io_uring_register() dispatch, after the syscall checked the opcode range and the fd: the
+ * handler of whoever registered the opcode, or a typed error when no loaded model has one.
+ */
+export function registerDispatch(ctx: RingCtx, def: RegisterOpDef | undefined, opcode: number, arg: number, nrArgs: number): number {
+  if (!def) throw new UringError('NOT_MODELLED', `no loaded model implements register opcode ${opcode} yet (the kernel has it); an extension package may add it`);
+  return def.handler(ctx, arg, nrArgs >>> 0);
+}

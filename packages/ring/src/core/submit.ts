@@ -9,10 +9,12 @@ import { INT_F, type RingCtx } from './ctx.js';
 import {
   IO_REQ_LINK_FLAGS, IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, ISSUE_F, REQ_F, reqFailLinkNode, type Req,
 } from './req.js';
-import { completeDefer, completePost, flushCompletions, reqDeferFailed, reqTaskQueue, reqTaskQueueFail } from './complete.js';
+import { completeDefer, completePost, flushCompletions, reqDeferFailed, reqTaskQueueFail } from './complete.js';
+import { reqTaskQueue } from './tw.js';
 import { drainReq } from './drain.js';
 import { armPollHandler, APOLL } from './poll.js';
 import { SqeReader } from './sqe.js';
+import type { OpDef } from './opdef.js';
 
 const SQE_COMMON_FLAGS = IOSQE.FIXED_FILE | IOSQE.IO_LINK | IOSQE.IO_HARDLINK | IOSQE.ASYNC;
 const SQE_VALID_FLAGS = 0x7f;
@@ -204,11 +206,22 @@ export function taskSubmit(req: Req): void {
   else queueSqe(req, 0);
 }
 
+/** io_assign_file(): look the request's fd up now (fixed files are not modelled in the core). */
+export function assignFile(req: Req, def: OpDef): boolean {
+  if (req.file || !def.needsFile) return true;
+  if (req.flags & REQ_F.FIXED_FILE) return false;
+  const f = req.ctx.kernel.fget(req.fd);
+  if (!f) return false;
+  req.file = f;
+  if (f.isReg) req.flags |= REQ_F.ISREG;
+  return true;
+}
+
 /** io_issue_sqe() */
 export function issueSqe(req: Req, issueFlags: number): number {
   const k = req.ctx.kernel;
   const def = k.opdef(req.opcode);
-  if (!k.assignFile(req, def)) return -ERRNO.EBADF;
+  if (!assignFile(req, def)) return -ERRNO.EBADF;
   const ret = def.issue(req, issueFlags);
   if (ret === IOU_COMPLETE) {
     if (issueFlags & ISSUE_F.COMPLETE_DEFER) completeDefer(req);
@@ -241,7 +254,7 @@ function queueAsync(req: Req, ret: number): void {
 export function queueIowq(req: Req): void {
   const k = req.ctx.kernel;
   k.costs.add(C_IOWQ);
-  k.assignFile(req, k.opdef(req.opcode));
+  assignFile(req, k.opdef(req.opcode));
   k.sched.punt(() => iowqSubmitWork(req));
 }
 
@@ -249,7 +262,7 @@ export function queueIowq(req: Req): void {
 function iowqSubmitWork(req: Req): void {
   const k = req.ctx.kernel;
   const def = k.opdef(req.opcode);
-  if (!k.assignFile(req, def)) {
+  if (!assignFile(req, def)) {
     reqTaskQueueFail(req, -ERRNO.EBADF);
     return;
   }

@@ -129,3 +129,8 @@ export class BlockDevice extends FileObj {
     return n;
   }
 }
+
+/** A block device (a brand check on `kind`, so it holds across package copies). */
+export function isBlockDevice(f: { kind: string } | null | undefined): f is BlockDevice {
+  return f?.kind === 'blockdev';
+}

@@ -122,3 +122,8 @@ export function makeSocketPair(kind: 'tcp' | 'unix'): [StreamEnd, StreamEnd] {
   const ba = new ByteQueue(SOCK_CAPACITY);
   return [new StreamEnd(kind, ba, ab), new StreamEnd(kind, ab, ba)];
 }
+
+/** A connected stream socket (a brand check on `kind`, so it holds across package copies). */
+export function isSocket(f: { kind: string } | null | undefined): f is StreamEnd {
+  return f?.kind === 'tcp' || f?.kind === 'unix';
+}

@@ -4,7 +4,9 @@ import { ERRNO } from '../uapi/errno.js';
 import { IORING_NOP, IORING_OP, IORING_SETUP as S } from '../uapi/constants.js';
 import { opFlags, type OpDef } from '../core/opdef.js';
 import { IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, REQ_F, reqSetFail, type Req } from '../core/req.js';
-import { completeDefer, taskWorkAdd } from '../core/complete.js';
+import { completeDefer } from '../core/complete.js';
+import { taskWorkAdd } from '../core/tw.js';
+import { findBufNode } from '../core/rsrc.js';
 import type { SqeReader } from '../core/sqe.js';
 import { IORING_CQE_F } from '../uapi/constants.js';
 
@@ -38,7 +40,7 @@ function nopPrep(req: Req, sqe: SqeReader): number {
   return 0;
 }
 
-function nopIssue(req: Req): number {
+function nopIssue(req: Req, issueFlags: number): number {
   const cmd = req.cmd as unknown as NopCmd | null;
   if (!cmd) {
     req.res = 0;
@@ -52,7 +54,7 @@ function nopIssue(req: Req): number {
     if (!f) ret = -ERRNO.EBADF;
   }
   if (ret >= 0 && cmd.flags & IORING_NOP.FIXED_BUFFER) {
-    if (!req.ctx.kernel.hasFixedBuffer(req.ctx, req.bufIndex)) ret = -ERRNO.EFAULT;
+    if (!findBufNode(req, req.bufIndex, issueFlags)) ret = -ERRNO.EFAULT;
   }
   if (ret < 0) reqSetFail(req);
   req.res = ret;

@@ -8,7 +8,8 @@ import {
 } from '../uapi/constants.js';
 import { IO_URING_GETEVENTS_ARG, IO_URING_PARAMS, IO_URING_SQE } from '../uapi/structs.js';
 import { fromHex } from '../uapi/layout.js';
-import type { Extension, StepDef } from '../extension.js';
+import type { Extension } from '../extension/types.js';
+import { resolveExtensions, stepTable } from '../extension/registry.js';
 import { CoreStep, ScenarioHeader, type Scenario } from './schema.js';
 import { CompileContext, type FieldInput } from './compile-context.js';
 import type { CompiledOp, Fixup, Program, ProgramOp } from './program.js';
@@ -183,6 +184,9 @@ function compileCore(cc: CompileContext, s: CoreStep, out: ProgramOp[]): void {
   }
 }
 
+/** The `op` names of the core's own steps (an extension may not reuse them). */
+const CORE_STEP_OPS: readonly string[] = CoreStep.options.map((o) => o.shape.op.value);
+
 function formatIssues(e: z.ZodError): string {
   return e.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }
@@ -192,14 +196,13 @@ export function parseScenario(doc: unknown, extensions: readonly Extension[] = [
   const head = ScenarioHeader.safeParse(doc);
   if (!head.success) throw new UringError('SCENARIO_INVALID', `scenario: ${formatIssues(head.error)}`, { details: head.error.issues });
   const steps: Scenario['steps'] = [];
-  const extSteps = new Map<string, StepDef>();
-  for (const e of extensions) for (const s of e.steps ?? []) extSteps.set(s.op, s);
+  const extSteps = stepTable(resolveExtensions(extensions, CORE_STEP_OPS));
   head.data.steps.forEach((raw, i) => {
     const op = String(raw.op ?? '');
     const ext = extSteps.get(op);
     const r = ext ? ext.schema.safeParse(raw) : CoreStep.safeParse(raw);
     if (!r.success) {
-      const hint = ext || CoreStep.options.some((o) => o.shape.op.value === op) ? '' : ` (unknown step op "${op}"; is its package's extension loaded?)`;
+      const hint = ext || CORE_STEP_OPS.includes(op) ? '' : ` (unknown step op "${op}"; is its package's extension loaded?)`;
       throw new UringError('SCENARIO_INVALID', `${head.data.name}: step ${i} (${op}): ${formatIssues(r.error)}${hint}`, { details: r.error.issues });
     }
     steps.push(r.data as Scenario['steps'][number]);
@@ -210,8 +213,7 @@ export function parseScenario(doc: unknown, extensions: readonly Extension[] = [
 /** Compiles a parsed scenario into the primitive program. */
 export function compileScenario(sc: Scenario, extensions: readonly Extension[] = []): Program {
   const cc = new CompileContext(sc.name);
-  const extSteps = new Map<string, StepDef>();
-  for (const e of extensions) for (const s of e.steps ?? []) extSteps.set(s.op, s);
+  const extSteps = stepTable(resolveExtensions(extensions, CORE_STEP_OPS));
   const ops: CompiledOp[] = [];
   for (const r of sc.requires ?? []) ops.push({ op: { op: 'require', what: r }, step: -1 });
   sc.steps.forEach((step, i) => {

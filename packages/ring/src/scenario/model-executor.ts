@@ -11,7 +11,7 @@ import { RINGS } from '../core/setup.js';
 import type { RingCtx } from '../core/ctx.js';
 import type { Mapping } from '../memory.js';
 import { patternBytes } from '../files/regular.js';
-import type { Extension } from '../extension.js';
+import type { Extension } from '../extension/types.js';
 import type { KernelId, KernelProfile } from '../profile.js';
 import type { Fixup, Program, ProgramOp } from './program.js';
 

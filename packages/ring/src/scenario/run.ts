@@ -1,6 +1,6 @@
 // One call from a scenario document to its model trace.
 
-import type { Extension } from '../extension.js';
+import type { Extension } from '../extension/types.js';
 import type { KernelId } from '../profile.js';
 import { decodeRecords } from '../trace/decode.js';
 import type { TraceEvent } from '../trace/events.js';

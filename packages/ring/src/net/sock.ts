@@ -1,12 +1,15 @@
 // sock_recvmsg() on the core's stream sockets, into a RecvIter: data is copied segment by
 // segment, a fault before anything was copied is -EFAULT, and msg_inq reports what is left.
 
-import { ERRNO, StreamEnd, counter, type Kernel } from '@uringlab/ring';
+import { ERRNO } from '../uapi/errno.js';
+import { counter } from '../cost.js';
+import type { IoHost } from '../core/host.js';
+import type { StreamEnd } from '../files/stream.js';
 import type { RecvIter } from './iter.js';
 
 const C_COPY = counter('copy', 'net_bytes');
 /** One call into the socket layer (tcp_recvmsg and friends), for the cost model. */
-const C_RECVMSG = counter('event', 'kbuf:sock_recvmsg');
+const C_RECVMSG = counter('event', 'net:sock_recvmsg');
 
 export interface RecvResult {
   ret: number;
@@ -15,7 +18,7 @@ export interface RecvResult {
 }
 
 /** Bytes of the iterator's remaining room that are mapped, from the current position. */
-function writablePrefix(k: Kernel, it: RecvIter): number {
+function writablePrefix(k: IoHost, it: RecvIter): number {
   let skip = it.done;
   let n = 0;
   for (const s of it.segs) {
@@ -32,7 +35,7 @@ function writablePrefix(k: Kernel, it: RecvIter): number {
   return n;
 }
 
-function scatter(k: Kernel, it: RecvIter, data: Uint8Array): void {
+function scatter(k: IoHost, it: RecvIter, data: Uint8Array): void {
   let skip = it.done;
   let at = 0;
   for (const s of it.segs) {
@@ -49,30 +52,19 @@ function scatter(k: Kernel, it: RecvIter, data: Uint8Array): void {
   it.done += data.byteLength;
 }
 
-/**
- * msg_inq as tcp_inq_hint() reports it: the bytes still queued, except that once the peer's FIN
- * has arrived an empty queue says 1, telling the reader to come back for the EOF.
- */
-function inqOf(sock: StreamEnd): number {
-  const q = sock.rx;
-  if (!q) return -1;
-  if (q.size === 0 && q.writerClosed && sock.kind === 'tcp') return 1;
-  return q.size;
-}
-
-export function sockRecv(k: Kernel, sock: StreamEnd, it: RecvIter): RecvResult {
+export function sockRecv(k: IoHost, sock: StreamEnd, it: RecvIter): RecvResult {
   k.costs.add(C_RECVMSG);
   const want = it.count;
-  if (want === 0) return { ret: 0, inq: inqOf(sock) };
+  if (want === 0) return { ret: 0, inq: sock.inq() };
   const q = sock.rx;
   if (!q) return { ret: -ERRNO.EBADF, inq: -1 };
   // tcp_recvmsg() reports msg_inq only for a result >= 0; EOF is 0 bytes.
-  if (q.size === 0) return q.writerClosed ? { ret: 0, inq: inqOf(sock) } : { ret: -ERRNO.EAGAIN, inq: -1 };
+  if (q.size === 0) return q.writerClosed ? { ret: 0, inq: sock.inq() } : { ret: -ERRNO.EAGAIN, inq: -1 };
   const room = writablePrefix(k, it);
   if (room === 0) return { ret: -ERRNO.EFAULT, inq: -1 };
   const r = sock.read(Math.min(want, room));
-  if (r.res <= 0 || !r.data) return { ret: r.res, inq: inqOf(sock) };
+  if (r.res <= 0 || !r.data) return { ret: r.res, inq: sock.inq() };
   scatter(k, it, r.data);
   k.costs.add(C_COPY, r.res);
-  return { ret: r.res, inq: inqOf(sock) };
+  return { ret: r.res, inq: sock.inq() };
 }

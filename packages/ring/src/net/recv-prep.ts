@@ -1,8 +1,12 @@
 // io_recvmsg_prep() for IORING_OP_RECV (io_uring/net.c): the request state (struct io_sr_msg)
 // and the checks on ioprio flags, multishot and bundles, in the kernel's order.
 
-import { ERRNO, IORING_RECVSEND, REQ_F, TASK_SIZE, type Req, type SqeReader } from '@uringlab/ring';
-import { MAX_RW_COUNT } from '../legacy/manage.js';
+import { ERRNO } from '../uapi/errno.js';
+import { IORING_RECVSEND } from '../uapi/constants.js';
+import { REQ_F, type Req } from '../core/req.js';
+import type { SqeReader } from '../core/sqe.js';
+import { TASK_SIZE } from '../memory.js';
+import { MAX_RW_COUNT } from '../rw/limits.js';
 import { RecvIter } from './iter.js';
 import { msgAllocAsync, type Kmsg } from './netmsg.js';
 
@@ -49,7 +53,7 @@ export function recvPrep(req: Req, sqe: SqeReader): number {
   if (len < 0) return -ERRNO.EINVAL;
   const flags = sqe.u16(2);
   if (flags & ~RECVMSG_FLAGS) return -ERRNO.EINVAL;
-  // Receiving into registered buffers needs the rsrc model, which is not this package.
+  // Receives take no registered buffer: the model answers as the checked kernels did.
   if (flags & IORING_RECVSEND.FIXED_BUF) return -ERRNO.EINVAL;
   const msgFlags = sqe.u32(28);
   if (msgFlags & MSG_DONTWAIT) req.flags |= REQ_F.NOWAIT;

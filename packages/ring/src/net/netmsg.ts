@@ -1,8 +1,8 @@
-// struct io_async_msghdr as far as receives with provided buffers can observe it, the ring's
-// netmsg_cache that recycles it (with its iovec array) between requests, and io_req_post_cqe().
+// struct io_async_msghdr as far as receives can observe it, and the ring's netmsg_cache that
+// recycles it (with its iovec array) between requests (io_uring/net.c, alloc_cache.h).
 
-import { ISSUE_F, reqPostCqe as corePostCqe, type Req } from '@uringlab/ring';
-import { kbufCtx } from '../state.js';
+import { ISSUE_F, type Req } from '../core/req.js';
+import { defineRingState } from '../extension/define.js';
 import type { RecvIter } from './iter.js';
 
 /** IO_ALLOC_CACHE_MAX */
@@ -19,9 +19,15 @@ export interface Kmsg {
   iter: RecvIter | null;
 }
 
+/**
+ * ctx->netmsg_cache: cached io_async_msghdr objects, LIFO, each remembered by the size of the
+ * iovec array it keeps (a recycled one lets a later bundle receive map that many buffers).
+ */
+export const NETMSG_CACHE = defineRingState('core:netmsg_cache', (): number[] => []);
+
 /** io_msg_alloc_async(): from the ring's cache (LIFO), keeping a cached iovec array. */
 export function msgAllocAsync(req: Req): Kmsg {
-  const cache = kbufCtx(req.ctx).netmsgCache;
+  const cache = req.ctx.state(NETMSG_CACHE);
   const vecNr = cache.length ? cache.pop()! : 0;
   return { inq: 0, vecNr, iter: null };
 }
@@ -29,11 +35,6 @@ export function msgAllocAsync(req: Req): Kmsg {
 /** io_netmsg_recycle(): back into the cache, unless completing without uring_lock. */
 export function netmsgRecycle(req: Req, kmsg: Kmsg, issueFlags: number): void {
   if (issueFlags & ISSUE_F.UNLOCKED) return;
-  const cache = kbufCtx(req.ctx).netmsgCache;
+  const cache = req.ctx.state(NETMSG_CACHE);
   if (cache.length < CACHE_MAX) cache.push(kmsg.vecNr > VEC_SOFT_CAP ? 0 : kmsg.vecNr);
-}
-
-/** io_req_post_cqe(), from the core: an extra CQE that never overflows (false ends the multishot). */
-export function reqPostCqe(req: Req, res: number, cflags: number): boolean {
-  return corePostCqe(req, res, cflags);
 }

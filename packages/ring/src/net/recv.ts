@@ -1,20 +1,23 @@
-// IORING_OP_RECV with provided buffers (io_uring/net.c): io_recv(), io_recv_buf_select() and
+// IORING_OP_RECV (io_uring/net.c): io_recv(), io_recv_buf_select() and
 // io_recv_finish(). Covers plain receives, legacy and ring buffers, multishot (a CQE with
 // F_MORE per receive until one fails, ENOBUFS included) and bundles (several buffers per CQE).
 
-import {
-  ERRNO, IORING_CQE_F, IORING_OP, IORING_RECVSEND, IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, IOU_RETRY, ISSUE_F,
-  REQ_F, StreamEnd, APOLL, TASK_SIZE, armPollHandler, opFlags, reqSetFail, reqTaskQueue, type OpDef, type Req,
-} from '@uringlab/ring';
-import { bufferSelect, buffersPeek, doBufferSelect, kbufRecycle, putKbufs } from '../kbuf.js';
-import { kbufCommit } from '../ring/commit.js';
-import { KBUF_MODE, bufSelArg } from '../ring/select.js';
-import { MAX_RW_COUNT } from '../legacy/manage.js';
+import { ERRNO } from '../uapi/errno.js';
+import { IORING_CQE_F, IORING_OP, IORING_RECVSEND } from '../uapi/constants.js';
+import { IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, IOU_RETRY, ISSUE_F, REQ_F, reqSetFail, type Req } from '../core/req.js';
+import { opFlags, type OpDef } from '../core/opdef.js';
+import { APOLL, armPollHandler } from '../core/poll.js';
+import { reqTaskQueue } from '../core/tw.js';
+import { reqPostCqe } from '../core/complete.js';
+import { bufferSelect, buffersPeek, doBufferSelect, kbufCommit, kbufIsIncremental, kbufRecycle, putKbufs } from '../core/kbuf.js';
+import { KBUF_MODE, bufSelArg } from '../extension/types.js';
+import { TASK_SIZE } from '../memory.js';
+import { isSocket } from '../files/stream.js';
+import { MAX_RW_COUNT } from '../rw/limits.js';
 import { RecvIter, bundleNbufs } from './iter.js';
-import { netmsgRecycle, reqPostCqe } from './netmsg.js';
+import { netmsgRecycle } from './netmsg.js';
 import { sockRecv } from './sock.js';
 import { MSG_DONTWAIT, MSG_WAITALL, SR, SR_NO_RETRY, SR_RETRY_CLEAR, recvCmd, recvPrep, type RecvCmd } from './recv-prep.js';
-import type { BufferList } from '../types.js';
 
 /** Multishot receives in a row before the request yields to others. */
 const MULTISHOT_MAX_RETRY = 32;
@@ -23,7 +26,8 @@ const CQE_F_MASK = IORING_CQE_F.SOCK_NONEMPTY | IORING_CQE_F.MORE | IORING_CQE_F
 
 interface Sel {
   val: number;
-  bl: BufferList | null;
+  /** sel.buf_list: the provider's list, opaque to the core. */
+  bl: unknown;
 }
 
 function minNotZero(a: number, b: number): number {
@@ -42,8 +46,8 @@ function recvBufSelect(req: Req, sr: RecvCmd, sel: Sel, issueFlags: number): num
     const arg = kmsg.vecNr
       ? bufSelArg(sr.bufGroup, kmsg.vecNr, KBUF_MODE.EXPAND | KBUF_MODE.FREE, maxLen)
       : bufSelArg(sr.bufGroup, 1, KBUF_MODE.EXPAND, maxLen);
-    const { ret, bl } = buffersPeek(req, arg);
-    sel.bl = bl;
+    const { ret, list } = buffersPeek(req, arg, issueFlags);
+    sel.bl = list;
     if (ret < 0) return ret;
     if (arg.expanded) kmsg.vecNr = ret;
     if (arg.partialMap) sr.flags |= SR.PARTIAL_MAP;
@@ -58,7 +62,7 @@ function recvBufSelect(req: Req, sr: RecvCmd, sel: Sel, issueFlags: number): num
   }
   const s = bufferSelect(req, sel.val, sr.bufGroup, issueFlags);
   if (!s) return -ERRNO.ENOBUFS;
-  sel.bl = s.bl;
+  sel.bl = s.list;
   sr.buf = s.addr;
   sr.len = Math.min(s.len, MAX_RW_COUNT);
   // import_ubuf(): access_ok() of what the ring entry says (6.18 did not check at selection).
@@ -81,7 +85,6 @@ function mshotPrepRetry(req: Req, sr: RecvCmd): void {
  */
 function recvFinish(req: Req, sr: RecvCmd, sel: Sel, mshotFinished: boolean, issueFlags: number, consumed: number): boolean {
   const kmsg = sr.kmsg;
-  const unlocked = (issueFlags & ISSUE_F.UNLOCKED) !== 0;
   let cflags = 0;
   if (kmsg.inq > 0) cflags |= IORING_CQE_F.SOCK_NONEMPTY;
   if (sel.val > 0 && sr.flags & SR.MSHOT_LIM) {
@@ -95,7 +98,7 @@ function recvFinish(req: Req, sr: RecvCmd, sel: Sel, mshotFinished: boolean, iss
   let finish = false;
   if (sr.flags & IORING_RECVSEND.BUNDLE) {
     const thisRet = sel.val - sr.doneIo;
-    cflags |= putKbufs(req, consumed, sel.bl, bundleNbufs(kmsg.iter, consumed), unlocked);
+    cflags |= putKbufs(req, consumed, sel.bl, bundleNbufs(kmsg.iter, consumed), issueFlags);
     if (sr.flags & SR.RETRY) cflags = sr.cqeFlags | (cflags & CQE_F_MASK);
     if (sr.mshotLen && sel.val >= sr.mshotLen) sr.flags |= SR.MSHOT_CAP;
     if (req.flags & REQ_F.BL_EMPTY) {
@@ -110,7 +113,7 @@ function recvFinish(req: Req, sr: RecvCmd, sel: Sel, mshotFinished: boolean, iss
       return false;
     }
   } else {
-    cflags |= putKbufs(req, consumed, sel.bl, 1, unlocked);
+    cflags |= putKbufs(req, consumed, sel.bl, 1, issueFlags);
   }
   if (!finish && req.flags & REQ_F.APOLL_MULTISHOT && !mshotFinished && reqPostMore(req, sel.val, cflags)) {
     sel.val = IOU_RETRY;
@@ -135,16 +138,16 @@ function reqPostMore(req: Req, res: number, cflags: number): boolean {
 }
 
 /** io_net_kbuf_can_retry(): a partial MSG_WAITALL receive may go on with what it has mapped. */
-function netKbufCanRetry(req: Req, bl: BufferList | null, it: RecvIter | null): boolean {
+function netKbufCanRetry(req: Req, bl: unknown, it: RecvIter | null): boolean {
   if (!(req.flags & REQ_F.BUFFERS_COMMIT)) return true;
-  return !bl!.isInc && !!it?.isUbuf;
+  return !kbufIsIncremental(req, bl) && !!it?.isUbuf;
 }
 
 /** io_recv() */
 function recvIssue(req: Req, issueFlags: number): number {
   const sr = recvCmd(req);
   const k = req.ctx.kernel;
-  const sock = req.file instanceof StreamEnd && req.file.isSocket ? req.file : undefined;
+  const sock = isSocket(req.file) ? req.file : undefined;
   if (!sock) return -ERRNO.ENOTSOCK;
   if (issueFlags & ISSUE_F.IOWQ && req.flags & REQ_F.APOLL_MULTISHOT) return iowqMultishot(req);
   if (!(req.flags & REQ_F.POLLED) && sr.flags & IORING_RECVSEND.POLL_FIRST) return -ERRNO.EAGAIN;
@@ -174,7 +177,7 @@ function recvIssue(req: Req, issueFlags: number): number {
       sr.kmsg.inq = r.inq;
       if (ret < minRet) {
         if (ret === -ERRNO.EAGAIN && forceNonblock) {
-          kbufRecycle(req, sel.bl);
+          kbufRecycle(req, sel.bl, issueFlags);
           return IOU_RETRY;
         }
         if (ret === -ERRNO.EAGAIN && !dontwait) {
@@ -187,7 +190,7 @@ function recvIssue(req: Req, issueFlags: number): number {
           sr.doneIo += ret;
           // io_net_kbuf_recyle(): keep what is mapped, commit what was filled.
           req.flags |= REQ_F.BL_NO_RECYCLE;
-          if (req.flags & REQ_F.BUFFERS_COMMIT) kbufCommit(req, sel.bl!, ret, bundleNbufs(it, ret));
+          if (req.flags & REQ_F.BUFFERS_COMMIT) kbufCommit(req, sel.bl, ret, bundleNbufs(it, ret));
           return IOU_RETRY;
         }
         reqSetFail(req);
@@ -199,7 +202,7 @@ function recvIssue(req: Req, issueFlags: number): number {
     const consumed = ret > 0 ? Math.min(ret, len) : ret;
     if (ret > 0) ret += sr.doneIo;
     else if (sr.doneIo) ret = sr.doneIo;
-    else kbufRecycle(req, sel.bl);
+    else kbufRecycle(req, sel.bl, issueFlags);
     sel.val = ret;
     if (!recvFinish(req, sr, sel, mshotFinished, issueFlags, consumed)) continue;
     return sel.val;

@@ -1,10 +1,9 @@
 // The destination of a receive (msg_iter): one user buffer (ITER_UBUF) or several provided
 // buffers (ITER_IOVEC, a bundle), and how much of it a transfer filled.
 
-export interface Seg {
-  addr: number;
-  len: number;
-}
+import type { Seg } from '../extension/types.js';
+
+export type { Seg };
 
 export class RecvIter {
   /** Bytes already filled (the iterator has advanced past them). */

@@ -1,0 +1,38 @@
+// Queueing task_work (io_uring/tw.c: io_req_task_work_add(), io_req_local_work_add(),
+// io_req_normal_work_add()) and io_req_task_queue(). Running it lives in tw-run.ts, which needs
+// the completion side; this half is a leaf so completion code can queue work without a cycle.
+
+import { IORING_SETUP as S, IORING_SQ } from '../uapi/constants.js';
+import { counter } from '../cost.js';
+import type { RingCtx } from './ctx.js';
+import type { Req } from './req.js';
+
+const C_TW = counter('event', 'task_work');
+
+/** IORING_SQ_TASKRUN mirrors whether a DEFER_TASKRUN ring has local work pending. */
+export function updateTaskrunFlag(ctx: RingCtx): void {
+  if (!(ctx.flags & S.TASKRUN_FLAG)) return;
+  ctx.sqFlags = ctx.localWork.length ? ctx.sqFlags | IORING_SQ.TASKRUN : ctx.sqFlags & ~IORING_SQ.TASKRUN;
+}
+
+/**
+ * io_req_task_work_add(): DEFER_TASKRUN rings keep work on the ring (run only by the submitter
+ * waiting on it); other rings hand it to the task, which runs it on its way back to user space.
+ */
+export function taskWorkAdd(ctx: RingCtx, fn: () => void): void {
+  const k = ctx.kernel;
+  k.costs.add(C_TW);
+  if (ctx.deferTaskrun) {
+    ctx.localWork.push(fn);
+    updateTaskrunFlag(ctx);
+    k.hooks.localWorkQueued(ctx);
+  } else {
+    k.task.add(ctx, fn);
+  }
+}
+
+/** io_req_task_queue(): (re)issue from task context, through io_req_task_submit(). */
+export function reqTaskQueue(req: Req): void {
+  const ctx = req.ctx;
+  taskWorkAdd(ctx, () => ctx.kernel.taskSubmit(req));
+}

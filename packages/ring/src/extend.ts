@@ -1,0 +1,46 @@
+// @uringlab/ring/extend: the extension API. A package that models more of io_uring (provided
+// buffers, registered buffers, eventfd, zcrx, ...) builds on this entry: it defines an
+// Extension, and its opcodes, importers and hooks use the core's request machinery below.
+// Everything of the main entry is here too, so an extension needs one import.
+
+export * from './index.js';
+
+// Defining an extension.
+export { defineExtension, defineStep, defineRingState, defineKernelState, type RingStateKey, type KernelStateKey } from './extension/define.js';
+export {
+  KBUF_MODE, bufSelArg,
+  type ExtensionDef, type ExtensionHooks, type RingExitHooks, type RegisterOpDef, type StepDef,
+  type BufferProvider, type BufferSel, type BufSelArg, type FixedBufferImporter, type Seg,
+} from './extension/types.js';
+export { CORE_OWNER, resolveExtensions } from './extension/registry.js';
+
+// The simulated kernel's parts an extension touches.
+export { Scheduler, PerCpu, Rng, type Work } from './sched.js';
+export { UserMemory, PAGE_SIZE, TASK_SIZE, pageAlign, type Mapping } from './memory.js';
+export { RingFile, isRingFile, Task } from './kernel.js';
+export type { IoHost, HookBus, TaskWorkQueue } from './core/host.js';
+export { RingCtx, CHECK_CQ } from './core/ctx.js';
+export { Req, REQ_F, ISSUE_F, IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, IOU_RETRY, reqSetFail, reqSetRes } from './core/req.js';
+export { opFlags, buildOpTable, isModelled, type OpDef, type OpFlags } from './core/opdef.js';
+export { SqeReader } from './core/sqe.js';
+export { postCqe, fillCqeAux, flushOverflow, commitCqringFlush } from './core/cqe.js';
+export { completeDefer, reqPostCqe, flushCompletions, putKbufIfSelected } from './core/complete.js';
+export { taskWorkAdd, reqTaskQueue } from './core/tw.js';
+export { runLocalWork } from './core/tw-run.js';
+export { armPollHandler, APOLL } from './core/poll.js';
+export { doBufferSelect, NO_PROVIDED_BUFFERS } from './core/kbuf.js';
+export { findBufNode, importRegBuf, NO_FIXED_BUFFERS } from './core/rsrc.js';
+export { prepareConfig, fillParams, sanitiseParams, ringsSize, roundupPow2, RINGS, type RingLayout } from './core/setup.js';
+export { WATCHDOG_NS } from './core/enter.js';
+export { MAX_RW_COUNT } from './rw/limits.js';
+export { rwPrep, type RwCmd } from './rw/prep.js';
+export { RecvIter, bundleNbufs } from './net/iter.js';
+
+// Files.
+export { FileObj, type PollDir, type ReadResult } from './files/file.js';
+export { StreamEnd, makePipe, makeSocketPair, isSocket } from './files/stream.js';
+export { RegularFile, BlockDevice, patternBytes, isBlockDevice } from './files/regular.js';
+export { EventFd } from './files/eventfd.js';
+
+// Scenario compilation, for extension steps.
+export { CompileContext, type FieldInput } from './scenario/compile-context.js';
