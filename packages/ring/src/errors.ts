@@ -3,7 +3,7 @@
 
 import { ERRNO, type ErrnoName } from './uapi/errno.js';
 
-export type UringErrorCode = ErrnoName | 'SCENARIO_INVALID' | 'TRACE_INVALID' | 'UNSUPPORTED_PROFILE';
+export type UringErrorCode = ErrnoName | 'SCENARIO_INVALID' | 'TRACE_INVALID' | 'UNSUPPORTED_PROFILE' | 'INTERNAL';
 
 export class UringError extends Error {
   override readonly name = 'UringError';
