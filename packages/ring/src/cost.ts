@@ -102,3 +102,25 @@ export const DEFAULT_COST_MODEL: CostModel = {
   syscall: 120,
   event: 0,
 };
+
+/** A duration the models use, and where its value comes from. */
+export interface TimeConstant {
+  readonly ns: number;
+  /** 'measured' values cite their measurement in `basis`; 'assumed' ones give their reasoning. */
+  readonly source: 'assumed' | 'measured';
+  readonly basis: string;
+}
+
+export const TIME_CONSTANTS = {
+  rcu_grace_period_ns: {
+    ns: 8_000_000,
+    source: 'assumed',
+    basis:
+      'Normal (not expedited) tree-RCU grace period on an idle 2-CPU machine with HZ=250: the GP ' +
+      'kthread waits jiffies_till_first_fqs (1 jiffy = 4 ms at HZ=250, from ' +
+      'RCU_JIFFIES_TILL_FORCE_QS in kernel/rcu/tree.h) before its first force-quiescent-state ' +
+      'scan finds the idle CPUs, and the callbacks run from RCU_SOFTIRQ at a later tick: about ' +
+      '2 jiffies. Not measured: the dev host runs with rcu_expedited=1, where synchronize_rcu() ' +
+      '(timed through membarrier(MEMBARRIER_CMD_GLOBAL)) took ~20 us, an expedited grace period.',
+  },
+} as const satisfies Readonly<Record<string, TimeConstant>>;

@@ -15,7 +15,7 @@ export {
 export { CORE_OWNER, resolveExtensions } from './extension/registry.js';
 
 // The simulated kernel's parts an extension touches.
-export { Scheduler, PerCpu, Rng, type Work } from './sched.js';
+export { Scheduler, PerCpu, Rng, EXEC_CONTEXTS, type Work, type ExecContext, type SchedulerOptions, type TimerOptions } from './sched.js';
 export { UserMemory, PAGE_SIZE, TASK_SIZE, pageAlign, type Mapping } from './memory.js';
 export { RingFile, isRingFile, Task } from './kernel.js';
 export type { IoHost, HookBus, TaskWorkQueue } from './core/host.js';

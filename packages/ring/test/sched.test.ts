@@ -19,26 +19,14 @@ describe('scheduler', () => {
     expect(s.now).toBe(200);
   });
 
-  it('defers RCU callbacks past readers and counts grace periods', () => {
-    const s = new Scheduler();
-    const got: number[] = [];
-    s.rcuReadLock();
-    s.callRcu(() => got.push(1));
-    s.settle();
-    expect(got).toEqual([]);
-    s.rcuReadUnlock();
-    s.settle();
-    expect(got).toEqual([1]);
-    expect(s.gracePeriods).toBe(1);
-    expect(() => { s.rcuReadLock(); s.synchronizeRcu(); }).toThrow(/deadlock/);
-  });
-
   it('gives each CPU its own per-CPU slot', () => {
     const s = new Scheduler({ nrCpus: 4 });
     const pc = new PerCpu(s, () => ({ n: 0 }));
     pc.this_cpu.n++;
     s.onCpu(3, () => pc.this_cpu.n += 10);
     expect(pc.all().map((x) => x.n)).toEqual([1, 0, 0, 10]);
+    expect(pc.on(3).n).toBe(10);
+    expect(() => pc.on(4)).toThrow(expect.objectContaining({ code: 'EINVAL' }));
   });
 });
 
