@@ -1,9 +1,11 @@
 // The verdict for one scenario on one kernel: run it on the model with the kernel's profile,
-// decode both record streams with the same decoder, and diff.
+// once with its own package's extensions and once with every extension, decode every record
+// stream with the same decoder, and diff each model trace against the one kernel trace.
 
 import {
   decodeRecords, diffTraces, runOnModel, type Extension, type KernelId, type TraceEvent,
 } from '@uringlab/ring';
+import { aloneLabel, togetherLabel } from './model-sets.js';
 import type { ScenarioResult } from './records.js';
 import type { SuiteScenario } from './suite.js';
 
@@ -13,12 +15,20 @@ export interface ScenarioVerdict {
   name: string;
   source: string;
   pins: string;
+  /** `agree` only when every model run agreed with the kernel. */
   verdict: Verdict;
+  /** The verdict for its own package's model. */
+  alone: Verdict;
+  /** The verdict with every extension loaded; `same` when its own model already has them all. */
+  together: Verdict | 'same';
   /** Why it was skipped. */
   reason?: string;
-  /** The first divergence, in words. */
+  /** The first divergence, in words, naming the model that diverged. */
   explanation?: string;
+  /** Its own package's model's trace. */
   model: TraceEvent[];
+  /** The trace with every extension loaded, when that model ran. */
+  modelTogether?: TraceEvent[];
   kernel: TraceEvent[];
   ms?: number;
 }
@@ -31,23 +41,76 @@ export function skipReason(s: SuiteScenario, profile: KernelId): string | undefi
   return undefined;
 }
 
-/** `extensions` overrides the scenario's own model (tests use it); by default its package's. */
-export function judge(s: SuiteScenario, profile: KernelId, extensions: readonly Extension[] | undefined, result: ScenarioResult | undefined): ScenarioVerdict {
-  const base = { name: s.scenario.name, source: s.source, pins: s.scenario.pins };
-  const model = decodeRecords(s.program, runOnModel(s.program, { profile, extensions: extensions ?? s.extensions, ...(s.scenario.seed === undefined ? {} : { seed: s.scenario.seed }) }));
+/** What the kernel side gave: a skip, a run that produced no usable trace, or a trace. */
+type KernelSide = (
+  | { kind: 'skip'; reason: string }
+  | { kind: 'broken'; explanation: string }
+  | { kind: 'trace' }
+) & { kernel: TraceEvent[]; ms?: number };
+
+function kernelSide(s: SuiteScenario, profile: KernelId, result: ScenarioResult | undefined): KernelSide {
   const pre = skipReason(s, profile);
-  if (pre) return { ...base, verdict: 'skip', reason: pre, model, kernel: [] };
+  if (pre) return { kind: 'skip', reason: pre, kernel: [] };
   if (!result || result.status === 'missing') {
-    return { ...base, verdict: 'diverge', explanation: 'the kernel run produced no result for this scenario (the guest stopped before it)', model, kernel: [] };
+    return { kind: 'broken', explanation: 'the kernel run produced no result for this scenario (the guest stopped before it)', kernel: [] };
   }
-  const kernel = decodeRecords(s.program, result.records);
-  const ms = result.ms === undefined ? {} : { ms: result.ms };
-  if (result.status === 'skip') return { ...base, verdict: 'skip', reason: `requires ${result.reason ?? 'something'}, which this kernel's machine lacks`, model, kernel, ...ms };
+  const ran = { kernel: decodeRecords(s.program, result.records), ...(result.ms === undefined ? {} : { ms: result.ms }) };
+  if (result.status === 'skip') return { kind: 'skip', reason: `requires ${result.reason ?? 'something'}, which this kernel's machine lacks`, ...ran };
   if (result.status === 'crash' || result.status === 'timeout') {
-    return { ...base, verdict: 'diverge', explanation: `the runner ${result.status === 'crash' ? `crashed (${result.reason ?? 'signal'})` : 'timed out'} on the kernel`, model, kernel, ...ms };
+    return { kind: 'broken', explanation: `the runner ${result.status === 'crash' ? `crashed (${result.reason ?? 'signal'})` : 'timed out'} on the kernel`, ...ran };
   }
-  const d = diffTraces(model, kernel, s.scenario);
-  return d.agree
-    ? { ...base, verdict: 'agree', model, kernel, ...ms }
-    : { ...base, verdict: 'diverge', explanation: d.divergence!.explanation, model, kernel, ...ms };
+  return { kind: 'trace', ...ran };
+}
+
+type ModelRun = { trace: TraceEvent[]; error?: undefined } | { trace: TraceEvent[]; error: string };
+
+/** Runs one model; a model that throws is a divergence to report, not a crash of the whole run. */
+function runModel(s: SuiteScenario, profile: KernelId, extensions: readonly Extension[]): ModelRun {
+  const seed = s.scenario.seed === undefined ? {} : { seed: s.scenario.seed };
+  try {
+    return { trace: decodeRecords(s.program, runOnModel(s.program, { profile, extensions, ...seed })) };
+  } catch (e) {
+    return { trace: [], error: `the model failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+function verdictOf(s: SuiteScenario, k: KernelSide, m: ModelRun): { verdict: Verdict; explanation?: string } {
+  if (m.error !== undefined) return { verdict: 'diverge', explanation: m.error };
+  if (k.kind === 'skip') return { verdict: 'skip' };
+  if (k.kind === 'broken') return { verdict: 'diverge', explanation: k.explanation };
+  const d = diffTraces(m.trace, k.kernel, s.scenario);
+  return d.agree ? { verdict: 'agree' } : { verdict: 'diverge', explanation: d.divergence!.explanation };
+}
+
+/** One explanation for the divergences of both models, saying which one diverged. */
+function explain(s: SuiteScenario, k: KernelSide, alone?: string, together?: string): string | undefined {
+  if (!s.together) return alone;
+  // The kernel side failed the same way for both: no model to name.
+  if (k.kind === 'broken' && alone === together) return alone;
+  const own = aloneLabel(s.extensions);
+  const all = togetherLabel(s.together.extensions);
+  if (alone !== undefined && alone === together) return `${own} and ${all}: ${alone}`;
+  const parts = [alone === undefined ? '' : `${own}: ${alone}`, together === undefined ? '' : `${all}: ${together}`];
+  return parts.filter(Boolean).join('\n') || undefined;
+}
+
+export function judge(s: SuiteScenario, profile: KernelId, result: ScenarioResult | undefined): ScenarioVerdict {
+  const k = kernelSide(s, profile, result);
+  const aloneRun = runModel(s, profile, s.extensions);
+  const a = verdictOf(s, k, aloneRun);
+  // A skipped scenario has no kernel trace to judge a second model against.
+  const togetherRun = s.together && k.kind !== 'skip' ? runModel(s, profile, s.together.extensions) : undefined;
+  const t = togetherRun ? verdictOf(s, k, togetherRun) : undefined;
+  const verdict: Verdict = a.verdict === 'skip' ? 'skip' : a.verdict === 'agree' && (t === undefined || t.verdict === 'agree') ? 'agree' : 'diverge';
+  const explanation = explain(s, k, a.explanation, t?.explanation);
+  return {
+    name: s.scenario.name, source: s.source, pins: s.scenario.pins,
+    verdict, alone: a.verdict, together: s.together ? (t?.verdict ?? 'skip') : 'same',
+    ...(k.kind === 'skip' ? { reason: k.reason } : {}),
+    ...(explanation === undefined ? {} : { explanation }),
+    model: aloneRun.trace,
+    ...(togetherRun ? { modelTogether: togetherRun.trace } : {}),
+    kernel: k.kernel,
+    ...(k.ms === undefined ? {} : { ms: k.ms }),
+  };
 }

@@ -1,14 +1,17 @@
-// `pnpm testbed`: fetch, build, boot (or run natively), judge every scenario against the model
-// profile of the kernel it ran on, and report. Exit 0 only when nothing diverged, the UAPI
-// layout agreed, every scenario file was valid and the guest logged no splat.
+// `pnpm testbed`: select the scenarios, fetch, build, boot (or run natively), judge every
+// scenario against the model profile of the kernel it ran on (with its own package's extensions
+// and with every extension), and report. Exit 0 only when nothing diverged, the UAPI layout
+// agreed, every scenario file was valid and the guest logged no splat; 2 for a bad command line
+// or a selection of no scenario.
 import { parseArgs } from 'node:util';
 import { Listr } from 'listr2';
 import { UAPI_CONSTANTS, UAPI_STRUCTS, type KernelId } from '@uringlab/ring';
 import { checkLayout, type LayoutConstant, type LayoutResult, type LayoutStruct } from './layout-check.js';
 import { buildRunner, debianSysroot } from './runner-build.js';
 import { judge, type ScenarioVerdict } from './judge.js';
-import { writeReport, type RunSummary } from './report.js';
+import { countVerdicts, writeReport, type RunSummary } from './report.js';
 import { loadSuite, type Suite } from './suite.js';
+import { parseFilter, SelectionError } from './selection.js';
 import { prepare, type Prepared } from './prepare.js';
 import { runInVm } from './vm.js';
 import { runNative } from './native.js';
@@ -20,19 +23,28 @@ import type { TestbedEvent } from './events.js';
 const USAGE = `usage: pnpm testbed [--native] [--accel auto|kvm|tcg] [--kernel-version SEL]
                     [--scenarios PATH]... [--only-scenarios] [--filter RE] [--keep] [--verbose]`;
 
-const { values: opt } = parseArgs({
-  options: {
-    native: { type: 'boolean', default: false },
-    accel: { type: 'string', default: 'auto' },
-    'kernel-version': { type: 'string' },
-    scenarios: { type: 'string', multiple: true, default: [] },
-    'only-scenarios': { type: 'boolean', default: false },
-    filter: { type: 'string' },
-    keep: { type: 'boolean', default: false },
-    verbose: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  },
-});
+/** A mistyped option is a usage error, not a stack trace. */
+function options() {
+  try {
+    return parseArgs({
+      options: {
+        native: { type: 'boolean', default: false },
+        accel: { type: 'string', default: 'auto' },
+        'kernel-version': { type: 'string' },
+        scenarios: { type: 'string', multiple: true, default: [] },
+        'only-scenarios': { type: 'boolean', default: false },
+        filter: { type: 'string' },
+        keep: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const opt = options();
 if (opt.help) {
   console.log(USAGE);
   process.exit(0);
@@ -66,6 +78,20 @@ const d = dirs();
 const tasks = new Listr<Ctx>(
   [
     {
+      // First, so that a selection of nothing fails before anything is fetched or booted.
+      title: 'Scenarios',
+      task: async (ctx, task) => {
+        ctx.suite = await loadSuite({
+          extra: opt.scenarios,
+          onlyExtra: opt['only-scenarios'],
+          ...(opt.filter ? { filter: parseFilter(opt.filter) } : {}),
+        });
+        const n = ctx.suite.scenarios.length;
+        const both = ctx.suite.scenarios.filter((x) => x.together).length;
+        task.title = `Scenarios: ${n}, ${both} also with every extension loaded${ctx.suite.errors.length ? `, ${ctx.suite.errors.length} invalid` : ''}`;
+      },
+    },
+    {
       title: opt.native ? 'Guest packages (for the runner build)' : 'Host tools, guest packages, kernel',
       task: async (ctx, task) => {
         ctx.prepared = await prepare({
@@ -89,18 +115,6 @@ const tasks = new Listr<Ctx>(
         ctx.runnerPath = r.runnerPath;
         timings['runner_s'] = secs(performance.now() - t);
         task.title = `Runner ${r.rebuilt ? 'built' : 'up to date'}`;
-      },
-    },
-    {
-      title: 'Scenarios',
-      task: async (ctx, task) => {
-        ctx.suite = await loadSuite({
-          extra: opt.scenarios,
-          onlyExtra: opt['only-scenarios'],
-          ...(opt.filter ? { filter: new RegExp(opt.filter) } : {}),
-        });
-        const n = ctx.suite.scenarios.length;
-        task.title = `Scenarios: ${n}${ctx.suite.errors.length ? `, ${ctx.suite.errors.length} invalid` : ''}`;
       },
     },
     {
@@ -145,10 +159,10 @@ const tasks = new Listr<Ctx>(
         const p = profileFor(ctx.run.kernelRelease);
         if (p.note) ctx.run.notes.push(p.note);
         ctx.verdicts = ctx.suite.scenarios.map((s) =>
-          judge(s, p.id, undefined, ctx.run.scenarios.get(s.program.id)),
+          judge(s, p.id, ctx.run.scenarios.get(s.program.id)),
         );
         const diverged = ctx.verdicts.filter((v) => v.verdict === 'diverge').length;
-        task.title = `Judged against the ${p.id} model: ${diverged ? `${diverged} DIVERGE` : 'no divergence'}`;
+        task.title = `Judged against the ${p.id} model, alone and with every extension: ${diverged ? `${diverged} DIVERGE` : 'no divergence'}`;
       },
     },
   ],
@@ -160,10 +174,9 @@ try {
   ctx = await tasks.run();
 } catch (e) {
   console.error(`\n${(e as Error).message}`);
-  process.exit(1);
+  process.exit(e instanceof SelectionError ? 2 : 1);
 }
 
-const count = (v: ScenarioVerdict['verdict']) => ctx.verdicts.filter((x) => x.verdict === v).length;
 const problems = runProblems(ctx.run);
 const layoutBad = ctx.layout?.mismatches ?? [];
 const summary: RunSummary = {
@@ -171,10 +184,7 @@ const summary: RunSummary = {
   profile: profileFor(ctx.run.kernelRelease).id,
   mode: opt.native ? 'native' : 'vm',
   accel: opt.native ? 'none' : (ctx.run.accel ?? 'tcg'),
-  scenarios: ctx.verdicts.length,
-  agree: count('agree'),
-  diverge: count('diverge'),
-  skipped: count('skip'),
+  ...countVerdicts(ctx.verdicts),
   boot_s: opt.native ? null : secs(ctx.run.timings.bootToFirstScenarioMs),
   wall_s: secs(performance.now() - t0) ?? 0,
   timings: { ...timings, per_scenario_max_s: secs(Math.max(0, ...Object.values(ctx.run.timings.scenarios))) },
@@ -189,11 +199,13 @@ const { dir } = writeReport(d.out, summary, ctx.verdicts);
 
 // The table, then the first divergence of each failing scenario.
 const w = Math.max(8, ...ctx.verdicts.map((v) => v.name.length));
+const tag = (v: ScenarioVerdict['together']) => (v === 'diverge' ? 'DIVERGE' : v);
 console.log();
 for (const v of ctx.verdicts) {
-  const tag = v.verdict === 'agree' ? 'agree' : v.verdict === 'diverge' ? 'DIVERGE' : 'skip';
+  // The second column is the run with every extension loaded; blank when that is the same model.
+  const together = v.together === 'same' || v.verdict === 'skip' ? '' : `together ${tag(v.together)}`;
   const ms = v.ms === undefined ? '' : `${v.ms.toFixed(0)} ms`;
-  console.log(`${v.name.padEnd(w)}  ${tag.padEnd(7)}  ${ms.padStart(7)}  ${v.verdict === 'skip' ? (v.reason ?? '') : ''}`);
+  console.log(`${v.name.padEnd(w)}  ${tag(v.verdict).padEnd(7)}  ${together.padEnd(16)}  ${ms.padStart(7)}  ${v.verdict === 'skip' ? (v.reason ?? '') : ''}`);
 }
 for (const v of ctx.verdicts.filter((x) => x.verdict === 'diverge')) console.log(`\n${v.name}: ${v.explanation ?? ''}`);
 for (const m of layoutBad) console.log(`layout: ${m}`);
@@ -201,7 +213,8 @@ for (const p of problems) console.log(`\n${p}`);
 if (ctx.run.problem) console.log(`\n${ctx.run.problem}`);
 console.log(
   `\n${summary.ok ? 'PASS' : 'FAIL'}: ${summary.kernel} (${summary.mode}${summary.mode === 'vm' ? `, ${summary.accel}` : ''}) ` +
-    `${summary.agree} agree, ${summary.diverge} diverge, ${summary.skipped} skipped; ` +
+    `${summary.agree} agree, ${summary.diverge} diverge, ${summary.skipped} skipped ` +
+    `(${summary.judged_together} judged with every extension loaded too); ` +
     `fetch ${timings['fetch_s'] ?? '-'} s, runner ${timings['runner_s'] ?? '-'} s, boot ${summary.boot_s ?? '-'} s, ` +
     `run ${timings['run_s'] ?? '-'} s, total ${summary.wall_s} s. Report: ${dir}`,
 );

@@ -1,5 +1,6 @@
-// What a testbed run leaves behind in testbed/out/: summary.json, results.jsonl (both traces of
-// every scenario), and report.html, a self-contained page a person can open from CI artifacts.
+// What a testbed run leaves behind in testbed/out/: summary.json, results.jsonl (the kernel's
+// trace and each model's, for every scenario), and report.html, a self-contained page a person
+// can open from CI artifacts.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ export interface RunSummary {
   agree: number;
   diverge: number;
   skipped: number;
+  /** Scenarios judged a second time, with every extension loaded (the rest: their own model has them all). */
+  judged_together: number;
   boot_s: number | null;
   wall_s: number;
   timings: Record<string, number | null>;
@@ -23,6 +26,20 @@ export interface RunSummary {
   invalid: { file: string; message: string }[];
   notes: string[];
   ok: boolean;
+}
+
+export type VerdictCounts = Pick<RunSummary, 'scenarios' | 'agree' | 'diverge' | 'skipped' | 'judged_together'>;
+
+/** Counts per scenario (a scenario judged with two models is one scenario), as CI reads them. */
+export function countVerdicts(verdicts: readonly ScenarioVerdict[]): VerdictCounts {
+  const n = (f: (v: ScenarioVerdict) => boolean) => verdicts.filter(f).length;
+  return {
+    scenarios: verdicts.length,
+    agree: n((v) => v.verdict === 'agree'),
+    diverge: n((v) => v.verdict === 'diverge'),
+    skipped: n((v) => v.verdict === 'skip'),
+    judged_together: n((v) => v.together === 'agree' || v.together === 'diverge'),
+  };
 }
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -37,25 +54,26 @@ export function renderHtml(summary: RunSummary, verdicts: readonly ScenarioVerdi
     .map((v) => {
       const cls = v.verdict === 'agree' ? 'ok' : v.verdict === 'skip' ? 'skip' : 'bad';
       const note = v.verdict === 'diverge' ? v.explanation ?? '' : v.verdict === 'skip' ? v.reason ?? '' : '';
+      const together = v.modelTogether ? `<div><h4>model, every extension</h4>${traceTable(v.modelTogether)}</div>` : '';
       const details = v.verdict === 'diverge'
-        ? `<details><summary>traces</summary><div class="cols"><div><h4>model</h4>${traceTable(v.model)}</div><div><h4>kernel</h4>${traceTable(v.kernel)}</div></div></details>`
+        ? `<details><summary>traces</summary><div class="cols"><div><h4>model, own package</h4>${traceTable(v.model)}</div>${together}<div><h4>kernel</h4>${traceTable(v.kernel)}</div></div></details>`
         : '';
-      return `<tr class="${cls}"><td>${esc(v.name)}</td><td>${esc(v.source)}</td><td>${v.verdict}</td><td>${esc(v.pins)}</td><td>${esc(note)}${details}</td></tr>`;
+      return `<tr class="${cls}"><td>${esc(v.name)}</td><td>${esc(v.source)}</td><td>${v.verdict}</td><td>${v.alone}</td><td>${v.together}</td><td>${esc(v.pins)}</td><td>${esc(note).replace(/\n/g, '<br>')}${details}</td></tr>`;
     })
     .join('\n');
   const s = summary;
   return `<!doctype html><html><head><meta charset="utf-8"><title>uringlab testbed: ${esc(s.kernel)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
 tr.ok td:nth-child(3){color:#080}tr.bad td:nth-child(3){color:#b00;font-weight:bold}tr.skip td:nth-child(3){color:#888}.muted{color:#888}
-pre{font-size:12px;white-space:pre-wrap;max-height:30em;overflow:auto;background:#f6f6f6;padding:.5em}.cols{display:grid;grid-template-columns:1fr 1fr;gap:1em}</style></head>
+pre{font-size:12px;white-space:pre-wrap;max-height:30em;overflow:auto;background:#f6f6f6;padding:.5em}.cols{display:grid;grid-auto-flow:column;grid-auto-columns:1fr;gap:1em}</style></head>
 <body><h1>uringlab testbed</h1>
 <p><b>${s.ok ? 'PASS' : 'FAIL'}</b> — kernel ${esc(s.kernel)} (profile ${esc(s.profile)}, ${s.mode}${s.mode === 'vm' ? `, ${s.accel}` : ''}):
-${s.agree} agree, ${s.diverge} diverge, ${s.skipped} skipped of ${s.scenarios}; boot ${s.boot_s ?? '–'} s, wall ${s.wall_s} s.</p>
+${s.agree} agree, ${s.diverge} diverge, ${s.skipped} skipped of ${s.scenarios} (${s.judged_together} also judged with every extension loaded); boot ${s.boot_s ?? '–'} s, wall ${s.wall_s} s.</p>
 ${s.layout ? `<p>UAPI layout check: ${s.layout.checked} items, ${s.layout.mismatches.length} mismatches${s.layout.mismatches.length ? `<pre>${esc(s.layout.mismatches.join('\n'))}</pre>` : ''}</p>` : ''}
 ${s.splats.length ? `<h2>Kernel splats</h2><pre>${esc(s.splats.join('\n'))}</pre>` : ''}
 ${s.invalid.length ? `<h2>Invalid scenarios</h2><pre>${esc(s.invalid.map((i) => `${i.file}: ${i.message}`).join('\n'))}</pre>` : ''}
 ${s.notes.length ? `<p class="muted">${s.notes.map(esc).join('<br>')}</p>` : ''}
-<table><thead><tr><th>scenario</th><th>package</th><th>verdict</th><th>pins</th><th>detail</th></tr></thead><tbody>
+<table><thead><tr><th>scenario</th><th>package</th><th>verdict</th><th>own model</th><th>every extension</th><th>pins</th><th>detail</th></tr></thead><tbody>
 ${rows}
 </tbody></table></body></html>
 `;

@@ -1,13 +1,14 @@
 // The scenarios a testbed run judges: every model package's `scenarios/` folder, plus any files
-// or folders the user names. Each package's extension is loaded so its steps compile.
+// or folders the user names. Each scenario is parsed and compiled for both models it is judged
+// with (model-sets.ts): its own package's extensions, and every extension.
 
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  compileScenario, isModelOnly, parseScenario, programToText, isUringError,
-  type Extension, type Program, type Scenario,
-} from '@uringlab/ring';
+import { isModelOnly, programToText, type Extension, type Program, type Scenario } from '@uringlab/ring';
+import { prepareScenario } from './model-sets.js';
+import { scenarioFiles } from './scenario-files.js';
+import { assertSelected, extraScenarioFiles } from './selection.js';
 
 export const REPO_DIR = resolve(new URL('../..', import.meta.url).pathname);
 
@@ -16,15 +17,14 @@ export interface SuiteScenario {
   /** Package the scenario ships with, or `user` for --scenarios files. */
   source: string;
   scenario: Scenario;
+  /** The one program both the kernel and the models run. */
   program: Program;
   /** Program text for the runner, or undefined when only the model can run it. */
   text: string | undefined;
-  /**
-   * The model that judges it: a package's scenarios run on that package's extension alone (the
-   * core's on the core alone), as a user who installs just that package would run them; user
-   * scenarios get every extension.
-   */
+  /** Its own package's extensions (none for the core's); every extension for user scenarios. */
   extensions: Extension[];
+  /** Every extension, when that is a different model from `extensions`; judged as well. */
+  together: { extensions: Extension[] } | undefined;
 }
 
 export interface SuiteError {
@@ -38,80 +38,72 @@ export interface Suite {
   extensions: Extension[];
 }
 
-interface PackageDir {
+/** A model package: where its scenarios are, and the extension it exports, if any. */
+export interface ModelPackage {
   name: string;
   dir: string;
+  extension?: Extension;
 }
 
-function modelPackages(): PackageDir[] {
+/** Every package under packages/ (the CLI aside), with the `extension` its source exports. */
+export async function modelPackages(): Promise<ModelPackage[]> {
   const root = join(REPO_DIR, 'packages');
-  return readdirSync(root)
-    .map((d) => join(root, d))
-    .filter((d) => existsSync(join(d, 'package.json')))
-    .map((dir) => ({ name: (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string }).name, dir }));
-}
-
-/** Imports each model package's source and collects the `extension` it exports, by package. */
-export async function loadExtensionsByPackage(): Promise<Map<string, Extension>> {
-  const out = new Map<string, Extension>();
-  for (const p of modelPackages()) {
-    const entry = join(p.dir, 'src', 'index.ts');
-    if (!existsSync(entry) || p.name === '@uringlab/cli') continue;
+  const out: ModelPackage[] = [];
+  for (const d of readdirSync(root).sort()) {
+    const dir = join(root, d);
+    if (!existsSync(join(dir, 'package.json'))) continue;
+    const name = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string }).name;
+    const entry = join(dir, 'src', 'index.ts');
+    if (name === '@uringlab/cli' || !existsSync(entry)) continue;
     const mod = (await import(pathToFileURL(entry).href)) as { extension?: Extension };
-    if (mod.extension) out.set(p.name, mod.extension);
+    out.push({ name, dir, ...(mod.extension ? { extension: mod.extension } : {}) });
   }
   return out;
 }
 
-/** Every package's extension. */
-export async function loadExtensions(): Promise<Extension[]> {
-  return [...(await loadExtensionsByPackage()).values()];
-}
-
-function jsonFiles(path: string): string[] {
-  if (!existsSync(path)) throw new Error(`no such file or folder: ${path}`);
-  if (statSync(path).isDirectory()) {
-    return readdirSync(path).filter((f) => f.endsWith('.json')).sort().map((f) => join(path, f));
-  }
-  return [path];
-}
-
 export interface LoadSuiteOptions {
-  /** Extra scenario files or folders (--scenarios). */
+  /** Extra scenario files or folders (--scenarios); folders are searched with their subfolders. */
   extra?: readonly string[];
   /** Run only the extra scenarios, not the built-in ones. */
   onlyExtra?: boolean;
   /** Keep scenarios whose name matches (--filter). */
   filter?: RegExp;
+  /** The model packages, instead of everything under packages/ (tests use it). */
+  packages?: readonly ModelPackage[];
 }
 
+/** Loads the selected scenarios; throws a SelectionError when the selection holds none. */
 export async function loadSuite(o: LoadSuiteOptions = {}): Promise<Suite> {
-  const byPackage = await loadExtensionsByPackage();
-  const extensions = [...byPackage.values()];
-  const sources: { file: string; source: string }[] = [];
+  const extraFiles = extraScenarioFiles(o.extra ?? [], o.onlyExtra ?? false);
+  const packages = o.packages ?? (await modelPackages());
+  const extensions = packages.flatMap((p) => (p.extension ? [p.extension] : []));
+  const sources: { file: string; source: string; own: Extension[] }[] = [];
   if (!o.onlyExtra) {
-    for (const p of modelPackages()) {
-      const dir = join(p.dir, 'scenarios');
-      if (existsSync(dir)) for (const file of jsonFiles(dir)) sources.push({ file, source: p.name });
+    for (const p of packages) {
+      const own = p.extension ? [p.extension] : [];
+      for (const file of scenarioFiles(join(p.dir, 'scenarios')) ?? []) sources.push({ file, source: p.name, own });
     }
   }
-  for (const e of o.extra ?? []) for (const file of jsonFiles(resolve(e))) sources.push({ file, source: 'user' });
+  for (const file of extraFiles) sources.push({ file, source: 'user', own: extensions });
   const scenarios: SuiteScenario[] = [];
   const errors: SuiteError[] = [];
   const seen = new Set<string>();
-  for (const { file, source } of sources) {
+  let filteredOut = 0;
+  for (const { file, source, own } of sources) {
     try {
-      const own = source === 'user' ? extensions : [byPackage.get(source)].filter((e): e is Extension => e !== undefined);
-      const scenario = parseScenario(JSON.parse(readFileSync(file, 'utf8')), own);
-      if (o.filter && !o.filter.test(scenario.name)) continue;
-      if (seen.has(scenario.name)) throw new Error(`another scenario is already named ${scenario.name}`);
-      seen.add(scenario.name);
-      const program = compileScenario(scenario, own);
-      const text = scenario.modelOnly || isModelOnly(program) ? undefined : programToText(program);
-      scenarios.push({ file, source, scenario, program, text, extensions: own });
+      const p = prepareScenario(JSON.parse(readFileSync(file, 'utf8')), own, extensions);
+      if (o.filter && !o.filter.test(p.scenario.name)) {
+        filteredOut++;
+        continue;
+      }
+      if (seen.has(p.scenario.name)) throw new Error(`another scenario is already named ${p.scenario.name}`);
+      seen.add(p.scenario.name);
+      const text = p.scenario.modelOnly || isModelOnly(p.program) ? undefined : programToText(p.program);
+      scenarios.push({ file, source, scenario: p.scenario, program: p.program, text, extensions: own, together: p.together });
     } catch (e) {
-      errors.push({ file, message: isUringError(e) ? e.message : (e as Error).message });
+      errors.push({ file, message: (e as Error).message });
     }
   }
+  assertSelected({ selected: scenarios.length, filteredOut, invalid: errors }, o.filter);
   return { scenarios, errors, extensions };
 }

@@ -32,27 +32,29 @@ describe('judging', () => {
   const records = runOnModel(s.program, { profile: '7.3' });
 
   it('agrees when the kernel printed what the model predicts', () => {
-    expect(judge(s, '7.3', suite.extensions, { id: s.scenario.name, records, status: 'ok' }).verdict).toBe('agree');
+    expect(judge(s, '7.3', { id: s.scenario.name, records, status: 'ok' })).toMatchObject({ verdict: 'agree', alone: 'agree', together: 'agree' });
   });
 
   it('diverges with an explanation when one CQE differs', () => {
     const bad = records.map((r) => (r.startsWith('cqe r 02') ? r.replace(/^(cqe r 0200000000000000)83ffffff/, '$100000000') : r));
     expect(bad).not.toEqual(records);
-    const v = judge(s, '7.3', suite.extensions, { id: s.scenario.name, records: bad, status: 'ok' });
+    const v = judge(s, '7.3', { id: s.scenario.name, records: bad, status: 'ok' });
     expect(v.verdict).toBe('diverge');
-    expect(v.explanation).toMatch(/kernel 0, model -125/);
+    expect(v).toMatchObject({ alone: 'diverge', together: 'diverge' });
+    expect(v.explanation).toMatch(/^with its own package's model \(core\) and with every extension loaded \(core \+ kbuf\): .*kernel 0, model -125/);
   });
 
   it('reports runner skips as skips and crashes as divergences, never as passes', () => {
-    expect(judge(s, '7.3', suite.extensions, { id: 'x', records: ['skip nvme'], status: 'skip', reason: 'nvme' })).toMatchObject({ verdict: 'skip', reason: "requires nvme, which this kernel's machine lacks" });
-    expect(judge(s, '7.3', suite.extensions, { id: 'x', records: [], status: 'crash', reason: 'SIGSEGV' }).verdict).toBe('diverge');
-    expect(judge(s, '7.3', suite.extensions, undefined).verdict).toBe('diverge');
+    expect(judge(s, '7.3', { id: 'x', records: ['skip nvme'], status: 'skip', reason: 'nvme' })).toMatchObject({ verdict: 'skip', reason: "requires nvme, which this kernel's machine lacks" });
+    // A failure on the kernel's side is the same for both models, so it names neither.
+    expect(judge(s, '7.3', { id: 'x', records: [], status: 'crash', reason: 'SIGSEGV' })).toMatchObject({ verdict: 'diverge', together: 'diverge', explanation: 'the runner crashed (SIGSEGV) on the kernel' });
+    expect(judge(s, '7.3', undefined).verdict).toBe('diverge');
   });
 
   it('renders a self-contained report', () => {
-    const v = judge(s, '7.3', suite.extensions, { id: s.scenario.name, records, status: 'ok' });
+    const v = judge(s, '7.3', { id: s.scenario.name, records, status: 'ok' });
     const summary: RunSummary = {
-      kernel: '7.3.4', profile: '7.3', mode: 'vm', accel: 'tcg', scenarios: 1, agree: 1, diverge: 0, skipped: 0,
+      kernel: '7.3.4', profile: '7.3', mode: 'vm', accel: 'tcg', scenarios: 1, agree: 1, diverge: 0, skipped: 0, judged_together: 1,
       boot_s: 3.1, wall_s: 9, timings: {}, layout: { checked: 10, mismatches: [] }, splats: [], invalid: [], notes: [], ok: true,
     };
     const html = renderHtml(summary, [v]);

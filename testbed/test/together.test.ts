@@ -1,0 +1,164 @@
+// Judged together: a package scenario is judged with its own package's model and with every
+// extension loaded, against one kernel trace, so a break between packages shows as a divergence.
+
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  CoreStep, ERRNO, IORING_OP, IOU_COMPLETE, defineExtension, runOnModel, type Extension,
+} from '@uringlab/ring';
+import { judge, type ScenarioVerdict } from '../src/judge.js';
+import { countVerdicts, writeReport, type RunSummary } from '../src/report.js';
+import { loadSuite, type ModelPackage, type SuiteScenario } from '../src/suite.js';
+import type { ScenarioResult } from '../src/records.js';
+
+const root = mkdtempSync(join(tmpdir(), 'testbed-together-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const ONE_NOP = {
+  name: 'one-nop',
+  pins: 'a plain NOP completes with res 0',
+  steps: [
+    { op: 'setup', ring: 'r', entries: 4 },
+    { op: 'sqe', ring: 'r', sqe: { opcode: 'NOP', user_data: 7 } },
+    { op: 'enter', ring: 'r', to_submit: 1, min_complete: 1, flags: ['GETEVENTS'] },
+    { op: 'reap', ring: 'r' },
+  ],
+};
+
+/** A package folder holding `scenarios`, with `extension` as what its source exports. */
+function pkg(name: string, scenarios: object[], extension?: Extension): ModelPackage {
+  const dir = mkdtempSync(join(root, 'pkg-'));
+  mkdirSync(join(dir, 'scenarios'));
+  scenarios.forEach((s, i) => writeFileSync(join(dir, 'scenarios', `${i}.json`), JSON.stringify(s)));
+  return { name, dir, ...(extension ? { extension } : {}) };
+}
+
+/** The core's package with ONE_NOP, plus an extension package, loaded as the testbed would. */
+async function coreWith(extension: Extension): Promise<SuiteScenario> {
+  const suite = await loadSuite({ packages: [pkg('@uringlab/ring', [ONE_NOP]), pkg(`@x/${extension.name}`, [], extension)] });
+  expect(suite.errors).toEqual([]);
+  return suite.scenarios[0]!;
+}
+
+/** What a kernel that behaves like the core model prints for the scenario. */
+const kernelLikeCore = (s: SuiteScenario): ScenarioResult => ({ id: s.scenario.name, records: runOnModel(s.program, { profile: '7.3' }), status: 'ok' });
+
+const harmless = defineExtension({ name: 'harmless' });
+// Loaded next to the core, it makes every NOP fail: the kind of break only "together" can see.
+const nopFails = defineExtension({
+  name: 'nopfail',
+  ops: [{ opcode: IORING_OP.NOP, name: 'NOP', prep: () => -ERRNO.EINVAL, issue: () => IOU_COMPLETE }],
+});
+
+describe('judging a package scenario with every extension loaded', () => {
+  it('judges an agreeing scenario both ways, and counts it once', async () => {
+    const s = await coreWith(harmless);
+    expect(s.extensions).toEqual([]);
+    expect(s.together?.extensions).toEqual([harmless]);
+    const v = judge(s, '7.3', kernelLikeCore(s));
+    expect(v).toMatchObject({ verdict: 'agree', alone: 'agree', together: 'agree' });
+    expect(v.modelTogether).toEqual(v.model);
+    expect(countVerdicts([v])).toEqual({ scenarios: 1, agree: 1, diverge: 0, skipped: 0, judged_together: 1 });
+  });
+
+  it('reports an extension that changes the core\'s result as a divergence "with every extension loaded"', async () => {
+    const s = await coreWith(nopFails);
+    const v = judge(s, '7.3', kernelLikeCore(s));
+    expect(v).toMatchObject({ verdict: 'diverge', alone: 'agree', together: 'diverge' });
+    expect(v.explanation).toMatch(/^with every extension loaded \(core \+ nopfail\): At step 3 \(reap r\) .*res: kernel 0, model -22/);
+    expect(countVerdicts([v])).toMatchObject({ agree: 0, diverge: 1, judged_together: 1 });
+  });
+
+  it('says which model diverged when only its own package\'s model is wrong', async () => {
+    const s = await coreWith(harmless);
+    const kernel = { ...kernelLikeCore(s), records: runOnModel(s.program, { profile: '7.3', extensions: [nopFails] }) };
+    const v = judge(s, '7.3', kernel);
+    expect(v).toMatchObject({ verdict: 'diverge', alone: 'diverge', together: 'diverge' });
+    expect(v.explanation).toMatch(/^with its own package's model \(core\) and with every extension loaded \(core \+ harmless\): At step 3/);
+  });
+
+  it('turns a model that throws into a divergence instead of stopping the run', async () => {
+    const throws = defineExtension({ name: 'throws', init: () => { throw new Error('boom'); } });
+    const s = await coreWith(throws);
+    const v = judge(s, '7.3', kernelLikeCore(s));
+    expect(v).toMatchObject({ verdict: 'diverge', alone: 'agree', together: 'diverge' });
+    expect(v.explanation).toBe('with every extension loaded (core + throws): the model failed: boom');
+  });
+
+  it('judges once when its own package\'s extension is every extension, and user scenarios once', async () => {
+    const suite = await loadSuite({ packages: [pkg('@x/only', [ONE_NOP], harmless)] });
+    const s = suite.scenarios[0]!;
+    expect(s.together).toBeUndefined();
+    const v = judge(s, '7.3', kernelLikeCore(s));
+    expect(v).toMatchObject({ verdict: 'agree', together: 'same' });
+    expect(v.modelTogether).toBeUndefined();
+    expect(countVerdicts([v]).judged_together).toBe(0);
+
+    const user = await loadSuite({ packages: [pkg('@x/other', [], nopFails)], extra: [join(pkg('@x/files', [ONE_NOP]).dir, 'scenarios')] });
+    expect(user.scenarios[0]).toMatchObject({ source: 'user', extensions: [nopFails], together: undefined });
+  });
+
+  it('does not judge the second model on a scenario the kernel skipped', async () => {
+    const s = await coreWith(nopFails);
+    const v = judge(s, '7.3', { id: s.scenario.name, records: ['skip nvme'], status: 'skip', reason: 'nvme' });
+    expect(v).toMatchObject({ verdict: 'skip', alone: 'skip', together: 'skip' });
+    expect(countVerdicts([v])).toMatchObject({ skipped: 1, judged_together: 0 });
+  });
+});
+
+describe('the report of a scenario judged together', () => {
+  it('records both verdicts and both model traces in results.jsonl, and the count in summary.json', async () => {
+    const s = await coreWith(nopFails);
+    const v = judge(s, '7.3', kernelLikeCore(s));
+    const out = mkdtempSync(join(root, 'out-'));
+    const summary: RunSummary = {
+      kernel: '7.3.4', profile: '7.3', mode: 'native', accel: 'none', ...countVerdicts([v]), boot_s: null, wall_s: 1,
+      timings: {}, layout: null, splats: [], invalid: [], notes: [], ok: false,
+    };
+    writeReport(out, summary, [v]);
+    const line = JSON.parse(readFileSync(join(out, 'results.jsonl'), 'utf8')) as ScenarioVerdict;
+    expect(line).toMatchObject({ name: 'one-nop', verdict: 'diverge', alone: 'agree', together: 'diverge' });
+    expect(line.modelTogether).not.toEqual(line.model);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toMatchObject({ agree: 0, diverge: 1, skipped: 0, judged_together: 1 });
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/with every extension loaded \(core \+ nopfail\)/);
+  });
+});
+
+describe('parsing a package scenario with every extension loaded', () => {
+  it('rejects a scenario that every extension compiles to another program', async () => {
+    // A step that shadows the core's `reap` and reaps 7 instead of all.
+    const shadow = defineExtension({
+      name: 'shadow',
+      steps: [{ op: 'reap', schema: CoreStep, description: 'reaps 7', compile: () => [{ op: 'reap', ring: 'r', max: 7 }] }],
+    });
+    await expect(loadSuite({ packages: [pkg('@uringlab/ring', [ONE_NOP]), pkg('@x/shadow', [], shadow)] })).rejects.toThrow(
+      /with every extension loaded \(core \+ shadow\) it compiles to another program than with its own package's model \(core\): operation \d+ is step 3: reap r 7 instead of step 3: reap r 0/,
+    );
+  });
+
+  it('rejects a scenario that does not parse with every extension loaded, keeping the others', async () => {
+    // Takes over `sqe` with a schema no core sqe step satisfies.
+    const strict = defineExtension({
+      name: 'strict',
+      steps: [{ op: 'sqe', schema: CoreStep.options[0]!, description: 'breaks sqe', compile: () => [] }],
+    });
+    const setupOnly = { name: 'setup-only', pins: 'a ring can be set up', steps: [{ op: 'setup', ring: 'r', entries: 4 }] };
+    const suite = await loadSuite({ packages: [pkg('@uringlab/ring', [ONE_NOP, setupOnly]), pkg('@x/strict', [], strict)] });
+    expect(suite.scenarios.map((s) => s.scenario.name)).toEqual(['setup-only']);
+    expect(suite.errors).toHaveLength(1);
+    expect(suite.errors[0]!.message).toMatch(/^with every extension loaded \(core \+ strict\): SCENARIO_INVALID: one-nop: step 1 \(sqe\)/);
+  });
+});
+
+describe('the repository\'s suite', () => {
+  it('judges the core\'s scenarios with every extension too, and a package whose extension is every extension once', async () => {
+    const suite = await loadSuite();
+    const core = suite.scenarios.filter((s) => s.source === '@uringlab/ring');
+    expect(core.length).toBeGreaterThan(0);
+    expect(suite.extensions.length).toBeGreaterThan(0);
+    expect(core.every((s) => s.extensions.length === 0 && s.together?.extensions.length === suite.extensions.length)).toBe(true);
+    for (const s of suite.scenarios) expect(s.together === undefined).toBe(suite.extensions.every((e) => s.extensions.includes(e)));
+  });
+});
