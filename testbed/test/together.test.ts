@@ -5,9 +5,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  CoreStep, ERRNO, IORING_OP, IOU_COMPLETE, defineExtension, runOnModel, type Extension,
-} from '@uringlab/ring';
+import { CoreStep, defineExtension, runOnModel, type Extension } from '@uringlab/ring/extend';
 import { judge, type ScenarioVerdict } from '../src/judge.js';
 import { countVerdicts, writeReport, type RunSummary } from '../src/report.js';
 import { loadSuite, type ModelPackage, type SuiteScenario } from '../src/suite.js';
@@ -46,10 +44,11 @@ async function coreWith(extension: Extension): Promise<SuiteScenario> {
 const kernelLikeCore = (s: SuiteScenario): ScenarioResult => ({ id: s.scenario.name, records: runOnModel(s.program, { profile: '7.3' }), status: 'ok' });
 
 const harmless = defineExtension({ name: 'harmless' });
-// Loaded next to the core, it makes every NOP fail: the kind of break only "together" can see.
+// Loaded next to the core, it leaves every new ring disabled (as if R_DISABLED were set), so
+// io_uring_enter() fails with EBADFD: the kind of break only "together" can see.
 const nopFails = defineExtension({
   name: 'nopfail',
-  ops: [{ opcode: IORING_OP.NOP, name: 'NOP', prep: () => -ERRNO.EINVAL, issue: () => IOU_COMPLETE }],
+  hooks: { ringCreated(ctx) { ctx.disabled = true; } },
 });
 
 describe('judging a package scenario with every extension loaded', () => {
@@ -67,7 +66,7 @@ describe('judging a package scenario with every extension loaded', () => {
     const s = await coreWith(nopFails);
     const v = judge(s, '7.3', kernelLikeCore(s));
     expect(v).toMatchObject({ verdict: 'diverge', alone: 'agree', together: 'diverge' });
-    expect(v.explanation).toMatch(/^with every extension loaded \(core \+ nopfail\): At step 3 \(reap r\) .*res: kernel 0, model -22/);
+    expect(v.explanation).toMatch(/^with every extension loaded \(core \+ nopfail\): At step 2 \(enter r\) .*res: kernel 1, model -77/);
     expect(countVerdicts([v])).toMatchObject({ agree: 0, diverge: 1, judged_together: 1 });
   });
 
@@ -76,7 +75,7 @@ describe('judging a package scenario with every extension loaded', () => {
     const kernel = { ...kernelLikeCore(s), records: runOnModel(s.program, { profile: '7.3', extensions: [nopFails] }) };
     const v = judge(s, '7.3', kernel);
     expect(v).toMatchObject({ verdict: 'diverge', alone: 'diverge', together: 'diverge' });
-    expect(v.explanation).toMatch(/^with its own package's model \(core\) and with every extension loaded \(core \+ harmless\): At step 3/);
+    expect(v.explanation).toMatch(/^with its own package's model \(core\) and with every extension loaded \(core \+ harmless\): At step 2 \(enter r\)/);
   });
 
   it('turns a model that throws into a divergence instead of stopping the run', async () => {
@@ -127,28 +126,17 @@ describe('the report of a scenario judged together', () => {
 });
 
 describe('parsing a package scenario with every extension loaded', () => {
-  it('rejects a scenario that every extension compiles to another program', async () => {
-    // A step that shadows the core's `reap` and reaps 7 instead of all.
+  it('reports an extension step that shadows a core step as a conflict for every scenario it touches', async () => {
+    // A step that would take over the core's `reap` (reaping 7 instead of all).
     const shadow = defineExtension({
       name: 'shadow',
       steps: [{ op: 'reap', schema: CoreStep, description: 'reaps 7', compile: () => [{ op: 'reap', ring: 'r', max: 7 }] }],
     });
-    await expect(loadSuite({ packages: [pkg('@uringlab/ring', [ONE_NOP]), pkg('@x/shadow', [], shadow)] })).rejects.toThrow(
-      /with every extension loaded \(core \+ shadow\) it compiles to another program than with its own package's model \(core\): operation \d+ is step 3: reap r 7 instead of step 3: reap r 0/,
-    );
-  });
-
-  it('rejects a scenario that does not parse with every extension loaded, keeping the others', async () => {
-    // Takes over `sqe` with a schema no core sqe step satisfies.
-    const strict = defineExtension({
-      name: 'strict',
-      steps: [{ op: 'sqe', schema: CoreStep.options[0]!, description: 'breaks sqe', compile: () => [] }],
-    });
     const setupOnly = { name: 'setup-only', pins: 'a ring can be set up', steps: [{ op: 'setup', ring: 'r', entries: 4 }] };
-    const suite = await loadSuite({ packages: [pkg('@uringlab/ring', [ONE_NOP, setupOnly]), pkg('@x/strict', [], strict)] });
-    expect(suite.scenarios.map((s) => s.scenario.name)).toEqual(['setup-only']);
-    expect(suite.errors).toHaveLength(1);
-    expect(suite.errors[0]!.message).toMatch(/^with every extension loaded \(core \+ strict\): SCENARIO_INVALID: one-nop: step 1 \(sqe\)/);
+    const extra = pkg('@x/plain', [ONE_NOP]);
+    const suite = await loadSuite({ packages: [pkg('@uringlab/ring', [setupOnly]), pkg('@x/shadow', [], shadow)], extra: [join(extra.dir, 'scenarios')] }).catch((e: Error) => e);
+    expect(suite).toBeInstanceOf(Error);
+    expect((suite as Error).message).toMatch(/EXTENSION_CONFLICT: scenario step "reap" is defined by @uringlab\/ring and again by shadow/);
   });
 });
 
