@@ -47,16 +47,20 @@ export interface ModelPackage {
 
 /** Every package under packages/ (the CLI aside), with the `extension` its source exports. */
 export async function modelPackages(): Promise<ModelPackage[]> {
-  const root = join(REPO_DIR, 'packages');
   const out: ModelPackage[] = [];
-  for (const d of readdirSync(root).sort()) {
-    const dir = join(root, d);
-    if (!existsSync(join(dir, 'package.json'))) continue;
-    const name = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string }).name;
-    const entry = join(dir, 'src', 'index.ts');
-    if (name === '@uringlab/cli' || !existsSync(entry)) continue;
-    const mod = (await import(pathToFileURL(entry).href)) as { extension?: Extension };
-    out.push({ name, dir, ...(mod.extension ? { extension: mod.extension } : {}) });
+  // Published packages, then the worked examples (whose scenarios are judged like any other).
+  for (const top of ['packages', 'examples']) {
+    const root = join(REPO_DIR, top);
+    if (!existsSync(root)) continue;
+    for (const d of readdirSync(root).sort()) {
+      const dir = join(root, d);
+      if (!existsSync(join(dir, 'package.json'))) continue;
+      const name = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string }).name;
+      const entry = join(dir, 'src', 'index.ts');
+      if (name === '@uringlab/cli' || !existsSync(entry)) continue;
+      const mod = (await import(pathToFileURL(entry).href)) as { extension?: Extension };
+      out.push({ name, dir, ...(mod.extension ? { extension: mod.extension } : {}) });
+    }
   }
   return out;
 }
