@@ -21,7 +21,6 @@ import { ioUringCreate } from './core/create.js';
 import { mmapErrno, mmapValidate } from './core/mmap.js';
 import { ENABLE_RINGS_OP, PROBE_OP, registerDispatch } from './core/register.js';
 import { isRingFile } from './core/ring-file.js';
-import { ringExit } from './core/exit.js';
 import { queueIowq, taskSubmit } from './core/submit.js';
 import { NO_PROVIDED_BUFFERS } from './core/kbuf.js';
 import { NO_FIXED_BUFFERS } from './core/rsrc.js';
@@ -270,12 +269,9 @@ export class Kernel implements IoHost {
   close(fd: number): number {
     const f = this.fds.remove(fd);
     if (!f) return -ERRNO.EBADF;
-    if (isRingFile(f)) {
-      ringExit(f.ctx, this.registry);
-      this.rings.delete(f.ctx);
-    } else {
-      f.release();
-    }
+    if (isRingFile(f)) this.rings.delete(f.ctx);
+    // filp_close() -> fput(): requests using the file hold their own references.
+    f.put();
     return this.syscallExit(0);
   }
 }

@@ -50,6 +50,8 @@ export function freeReq(req: Req): void {
   // io_clean_op(): a provided buffer still held (the CQE never carried it) goes back.
   if (req.flags & (REQ_F.BUFFER_SELECTED | REQ_F.BUFFER_RING)) k.providedBuffers.put(req, req.res, null, 0, 0);
   k.opdef(req.opcode).cleanup?.(req);
+  // io_put_file(): the request's file reference goes; the last one releases the file.
+  if (req.file && !(req.flags & REQ_F.FIXED_FILE)) req.file.put();
   k.hooks.reqFree(req);
   ctx.freeReq(req);
 }

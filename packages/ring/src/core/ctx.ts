@@ -6,6 +6,8 @@ import { RINGS, type RingLayout } from './setup.js';
 import { Req } from './req.js';
 import type { IoHost } from './host.js';
 import type { RingStateKey } from '../extension/define.js';
+import type { ApollState } from './poll.js';
+import type { IoWqWork } from './io-wq.js';
 
 /** ctx->check_cq bits. */
 export const CHECK_CQ = { OVERFLOW: 1, DROPPED: 2 } as const;
@@ -37,7 +39,16 @@ export class RingCtx {
   readonly sqes: Uint8Array;
   readonly sqeU32: Uint32Array;
   fd = -1;
+  /** percpu_ref_is_dying(&ctx->refs): the ring was closed; its task_work now runs in cancel mode. */
   dead = false;
+  /** io_ring_ctx_free() has run: every request is gone and the extensions freed their state. */
+  freed = false;
+  /** io_ring_exit_work, once the ring is closed: kicked when its last request goes or local work arrives. */
+  exitWork: { kick(): void } | null = null;
+  /** ctx->cancel_table: poll-armed requests, where cancellation finds them. */
+  readonly cancelTable = new Map<Req, ApollState>();
+  /** This ring's io-wq work that has not finished (queued, or a worker asleep in it). */
+  readonly iowqWork = new Set<IoWqWork>();
   /** IORING_SETUP_R_DISABLED until IORING_REGISTER_ENABLE_RINGS clears it. */
   disabled: boolean;
 
@@ -120,6 +131,8 @@ export class RingCtx {
     req.reset();
     this.inflight--;
     this.reqCache.push(req);
+    // The last request of a closed ring: ctx->refs reaches zero and completes ref_comp.
+    if (this.inflight === 0) this.exitWork?.kick();
   }
 
   // Ring header words, read and written the way the kernel does (READ_ONCE/WRITE_ONCE).

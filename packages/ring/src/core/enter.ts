@@ -45,7 +45,8 @@ export function ioUringEnter(ctx: RingCtx, toSubmit: number, minComplete: number
   if (ctx.flags & S.SQPOLL) {
     // The SQ thread submits on its own schedule; the model runs it at the next settle.
     ctx.kernel.sched.punt(() => {
-      submitSqes(ctx, ctx.sqringEntries());
+      // __io_sq_thread() submits nothing for a ring whose refs are dying.
+      if (!ctx.dead) submitSqes(ctx, ctx.sqringEntries());
     });
     ret = toSubmit;
   } else if (toSubmit) {

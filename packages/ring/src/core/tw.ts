@@ -26,6 +26,8 @@ export function taskWorkAdd(ctx: RingCtx, fn: () => void): void {
     ctx.localWork.push(fn);
     updateTaskrunFlag(ctx);
     k.hooks.localWorkQueued(ctx);
+    // A closed ring's local work is no longer run by its submitter: the exit work moves it.
+    ctx.exitWork?.kick();
   } else {
     k.task.add(ctx, fn);
   }

@@ -89,11 +89,14 @@ export interface FixedBufferImporter {
   import(req: Req, addr: number, len: number, dir: 'in' | 'out'): Seg[] | number;
 }
 
-/** Stages of tearing a ring down, in the kernel's order (io_ring_ctx_wait_and_kill onwards). */
+/**
+ * Stages of tearing a ring down, in the kernel's order (io_ring_ctx_wait_and_kill onwards). Both
+ * run from the ring's exit work, after close(2) has returned.
+ */
 export interface RingExitHooks {
-  /** io_uring_try_cancel_requests(): cancel what the extension keeps in flight. */
+  /** io_uring_try_cancel_requests(): cancel what the extension keeps in flight (runs on every exit pass). */
   cancel?(ctx: RingCtx): void;
-  /** io_ring_ctx_free(): free the extension's per-ring resources (after every request is gone). */
+  /** io_ring_ctx_free(): free the extension's per-ring resources, once the last request is gone. */
   free?(ctx: RingCtx): void;
 }
 

@@ -1,5 +1,8 @@
 // struct file, reduced to what io_uring's paths look at: readiness (vfs_poll), nonblocking
-// read/write attempts, and wait queues that wake armed poll requests.
+// read/write attempts, wait queues that wake armed poll requests, and the reference count
+// (f_count) that decides when the file is released.
+
+import { UringError } from '../errors.js';
 
 export type PollDir = 'in' | 'out';
 
@@ -25,6 +28,8 @@ export abstract class FileObj {
   /** File position for reads and writes with offset -1 (IORING_FEAT_RW_CUR_POS). */
   pos = 0;
   private waiters: Waiter[] = [];
+  /** f_count: the creator's reference (handed to the fd table by fd_install) plus one per get(). */
+  private fCount = 1;
 
   abstract readable(): boolean;
   abstract writable(): boolean;
@@ -55,6 +60,24 @@ export abstract class FileObj {
     for (const w of ready) w.fn();
   }
 
-  /** Called when the last reference goes (close). */
-  release(): void {}
+  /** References held: the fd table's and each request's. 0 once released. */
+  get refs(): number {
+    return this.fCount;
+  }
+
+  /** get_file() / the reference fget() takes: the file stays open while it is held. */
+  get(): this {
+    if (this.fCount <= 0) throw new UringError('INTERNAL', `a reference was taken on a released ${this.kind} file`);
+    this.fCount++;
+    return this;
+  }
+
+  /** fput(): drops a reference; the last one releases the file (__fput() -> ->release()). */
+  put(): void {
+    if (this.fCount <= 0) throw new UringError('INTERNAL', `fput() of a released ${this.kind} file`);
+    if (--this.fCount === 0) this.release();
+  }
+
+  /** ->release(): the last reference is gone. */
+  protected release(): void {}
 }

@@ -99,7 +99,7 @@ export class StreamEnd extends FileObj {
     return n;
   }
 
-  override release(): void {
+  protected override release(): void {
     if (this.tx) this.tx.writerClosed = true;
     if (this.rx) this.rx.readerClosed = true;
     this.tx?.wakeAll();

@@ -51,7 +51,9 @@ function nopIssue(req: Req, issueFlags: number): number {
   if (cmd.flags & IORING_NOP.FILE) {
     // Fixed files are not modelled in the core, so a fixed-file NOP finds no file.
     const f = cmd.flags & IORING_NOP.FIXED_FILE ? null : req.ctx.kernel.fget(cmd.fd);
-    if (!f) ret = -ERRNO.EBADF;
+    // io_file_get_normal(): the request holds the file until it is freed.
+    if (f) req.file = f.get();
+    else ret = -ERRNO.EBADF;
   }
   if (ret >= 0 && cmd.flags & IORING_NOP.FIXED_BUFFER) {
     if (!findBufNode(req, req.bufIndex, issueFlags)) ret = -ERRNO.EFAULT;

@@ -180,6 +180,7 @@ function compileCore(cc: CompileContext, s: CoreStep, out: ProgramOp[]): void {
     case 'write': cc.requireFd(s.fd); out.push({ op: 'write', fd: s.fd, len: s.len, seed: s.seed }); return;
     case 'read': cc.requireFd(s.fd); out.push({ op: 'read', fd: s.fd, len: s.len }); return;
     case 'close': cc.requireFd(s.fd); out.push({ op: 'close', fd: s.fd }); return;
+    case 'sleep': out.push({ op: 'sleep', ms: s.ms }); return;
     case 'inject': cc.ring(s.ring); out.push({ op: 'inject', ring: s.ring, what: 'overflow_alloc_fail', n: s.overflow_alloc_fail }); return;
   }
 }

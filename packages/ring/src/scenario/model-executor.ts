@@ -9,6 +9,7 @@ import { toHex } from '../uapi/layout.js';
 import { IORING_CQE_F, IORING_SETUP as S } from '../uapi/constants.js';
 import { RINGS } from '../core/setup.js';
 import type { RingCtx } from '../core/ctx.js';
+import { runUntil } from '../core/run-until.js';
 import type { Mapping } from '../memory.js';
 import { patternBytes } from '../files/regular.js';
 import type { Extension } from '../extension/types.js';
@@ -224,6 +225,13 @@ export class ModelExecutor {
         this.rings.delete(op.fd);
         this.fds.delete(op.fd);
         rec(`close ${op.fd} ${k.close(fd)}`);
+        return;
+      }
+      case 'sleep': {
+        // nanosleep(): the clock moves on; the task's task_work still runs (TWA_SIGNAL restarts the sleep).
+        const until = k.sched.now + op.ms * 1_000_000;
+        runUntil(k.sched, () => (k.task.run(), false), until - k.sched.now);
+        k.sched.now = Math.max(k.sched.now, until);
         return;
       }
       case 'mmap': {

@@ -29,6 +29,7 @@ export type ProgramOp =
   | { op: 'write'; fd: string; len: number; seed: number }
   | { op: 'read'; fd: string; len: number }
   | { op: 'close'; fd: string }
+  | { op: 'sleep'; ms: number }
   | { op: 'mmap'; region: string; ring: string; offset: number; size: number }
   /** Model-only fault injection: the next `n` overflow allocations fail. */
   | { op: 'inject'; ring: string; what: 'overflow_alloc_fail'; n: number };
@@ -74,6 +75,7 @@ export function opToText(o: ProgramOp): string | null {
     case 'write': return `write ${o.fd} ${o.len} ${o.seed}`;
     case 'read': return `read ${o.fd} ${o.len}`;
     case 'close': return `close ${o.fd}`;
+    case 'sleep': return `sleep ${o.ms}`;
     case 'mmap': return `mmap ${o.region} ${o.ring} ${o.offset} ${o.size}`;
     case 'inject': return null;
   }

@@ -83,6 +83,8 @@ export const CoreSteps = [
   z.object({ op: z.literal('write'), fd: name, len: z.number().int().nonnegative(), seed: z.number().int().min(0).max(255).default(0) }).strict().describe('write(2) pattern bytes'),
   z.object({ op: z.literal('read'), fd: name, len: z.number().int().nonnegative() }).strict().describe('read(2)'),
   z.object({ op: z.literal('close'), fd: name }).strict().describe('close an fd or a ring'),
+  z.object({ op: z.literal('sleep'), ms: z.number().int().min(1).max(5000) }).strict()
+    .describe('let time pass (nanosleep): devices, io-wq and ring teardown go on meanwhile'),
   z.object({ op: z.literal('inject'), ring, overflow_alloc_fail: z.number().int().min(1) }).strict()
     .describe('model-only fault injection: the next N overflow-entry allocations fail (CQEs are dropped)'),
 ] as const;
