@@ -28,7 +28,6 @@ export { completeDefer, reqPostCqe, flushCompletions, putKbufIfSelected } from '
 export { taskWorkAdd, reqTaskQueue } from './core/tw.js';
 export { runLocalWork } from './core/tw-run.js';
 export { quiesceRing } from './core/quiesce.js';
-export { runUntil } from './core/run-until.js';
 export { armPollHandler, APOLL } from './core/poll.js';
 export { doBufferSelect, NO_PROVIDED_BUFFERS } from './core/kbuf.js';
 export { findBufNode, importRegBuf, NO_FIXED_BUFFERS } from './core/rsrc.js';

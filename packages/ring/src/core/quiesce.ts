@@ -7,7 +7,6 @@
 import { UringError } from '../errors.js';
 import type { RingCtx } from './ctx.js';
 import { runLocalWork } from './tw-run.js';
-import { runUntil } from './run-until.js';
 import { WATCHDOG_NS } from './enter.js';
 
 /**
@@ -25,7 +24,7 @@ export function quiesceRing(ctx: RingCtx, limitNs: number = WATCHDOG_NS): number
     k.task.run();
     return ctx.inflight === 0;
   };
-  if (!runUntil(k.sched, quiet, limitNs)) {
+  if (k.sched.runUntil(quiet, limitNs) === undefined) {
     throw new UringError(
       'STALLED',
       `ring fd ${ctx.fd} still has ${ctx.inflight} request(s) in flight after ${k.sched.now - start} ns, and nothing the model can run within ${limitNs} ns completes them`,

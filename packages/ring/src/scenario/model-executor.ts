@@ -9,7 +9,6 @@ import { toHex } from '../uapi/layout.js';
 import { IORING_CQE_F, IORING_SETUP as S } from '../uapi/constants.js';
 import { RINGS } from '../core/setup.js';
 import type { RingCtx } from '../core/ctx.js';
-import { runUntil } from '../core/run-until.js';
 import type { Mapping } from '../memory.js';
 import { patternBytes } from '../files/regular.js';
 import type { Extension } from '../extension/types.js';
@@ -230,8 +229,7 @@ export class ModelExecutor {
       case 'sleep': {
         // nanosleep(): the clock moves on; the task's task_work still runs (TWA_SIGNAL restarts the sleep).
         const until = k.sched.now + op.ms * 1_000_000;
-        runUntil(k.sched, () => (k.task.run(), false), until - k.sched.now);
-        k.sched.now = Math.max(k.sched.now, until);
+        k.sched.runUntil(() => (k.task.run(), false), until - k.sched.now);
         return;
       }
       case 'mmap': {
