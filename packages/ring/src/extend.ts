@@ -30,11 +30,13 @@ export { runLocalWork } from './core/tw-run.js';
 export { quiesceRing } from './core/quiesce.js';
 export { armPollHandler, APOLL } from './core/poll.js';
 export { doBufferSelect, NO_PROVIDED_BUFFERS } from './core/kbuf.js';
-export { findBufNode, importRegBuf, NO_FIXED_BUFFERS } from './core/rsrc.js';
+export { findBufNode, importRegBuf, importRegVec, NO_FIXED_BUFFERS } from './core/rsrc.js';
 export { prepareConfig, fillParams, sanitiseParams, ringsSize, roundupPow2, RINGS, type RingLayout } from './core/setup.js';
 export { WATCHDOG_NS } from './core/enter.js';
-export { MAX_RW_COUNT } from './rw/limits.js';
-export { rwPrep, type RwCmd } from './rw/prep.js';
+export { MAX_RW_COUNT, UIO_MAXIOV } from './rw/limits.js';
+export { rwPrep, rwPrepCommon } from './rw/prep.js';
+export { rwCmd, type RwCmd, type RwDir } from './rw/cmd.js';
+export { iopollCheck, doIopoll } from './core/iopoll.js';
 export { RecvIter, bundleNbufs } from './net/iter.js';
 
 // Files.

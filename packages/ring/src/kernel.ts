@@ -30,8 +30,8 @@ import { makePipe, makeSocketPair } from './files/stream.js';
 import { BlockDevice, RegularFile } from './files/regular.js';
 import { EventFd } from './files/eventfd.js';
 import { NOP, NOP128 } from './ops/nop.js';
-import { READ } from './rw/read.js';
-import { WRITE } from './rw/write.js';
+import { READ, READV, READ_FIXED, READV_FIXED } from './rw/read.js';
+import { WRITE, WRITEV, WRITE_FIXED, WRITEV_FIXED } from './rw/write.js';
 import { RECV } from './net/recv.js';
 import { SEND } from './net/send.js';
 import { Registry, resolveExtensions } from './extension/registry.js';
@@ -43,7 +43,11 @@ const C_SYSCALL_REGISTER = counter('syscall', 'io_uring_register');
 const C_SYSCALL_SETUP = counter('syscall', 'io_uring_setup');
 
 /** The opcodes the core implements (io_uring/nop.c, rw.c, net.c). */
-export const CORE_OPS: readonly OpDef[] = [NOP, NOP128, READ, WRITE, RECV, SEND];
+export const CORE_OPS: readonly OpDef[] = [
+  NOP, NOP128,
+  READ, READV, READ_FIXED, READV_FIXED, WRITE, WRITEV, WRITE_FIXED, WRITEV_FIXED,
+  RECV, SEND,
+];
 const CORE_REGISTER_OPS: readonly RegisterOpDef[] = [PROBE_OP, ENABLE_RINGS_OP];
 
 /** How many rounds of "run async work, then task_work" settle() allows before it calls it a livelock. */

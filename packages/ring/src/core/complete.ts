@@ -3,6 +3,7 @@
 // io_req_defer_failed(), and task_work delivery (tw.c).
 
 import { ERRNO } from '../uapi/errno.js';
+import { IORING_SETUP } from '../uapi/constants.js';
 import { counter } from '../cost.js';
 import { commitCqringFlush, fillCqeAux, postCqe } from './cqe.js';
 import { INT_F, type RingCtx } from './ctx.js';
@@ -119,7 +120,7 @@ export function reqDeferFailed(req: Req, res: number): void {
  */
 export function completePost(req: Req): void {
   const ctx = req.ctx;
-  if (ctx.deferTaskrun || req.flags & REQ_F.IO_DRAIN) {
+  if (ctx.deferTaskrun || ctx.flags & IORING_SETUP.IOPOLL || req.flags & REQ_F.IO_DRAIN) {
     taskWorkAdd(ctx, () => completeDefer(req));
     return;
   }

@@ -72,6 +72,10 @@ export class RingCtx {
   drainReq: Req | null = null;
   /** DEFER_TASKRUN: ctx->work_llist, run only by the submitter waiting on this ring. */
   readonly localWork: (() => void)[] = [];
+  /** IOPOLL: issued requests whose completion must be polled for (ctx->iopoll_list). */
+  iopollList: Req[] = [];
+  /** ctx->poll_multi_queue: the iopoll list spans more than one file, so polls do not spin. */
+  pollMultiQueue = false;
   private readonly ext = new Map<RingStateKey<unknown>, unknown>();
   /** Address of the mapped rings in the user's address space. */
   ringsAddr = 0;
@@ -98,6 +102,11 @@ export class RingCtx {
 
   get deferTaskrun(): boolean {
     return (this.flags & S.DEFER_TASKRUN) !== 0;
+  }
+
+  /** IO_RING_F_SYSCALL_IOPOLL: IOPOLL without SQPOLL, so io_uring_enter() polls for completions. */
+  get syscallIopoll(): boolean {
+    return (this.flags & (S.IOPOLL | S.SQPOLL)) === S.IOPOLL;
   }
 
   /** Per-ring state of an extension, created on first use. */

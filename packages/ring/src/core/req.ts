@@ -30,6 +30,14 @@ export const REQ_F = {
   MULTISHOT: 1 << 23,
   REISSUE: 1 << 24,
   CREDS: 1 << 25,
+  /** The request is polled for completion (IOPOLL ring, O_DIRECT file with ->iopoll). */
+  IOPOLL: 1 << 26,
+  /** READV_FIXED/WRITEV_FIXED: the iovec was copied at prep, the registered range is imported at issue. */
+  IMPORT_BUFFER: 1 << 27,
+  /** The request holds a registered-buffer node (io_find_buf_node() looked it up). */
+  BUF_NODE: 1 << 28,
+  /** Offset -1 on a seekable file: the file position is used and advanced. */
+  CUR_POS: 1 << 29,
 } as const;
 
 export const IO_REQ_LINK_FLAGS = REQ_F.LINK | REQ_F.HARDLINK;
@@ -74,6 +82,8 @@ export class Req {
   seq = 0;
   /** Pending poll registration (io_arm_poll_handler). */
   pollCancel: (() => void) | null = null;
+  /** req->iopoll_completed: the polled I/O finished; io_do_iopoll() may reap it. */
+  iopollCompleted = false;
 
   userDataString(): string {
     return (BigInt(this.udHi >>> 0) * 4294967296n + BigInt(this.udLo >>> 0)).toString();
@@ -93,6 +103,7 @@ export class Req {
     this.cmd = null;
     this.kbuf = null;
     this.pollCancel = null;
+    this.iopollCompleted = false;
   }
 }
 

@@ -14,6 +14,7 @@ import { reqTaskQueue } from './tw.js';
 import { drainReq } from './drain.js';
 import { armPollHandler, APOLL } from './poll.js';
 import { iowqEnqueue, iowqSleep, type IoWqWork } from './io-wq.js';
+import { iopollReqIssued } from './iopoll.js';
 import { SqeReader } from './sqe.js';
 import type { OpDef } from './opdef.js';
 
@@ -232,7 +233,11 @@ export function issueSqe(req: Req, issueFlags: number): number {
     else completePost(req);
     return 0;
   }
-  if (ret === IOU_ISSUE_SKIP_COMPLETE) return 0;
+  if (ret === IOU_ISSUE_SKIP_COMPLETE) {
+    // Issued polled I/O can now be found by io_do_iopoll().
+    if (req.flags & REQ_F.IOPOLL) iopollReqIssued(req);
+    return 0;
+  }
   return ret;
 }
 

@@ -83,9 +83,16 @@ export interface BufferProvider {
  * one the ring has no buffer table and every lookup fails with -EFAULT.
  */
 export interface FixedBufferImporter {
-  /** io_find_buf_node(): take a reference on the node at `index` for the request; false if none. */
+  /**
+   * io_find_buf_node(): take a reference on the node at `index` for the request; false if none.
+   * Called at most once per request (the core marks it REQ_F_BUF_NODE; retries reuse the node).
+   */
   attach(req: Req, index: number, issueFlags: number): boolean;
-  /** io_import_reg_buf(): [addr, addr + len) of the attached buffer as segments, or -errno. */
+  /**
+   * io_import_reg_buf(): [addr, addr + len) of the attached buffer as segments, or -errno
+   * (validate_fixed_range(), the buffer's direction). `dir` is 'in' when the transfer fills the
+   * buffer (a read). READV_FIXED/WRITEV_FIXED call it once per iovec.
+   */
   import(req: Req, addr: number, len: number, dir: 'in' | 'out'): Seg[] | number;
 }
 

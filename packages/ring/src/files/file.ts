@@ -4,7 +4,12 @@
 
 import { UringError } from '../errors.js';
 
+import type { Scheduler } from '../sched.js';
+
 export type PollDir = 'in' | 'out';
+
+/** fmode_t bits io_uring checks before a transfer (io_rw_init_file()). */
+export const FMODE = { READ: 1 << 0, WRITE: 1 << 1 } as const;
 
 export interface ReadResult {
   /** Bytes read, or a negative errno (-EAGAIN when it would block). */
@@ -25,6 +30,19 @@ export abstract class FileObj {
   readonly isReg: boolean = false;
   /** O_DIRECT was requested at open. */
   odirect = false;
+  /** f_mode & (FMODE_READ | FMODE_WRITE): the testbed opens files O_RDWR. */
+  get fmode(): number {
+    return FMODE.READ | FMODE.WRITE;
+  }
+  /** FMODE_STREAM: no file position (pipes, sockets). */
+  get stream(): boolean {
+    return false;
+  }
+  /**
+   * f_op->iopoll, for files whose completions can be polled for: completes what has finished,
+   * first waiting for the earliest when `spin`; returns how many completed.
+   */
+  iopoll?(sched: Scheduler, spin: boolean): number;
   /** File position for reads and writes with offset -1 (IORING_FEAT_RW_CUR_POS). */
   pos = 0;
   private waiters: Waiter[] = [];

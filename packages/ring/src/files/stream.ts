@@ -3,7 +3,7 @@
 // closed peer makes them return 0.
 
 import { ERRNO } from '../uapi/errno.js';
-import { FileObj, type ReadResult } from './file.js';
+import { FMODE, FileObj, type ReadResult } from './file.js';
 
 export class ByteQueue {
   private chunks: Uint8Array[] = [];
@@ -58,6 +58,14 @@ export class StreamEnd extends FileObj {
     tx?.endpoints.push(this);
   }
 
+  override get fmode(): number {
+    return this.kind === 'pipe-r' ? FMODE.READ : this.kind === 'pipe-w' ? FMODE.WRITE : FMODE.READ | FMODE.WRITE;
+  }
+
+  override get stream(): boolean {
+    return true;
+  }
+
   get isSocket(): boolean {
     return this.kind === 'tcp' || this.kind === 'unix';
   }
@@ -83,6 +91,8 @@ export class StreamEnd extends FileObj {
 
   read(len: number): ReadResult {
     if (!this.rx) return { res: -ERRNO.EBADF };
+    // A null read succeeds at once, data or not (pipe_read(), sock_read_iter()).
+    if (len === 0) return { res: 0, data: new Uint8Array(0) };
     if (this.rx.size === 0) return this.rx.writerClosed ? { res: 0, data: new Uint8Array(0) } : { res: -ERRNO.EAGAIN };
     const data = this.rx.pull(len);
     this.rx.wakeAll();
@@ -91,6 +101,9 @@ export class StreamEnd extends FileObj {
 
   write(data: Uint8Array): number {
     if (!this.tx) return -ERRNO.EBADF;
+    // pipe_write(): a null write succeeds before the readers are checked; a socket's send
+    // checks the connection first.
+    if (data.byteLength === 0 && !this.isSocket) return 0;
     if (this.tx.readerClosed) return -ERRNO.EPIPE;
     if (data.byteLength === 0) return 0;
     const n = this.tx.push(data);

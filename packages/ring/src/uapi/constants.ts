@@ -171,6 +171,21 @@ export const IORING_NOP = {
   CQE32: 1 << 5,
 } as const;
 
+/** Per-I/O flags of READ/WRITE (sqe->rw_flags), from include/uapi/linux/fs.h. */
+export const RWF = {
+  HIPRI: 0x1,
+  DSYNC: 0x2,
+  SYNC: 0x4,
+  NOWAIT: 0x8,
+  APPEND: 0x10,
+  NOAPPEND: 0x20,
+  ATOMIC: 0x40,
+  DONTCACHE: 0x80,
+  NOSIGNAL: 0x100,
+} as const;
+/** RWF_SUPPORTED: every flag kiocb_set_rw_flags() knows. */
+export const RWF_SUPPORTED = Object.values(RWF).reduce((a, b) => a | b, 0);
+
 export const IO_URING_OP_SUPPORTED = 1 << 0;
 export const IORING_RSRC_REGISTER_SPARSE = 1 << 0;
 export const IORING_REGISTER_SRC_REGISTERED = 1 << 0;

@@ -124,7 +124,9 @@ export class UserRing {
   /** io_uring_submit_and_wait(): one system call, nothing else. */
   submitAndWait(waitNr: number): number {
     const n = this.flush();
-    return this.kernel.io_uring_enter(this.fd, n, waitNr, waitNr > 0 ? IORING_ENTER.GETEVENTS : 0);
+    // liburing enters with GETEVENTS on an IOPOLL ring even to submit: only a poll completes I/O.
+    const getevents = waitNr > 0 || (this.ctx.flags & S.IOPOLL) !== 0;
+    return this.kernel.io_uring_enter(this.fd, n, waitNr, getevents ? IORING_ENTER.GETEVENTS : 0);
   }
 
   /** Submits and waits, then lets the simulated system settle (workers, devices, task_work). */
