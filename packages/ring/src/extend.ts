@@ -34,7 +34,7 @@ export { prepareConfig, fillParams, sanitiseParams, ringsSize, roundupPow2, RING
 export { WATCHDOG_NS } from './core/enter.js';
 export { MAX_RW_COUNT } from './rw/limits.js';
 export { rwPrep, type RwCmd } from './rw/prep.js';
-export { RecvIter, bundleNbufs } from './net/iter.js';
+export { MsgIter, RecvIter, bundleNbufs, type IterKind } from './net/iter.js';
 
 // Files.
 export { FileObj, type PollDir, type ReadResult } from './files/file.js';

@@ -34,7 +34,8 @@ import { NOP, NOP128 } from './ops/nop.js';
 import { READ } from './rw/read.js';
 import { WRITE } from './rw/write.js';
 import { RECV } from './net/recv.js';
-import { SEND } from './net/send.js';
+import { RECVMSG } from './net/recvmsg.js';
+import { SEND, SENDMSG } from './net/send.js';
 import { Registry, resolveExtensions } from './extension/registry.js';
 import type { BufferProvider, Extension, FixedBufferImporter, RegisterOpDef } from './extension/types.js';
 import type { KernelStateKey } from './extension/define.js';
@@ -44,7 +45,7 @@ const C_SYSCALL_REGISTER = counter('syscall', 'io_uring_register');
 const C_SYSCALL_SETUP = counter('syscall', 'io_uring_setup');
 
 /** The opcodes the core implements (io_uring/nop.c, rw.c, net.c). */
-export const CORE_OPS: readonly OpDef[] = [NOP, NOP128, READ, WRITE, RECV, SEND];
+export const CORE_OPS: readonly OpDef[] = [NOP, NOP128, READ, WRITE, RECV, SEND, RECVMSG, SENDMSG];
 const CORE_REGISTER_OPS: readonly RegisterOpDef[] = [PROBE_OP, ENABLE_RINGS_OP];
 
 /** How many rounds of "run async work, then task_work" settle() allows before it calls it a livelock. */
