@@ -37,7 +37,7 @@ export { MAX_RW_COUNT, UIO_MAXIOV } from './rw/limits.js';
 export { rwPrep, rwPrepCommon } from './rw/prep.js';
 export { rwCmd, type RwCmd, type RwDir } from './rw/cmd.js';
 export { iopollCheck, doIopoll } from './core/iopoll.js';
-export { RecvIter, bundleNbufs } from './net/iter.js';
+export { MsgIter, RecvIter, bundleNbufs, type IterKind } from './net/iter.js';
 
 // Files.
 export { FileObj, type PollDir, type ReadResult } from './files/file.js';

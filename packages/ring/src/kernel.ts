@@ -33,7 +33,8 @@ import { NOP, NOP128 } from './ops/nop.js';
 import { READ, READV, READ_FIXED, READV_FIXED } from './rw/read.js';
 import { WRITE, WRITEV, WRITE_FIXED, WRITEV_FIXED } from './rw/write.js';
 import { RECV } from './net/recv.js';
-import { SEND } from './net/send.js';
+import { RECVMSG } from './net/recvmsg.js';
+import { SEND, SENDMSG } from './net/send.js';
 import { Registry, resolveExtensions } from './extension/registry.js';
 import type { BufferProvider, Extension, FixedBufferImporter, RegisterOpDef } from './extension/types.js';
 import type { KernelStateKey } from './extension/define.js';
@@ -46,7 +47,7 @@ const C_SYSCALL_SETUP = counter('syscall', 'io_uring_setup');
 export const CORE_OPS: readonly OpDef[] = [
   NOP, NOP128,
   READ, READV, READ_FIXED, READV_FIXED, WRITE, WRITEV, WRITE_FIXED, WRITEV_FIXED,
-  RECV, SEND,
+  RECV, SEND, RECVMSG, SENDMSG,
 ];
 const CORE_REGISTER_OPS: readonly RegisterOpDef[] = [PROBE_OP, ENABLE_RINGS_OP];
 

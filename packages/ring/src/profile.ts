@@ -32,7 +32,8 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     setupFlags: setupMaskUpTo(Math.log2(IORING_SETUP.SQ_REWIND)),
     features: ALL_FEATURES,
     registerLast: 38,
-    quirks: { mmapBadOffsetErrno: 'passthrough' },
+    // Plain SEND and RECV take IORING_RECVSEND_FIXED_BUF (registered buffers).
+    quirks: { mmapBadOffsetErrno: 'passthrough', recvsendFixedBuf: true },
   },
   '6.18': {
     id: '6.18',
@@ -43,7 +44,8 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     features: ALL_FEATURES,
     registerLast: 36,
     // io_uring_get_unmapped_area() turned every failed mmap validation into -ENOMEM.
-    quirks: { mmapBadOffsetErrno: 'ENOMEM' },
+    // Only SEND_ZC took IORING_RECVSEND_FIXED_BUF; SEND and RECV failed it with -EINVAL.
+    quirks: { mmapBadOffsetErrno: 'ENOMEM', recvsendFixedBuf: false },
   },
 };
 

@@ -51,6 +51,7 @@ function fakeProvider(kernel: Kernel): BufferProvider {
       return { addr: s().region.addr + bid * 64, len: Math.min(len, 64), list: null };
     },
     peek: () => ({ ret: -ERRNO.ENOENT, list: null }),
+    selectBuffers: () => ({ ret: -ERRNO.ENOENT, list: null }),
     commit: () => true,
     put(req) {
       if (!(req.flags & REQ_F.BUFFER_SELECTED)) return 0;

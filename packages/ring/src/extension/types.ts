@@ -65,8 +65,13 @@ export function bufSelArg(bufGroup: number, nrIovs: number, mode: number, maxLen
 export interface BufferProvider {
   /** io_buffer_select(): one buffer from group `bgid`, or undefined (the caller fails -ENOBUFS). */
   select(req: Req, len: number, bgid: number, issueFlags: number): BufferSel | undefined;
-  /** io_buffers_peek() / io_buffers_select(): several buffers; the count or -errno, and the list. */
+  /** io_buffers_peek(): buffers for a receive bundle, committed later; the count or -errno, and the list. */
   peek(req: Req, arg: BufSelArg, issueFlags: number): { ret: number; list: unknown };
+  /**
+   * io_buffers_select(): buffers for a send, consumed at once (ring groups move the head, a
+   * legacy group hands out its next buffer whole); the count or -errno, and the list.
+   */
+  selectBuffers(req: Req, arg: BufSelArg, issueFlags: number): { ret: number; list: unknown };
   /** io_kbuf_commit(): consume `len` bytes over `nr` buffers now (a partial transfer). */
   commit(req: Req, list: unknown, len: number, nr: number): boolean;
   /** io_put_kbufs(): the request is done with its buffers; the CQE flags to add. */
@@ -91,7 +96,8 @@ export interface FixedBufferImporter {
   /**
    * io_import_reg_buf(): [addr, addr + len) of the attached buffer as segments, or -errno
    * (validate_fixed_range(), the buffer's direction). `dir` is 'in' when the transfer fills the
-   * buffer (a read). READV_FIXED/WRITEV_FIXED call it once per iovec.
+   * buffer (ITER_DEST: READ_FIXED, RECV) and 'out' when it is the source (ITER_SOURCE:
+   * WRITE_FIXED, SEND). READV_FIXED/WRITEV_FIXED call it once per iovec.
    */
   import(req: Req, addr: number, len: number, dir: 'in' | 'out'): Seg[] | number;
 }

@@ -160,6 +160,8 @@ export const IORING_RECVSEND = {
   RECV_MULTISHOT: 1 << 1,
   FIXED_BUF: 1 << 2,
   BUNDLE: 1 << 4,
+  /** IORING_SEND_VECTORIZED: SEND's addr/len are an iovec array and its length. */
+  SEND_VECTORIZED: 1 << 5,
 } as const;
 
 export const IORING_NOP = {
