@@ -32,7 +32,7 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     setupFlags: setupMaskUpTo(Math.log2(IORING_SETUP.SQ_REWIND)),
     features: ALL_FEATURES,
     registerLast: 38,
-    quirks: { mmapBadOffsetErrno: 'passthrough' },
+    quirks: { mmapBadOffsetErrno: 'passthrough', auxCqeZeroesBig: true },
   },
   '6.18': {
     id: '6.18',
@@ -43,7 +43,9 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     features: ALL_FEATURES,
     registerLast: 36,
     // io_uring_get_unmapped_area() turned every failed mmap validation into -ENOMEM.
-    quirks: { mmapBadOffsetErrno: 'ENOMEM' },
+    // io_fill_cqe_aux() zeroed big_cqe only for IORING_CQE_F_32 CQEs: on a CQE32 ring a 16-byte
+    // aux CQE kept the slot's old big_cqe (7.3 zeroes it; kbuf-mshot-cqe32-aux-big).
+    quirks: { mmapBadOffsetErrno: 'ENOMEM', auxCqeZeroesBig: false },
   },
 };
 
