@@ -33,11 +33,12 @@ export { findBufNode, importRegBuf, NO_FIXED_BUFFERS } from './core/rsrc.js';
 export { prepareConfig, fillParams, sanitiseParams, ringsSize, roundupPow2, RINGS, type RingLayout } from './core/setup.js';
 export { WATCHDOG_NS } from './core/enter.js';
 export {
-  MappedRegion, MemAccounting, IORING_MAP_OFF, IO_REGION_F,
+  MappedRegion, IORING_MAP_OFF, IO_REGION_F,
   createRegion, freeRegion, regionGetPtr, regionIsSet, regionSize, regionValidateMmap, regionMmap, insertPages,
-  regionDesc, regionPublish, decodeRegionDesc, encodeRegionDesc, pinPages, accountMem, unaccountMem, memAccounting,
+  regionDesc, regionPublish, decodeRegionDesc, encodeRegionDesc, pinPages,
   type RegionDesc, type PinnedPages,
 } from './core/memmap.js';
+export { MemAccounting, accountMem, unaccountMem, memAccounting } from './core/mem-account.js';
 export type { MmapRegionLookup } from './core/mmap.js';
 export { cqWaitArg, type CqWaitArg } from './core/param-region.js';
 export { MAX_RW_COUNT } from './rw/limits.js';

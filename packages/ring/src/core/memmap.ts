@@ -10,7 +10,7 @@ import { IO_URING_REGION_DESC } from '../uapi/structs.js';
 import { decode, encode } from '../uapi/layout.js';
 import { PAGE_SIZE, type Mapping } from '../memory.js';
 import { counter } from '../cost.js';
-import { defineKernelState } from '../extension/define.js';
+import { accountMem, memAccounting, unaccountMem, type MemAccounting } from './mem-account.js';
 import type { IoHost } from './host.js';
 import type { RingCtx } from './ctx.js';
 
@@ -42,32 +42,6 @@ const C_ALLOC_BULK = counter('alloc', 'alloc_pages_bulk:io_region');
 const C_RELEASE = counter('free', 'release_pages:io_region');
 const C_VMAP = counter('alloc', 'vmap:io_region');
 const C_VUNMAP = counter('free', 'vunmap:io_region');
-const C_LOCKED_VM = counter('atomic', 'user->locked_vm');
-
-/**
- * The memory side of the simulated machine that regions draw on: the user's locked-memory
- * accounting and the free pages left for kernel allocations. Kernel-wide, like user_struct.
- */
-export class MemAccounting {
-  /**
-   * CAP_IPC_LOCK. With it io_uring_create() leaves ctx->user NULL and nothing is accounted; the
-   * testbed runs as root, so this is the default.
-   */
-  capIpcLock = true;
-  /** RLIMIT_MEMLOCK, in bytes (the usual 8 MiB default). */
-  memlockLimit = 8 << 20;
-  /** user->locked_vm, in pages. */
-  lockedPages = 0;
-  /** Pages alloc_pages() can still hand out (the model backs at most this much kernel memory). */
-  freePages = (256 << 20) >> PAGE_SHIFT;
-}
-
-export const MEM_ACCOUNTING = defineKernelState('core:mem_accounting', () => new MemAccounting());
-
-/** The kernel's memory accounting state (to lift CAP_IPC_LOCK or shrink RLIMIT_MEMLOCK). */
-export function memAccounting(host: IoHost): MemAccounting {
-  return host.state(MEM_ACCOUNTING);
-}
 
 /** struct io_uring_region_desc as the kernel reads it (u64 fields as bigint). */
 export interface RegionDesc {
@@ -135,22 +109,6 @@ export function regionGetPtr(mr: MappedRegion): DataView {
 function ctxUser(host: IoHost): MemAccounting | null {
   const acct = memAccounting(host);
   return acct.capIpcLock ? null : acct;
-}
-
-/** __io_account_mem(): charge pages to user->locked_vm, -ENOMEM past RLIMIT_MEMLOCK. */
-export function accountMem(host: IoHost, user: MemAccounting, nrPages: number): number {
-  if (!nrPages) return 0;
-  const limit = Math.floor(user.memlockLimit / PAGE_SIZE);
-  host.costs.add(C_LOCKED_VM);
-  if (user.lockedPages + nrPages > limit) return -ERRNO.ENOMEM;
-  user.lockedPages += nrPages;
-  return 0;
-}
-
-/** __io_unaccount_mem() */
-export function unaccountMem(host: IoHost, user: MemAccounting, nrPages: number): void {
-  host.costs.add(C_LOCKED_VM);
-  user.lockedPages -= nrPages;
 }
 
 export interface PinnedPages {
