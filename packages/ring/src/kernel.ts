@@ -21,6 +21,7 @@ import { ioUringCreate } from './core/create.js';
 import { mmapErrno, mmapValidate } from './core/mmap.js';
 import { ENABLE_RINGS_OP, PROBE_OP, registerDispatch } from './core/register.js';
 import { isRingFile } from './core/ring-file.js';
+import { MEM_REGION_OP } from './core/param-region.js';
 import { queueIowq, taskSubmit } from './core/submit.js';
 import { NO_PROVIDED_BUFFERS } from './core/kbuf.js';
 import { NO_FIXED_BUFFERS } from './core/rsrc.js';
@@ -49,7 +50,7 @@ export const CORE_OPS: readonly OpDef[] = [
   READ, READV, READ_FIXED, READV_FIXED, WRITE, WRITEV, WRITE_FIXED, WRITEV_FIXED,
   RECV, SEND, RECVMSG, SENDMSG,
 ];
-const CORE_REGISTER_OPS: readonly RegisterOpDef[] = [PROBE_OP, ENABLE_RINGS_OP];
+const CORE_REGISTER_OPS: readonly RegisterOpDef[] = [PROBE_OP, ENABLE_RINGS_OP, MEM_REGION_OP];
 
 /** How many rounds of "run async work, then task_work" settle() allows before it calls it a livelock. */
 const SETTLE_ROUNDS = 10_000;
@@ -209,11 +210,14 @@ export class Kernel implements IoHost {
     return r.fd;
   }
 
-  /** mmap() of the ring fd at an offset: the SQ/CQ rings, the SQE array, or a region an extension owns. */
-  mmapRing(fd: number, offset: number): Mapping | number {
+  /**
+   * mmap() of `size` bytes of the ring fd at an offset: the SQ/CQ rings, the SQE array, the
+   * parameter region, or a region an extension owns (no size: the whole region).
+   */
+  mmapRing(fd: number, offset: number, size?: number): Mapping | number {
     const ctx = this.ringOf(fd);
     if (typeof ctx === 'number') return ctx;
-    return mmapErrno(ctx, mmapValidate(ctx, offset, (c, o) => this.registry.mmap(c, o)));
+    return mmapErrno(ctx, mmapValidate(ctx, offset, size, (c, o) => this.registry.mmapRegion(c, o)));
   }
 
   /** io_uring_enter2(fd, to_submit, min_complete, flags, arg, argsz) */

@@ -33,7 +33,7 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     features: ALL_FEATURES,
     registerLast: 38,
     // Plain SEND and RECV take IORING_RECVSEND_FIXED_BUF (registered buffers).
-    quirks: { mmapBadOffsetErrno: 'passthrough', recvsendFixedBuf: true },
+    quirks: { mmapBadOffsetErrno: 'passthrough', recvsendFixedBuf: true, auxCqeZeroesBig: true },
   },
   '6.18': {
     id: '6.18',
@@ -45,7 +45,9 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     registerLast: 36,
     // io_uring_get_unmapped_area() turned every failed mmap validation into -ENOMEM.
     // Only SEND_ZC took IORING_RECVSEND_FIXED_BUF; SEND and RECV failed it with -EINVAL.
-    quirks: { mmapBadOffsetErrno: 'ENOMEM', recvsendFixedBuf: false },
+    // io_fill_cqe_aux() zeroed big_cqe only for IORING_CQE_F_32 CQEs: on a CQE32 ring a 16-byte
+    // aux CQE kept the slot's old big_cqe (7.3 zeroes it; kbuf-mshot-cqe32-aux-big).
+    quirks: { mmapBadOffsetErrno: 'ENOMEM', recvsendFixedBuf: false, auxCqeZeroesBig: false },
   },
 };
 

@@ -5,7 +5,7 @@
 import { ERRNO } from '../uapi/errno.js';
 import { IORING_SETUP } from '../uapi/constants.js';
 import { counter } from '../cost.js';
-import { commitCqringFlush, fillCqeAux, postCqe } from './cqe.js';
+import { commitCqringFlush, fillCqeAux, fillCqeAux32, postCqe } from './cqe.js';
 import { INT_F, type RingCtx } from './ctx.js';
 import { IO_REQ_LINK_FLAGS, REQ_F, reqSetFail, reqSetRes, type Req } from './req.js';
 import { queueDeferred } from './drain.js';
@@ -27,7 +27,7 @@ export function flushCompletions(ctx: RingCtx): void {
   for (let i = 0; i < reqs.length; i++) {
     const req = reqs[i]!;
     if (!(req.flags & REQ_F.CQE_SKIP)) {
-      postCqe(ctx, req.udLo, req.udHi, req.res, req.cflags, req.extra1, req.extra2);
+      postCqe(ctx, req.udLo, req.udHi, req.res, req.cflags, req.big0, req.big1, req.big2, req.big3);
       posted = true;
     }
   }
@@ -106,6 +106,20 @@ export function reqPostCqe(req: Req, res: number, cflags: number): boolean {
   return ok;
 }
 
+/**
+ * io_req_post_cqe32(): an extra 32-byte CQE (with its big_cqe words, b0..b3 as u32 words low
+ * first) for a multishot request on a CQE32 or CQE_MIXED ring; false when there is no room.
+ * Unlike reqPostCqe() the kernel does not flush batched completions first. `cflags` go in as
+ * given: on a CQE_MIXED ring the caller includes IORING_CQE_F_32 (cqe32Flag()).
+ */
+export function reqPostCqe32(req: Req, res: number, cflags: number, b0: number, b1: number, b2: number, b3: number): boolean {
+  const ctx = req.ctx;
+  ctx.kernel.costs.add(C_COMPLETION_LOCK);
+  const ok = fillCqeAux32(ctx, req.udLo, req.udHi, res, cflags, b0, b1, b2, b3);
+  if (ok) commitCqringFlush(ctx);
+  return ok;
+}
+
 /** io_req_defer_failed() */
 export function reqDeferFailed(req: Req, res: number): void {
   reqSetFail(req);
@@ -125,7 +139,7 @@ export function completePost(req: Req): void {
     return;
   }
   if (!(req.flags & REQ_F.CQE_SKIP)) {
-    postCqe(ctx, req.udLo, req.udHi, req.res, req.cflags, req.extra1, req.extra2);
+    postCqe(ctx, req.udLo, req.udHi, req.res, req.cflags, req.big0, req.big1, req.big2, req.big3);
     commitCqringFlush(ctx);
   }
   // io_wq_free_work() -> io_free_req(): the request is freed through task_work, CQE skipped.

@@ -5,6 +5,7 @@ import { IORING_SETUP as S } from '../uapi/constants.js';
 import { RINGS, type RingLayout } from './setup.js';
 import { Req } from './req.js';
 import type { IoHost } from './host.js';
+import { MappedRegion } from './memmap.js';
 import type { RingStateKey } from '../extension/define.js';
 import type { ApollState } from './poll.js';
 import type { IoWqWork } from './io-wq.js';
@@ -19,8 +20,11 @@ export interface OverflowCqe {
   udHi: number;
   res: number;
   flags: number;
-  extra1: bigint;
-  extra2: bigint;
+  /** big_cqe[0] and big_cqe[1] as four u32 words, low word first (see Req.big0). */
+  big0: number;
+  big1: number;
+  big2: number;
+  big3: number;
   is32: boolean;
 }
 
@@ -77,6 +81,8 @@ export class RingCtx {
   /** ctx->poll_multi_queue: the iopoll list spans more than one file, so polls do not spin. */
   pollMultiQueue = false;
   private readonly ext = new Map<RingStateKey<unknown>, unknown>();
+  /** ctx->param_region: IORING_REGISTER_MEM_REGION's region (core/memmap.ts). */
+  readonly paramRegion = new MappedRegion();
   /** Address of the mapped rings in the user's address space. */
   ringsAddr = 0;
   sqesAddr = 0;

@@ -10,6 +10,7 @@ import { flushOverflow } from './cqe.js';
 import { flushCompletions } from './complete.js';
 import { updateTaskrunFlag } from './tw.js';
 import { tryCancelRequests } from './cancel.js';
+import { freeRegion } from './memmap.js';
 
 /**
  * Exit work passes a ring may take. A pass runs only when something happened (the close, a
@@ -91,5 +92,7 @@ function moveTaskWorkFromLocal(ctx: RingCtx): void {
 function ringCtxFree(ctx: RingCtx): void {
   flushOverflow(ctx, true);
   ctx.kernel.hooks.ringFree(ctx);
+  // After io_destroy_buffers() and the other per-ring frees, the parameter region goes.
+  freeRegion(ctx.kernel, ctx.paramRegion);
   ctx.freed = true;
 }

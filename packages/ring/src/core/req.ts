@@ -66,9 +66,15 @@ export class Req {
   udHi = 0;
   res = 0;
   cflags = 0;
-  /** big_cqe[0..1] for 32-byte CQEs. */
-  extra1 = 0n;
-  extra2 = 0n;
+  /**
+   * big_cqe[0] and big_cqe[1] of a 32-byte CQE as four little-endian u32 words: big0/big1 are
+   * the low/high halves of big_cqe[0], big2/big3 those of big_cqe[1]. Plain numbers, so the
+   * completion path never touches BigInt.
+   */
+  big0 = 0;
+  big1 = 0;
+  big2 = 0;
+  big3 = 0;
   fd = -1;
   file: FileObj | null = null;
   link: Req | null = null;
@@ -94,8 +100,10 @@ export class Req {
     this.flags = 0;
     this.res = 0;
     this.cflags = 0;
-    this.extra1 = 0n;
-    this.extra2 = 0n;
+    this.big0 = 0;
+    this.big1 = 0;
+    this.big2 = 0;
+    this.big3 = 0;
     this.fd = -1;
     this.file = null;
     this.link = null;
@@ -119,6 +127,14 @@ export function reqSetFail(req: Req): void {
 export function reqSetRes(req: Req, res: number, cflags: number): void {
   req.res = res;
   req.cflags = cflags;
+}
+
+/** io_req_set_cqe32_extra(): the big_cqe words of the request's 32-byte CQE (u32 words, low first). */
+export function reqSetCqe32Extra(req: Req, b0: number, b1: number, b2: number, b3: number): void {
+  req.big0 = b0 >>> 0;
+  req.big1 = b1 >>> 0;
+  req.big2 = b2 >>> 0;
+  req.big3 = b3 >>> 0;
 }
 
 /** req_fail_link_node() */

@@ -9,7 +9,7 @@ import type { RingCtx } from '../core/ctx.js';
 import type { Req } from '../core/req.js';
 import type { Kernel } from '../kernel.js';
 import type { StructDef } from '../uapi/layout.js';
-import type { Mapping } from '../memory.js';
+import type { MappedRegion } from '../core/memmap.js';
 import type { ProgramOp } from '../scenario/program.js';
 import type { CompileContext } from '../scenario/compile-context.js';
 import type { CoreStamp } from '../version.js';
@@ -125,10 +125,12 @@ export interface ExtensionHooks {
   /** Ring teardown stages. */
   ringExit?: RingExitHooks;
   /**
-   * mmap() of the ring fd at an offset the core does not own (io_uring_mmap(): e.g.
-   * IORING_OFF_PBUF_RING | bgid << IORING_OFF_PBUF_SHIFT): a mapping, -errno, or undefined.
+   * io_mmap_get_region() for an mmap offset the core does not own (IORING_OFF_PBUF_RING |
+   * bgid << IORING_OFF_PBUF_SHIFT, IORING_MAP_OFF_ZCRX_REGION | id << 16): the region there,
+   * null when the extension owns the offset but has no region, or undefined when not its own.
+   * The core validates (only kernel-allocated regions map) and maps it (core/memmap.ts).
    */
-  mmap?(ctx: RingCtx, offset: number): Mapping | number | undefined;
+  mmapRegion?(ctx: RingCtx, offset: number): MappedRegion | null | undefined;
 }
 
 export interface StepDef<S extends z.ZodType = z.ZodType> {

@@ -234,7 +234,7 @@ export class ModelExecutor {
       }
       case 'mmap': {
         const r = this.ringUser(op.ring);
-        const m = k.mmapRing(r.fd, op.offset);
+        const m = k.mmapRing(r.fd, op.offset, op.size);
         if (typeof m === 'number') rec(`mmap ${op.region} ${m}`);
         else {
           this.regions.set(op.region, m);

@@ -194,6 +194,12 @@ export const IORING_REGISTER_SRC_REGISTERED = 1 << 0;
 export const IORING_REGISTER_DST_REPLACE = 1 << 1;
 export const IOU_PBUF_RING = { MMAP: 1, INC: 2 } as const;
 
+/** io_uring_region_desc.flags: IORING_MEM_REGION_TYPE_USER (pin user memory) or 0 (kernel pages). */
+export const IORING_MEM_REGION_TYPE = { USER: 1 } as const;
+
+/** io_uring_mem_region_reg.flags (IORING_REGISTER_MEM_REGION). */
+export const IORING_MEM_REGION_REG = { WAIT_ARG: 1 } as const;
+
 /** Kernel-internal limits (io_uring/io_uring.h), not in the UAPI header. */
 export const IORING_MAX_ENTRIES = 32768;
 export const IORING_MAX_CQ_ENTRIES = 2 * IORING_MAX_ENTRIES;

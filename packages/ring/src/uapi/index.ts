@@ -47,6 +47,8 @@ export const UAPI_CONSTANTS: readonly UapiConstant[] = [
   { name: 'IORING_REGISTER_SRC_REGISTERED', value: K.IORING_REGISTER_SRC_REGISTERED },
   { name: 'IORING_REGISTER_DST_REPLACE', value: K.IORING_REGISTER_DST_REPLACE },
   ...group('IOU_PBUF_RING_', K.IOU_PBUF_RING),
+  ...group('IORING_MEM_REGION_TYPE_', K.IORING_MEM_REGION_TYPE),
+  ...group('IORING_MEM_REGION_REG_', K.IORING_MEM_REGION_REG),
   { name: 'IORING_MAX_ENTRIES', value: K.IORING_MAX_ENTRIES, noC: true },
   { name: 'IORING_MAX_CQ_ENTRIES', value: K.IORING_MAX_CQ_ENTRIES, noC: true },
   ...group('', ERRNO),
