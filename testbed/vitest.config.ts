@@ -9,5 +9,7 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     // The first run downloads about 130 MB from the Debian archive.
     hookTimeout: 300_000,
+    // Judging the whole suite on the models takes seconds, more on a loaded host.
+    testTimeout: 30_000,
   },
 });

@@ -33,7 +33,7 @@ export class UringError extends Error {
   constructor(code: UringErrorCode, message: string, options?: { cause?: unknown; details?: unknown }) {
     super(`${code}: ${message}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.errno = code in ERRNO ? ERRNO[code as ErrnoName] : 0;
+    this.errno = Object.hasOwn(ERRNO, code) ? ERRNO[code as ErrnoName] : 0;
     this.details = options?.details;
   }
 

@@ -30,6 +30,7 @@ import type { FileObj } from './files/file.js';
 import { makePipe, makeSocketPair } from './files/stream.js';
 import { BlockDevice, RegularFile } from './files/regular.js';
 import { EventFd } from './files/eventfd.js';
+import { blockingRead, blockingWrite } from './files/blocking.js';
 import { NOP, NOP128 } from './ops/nop.js';
 import { READ, READV, READ_FIXED, READV_FIXED } from './rw/read.js';
 import { WRITE, WRITEV, WRITE_FIXED, WRITEV_FIXED } from './rw/write.js';
@@ -90,11 +91,8 @@ export class Kernel implements IoHost {
 
   constructor(opts: KernelOptions = {}) {
     const p = opts.profile ?? '7.3';
-    try {
-      this.profile = typeof p === 'string' ? getProfile(p) : p;
-    } catch (e) {
-      throw new UringError('UNSUPPORTED_PROFILE', (e as Error).message);
-    }
+    // getProfile() throws UNSUPPORTED_PROFILE for a name that is not a profile.
+    this.profile = typeof p === 'string' ? getProfile(p) : p;
     this.sched = new Scheduler({ seed: opts.seed ?? 1, nrCpus: opts.nrCpus ?? 2 });
     this.registry = new Registry(CORE_OPS, CORE_REGISTER_OPS);
     // Everything is checked before anything is attached: a conflict leaves no half-built kernel.
@@ -262,17 +260,20 @@ export class Kernel implements IoHost {
     return this.fds.install(new BlockDevice(size, odirect));
   }
 
-  /** write(2) of `len` pattern bytes. Writes never block here: a full pipe returns -EAGAIN. */
+  /** write(2) on a blocking fd: a full pipe waits, and the runner's watchdog ends the wait (files/blocking.ts). */
   write(fd: number, data: Uint8Array): number {
+    if (!(data instanceof Uint8Array)) throw new UringError('EINVAL', 'write() takes the bytes as a Uint8Array');
     const f = this.fds.get(fd);
     if (!f) return -ERRNO.EBADF;
-    return this.syscallExit(f.write(data, undefined));
+    return this.syscallExit(blockingWrite(this, f, data));
   }
 
+  /** read(2) on a blocking fd: an empty pipe waits, and the runner's watchdog ends the wait with -EINTR. */
   read(fd: number, len: number): { res: number; data?: Uint8Array } {
+    if (!Number.isSafeInteger(len) || len < 0) throw new UringError('EINVAL', `read() length must be a non-negative integer, got ${String(len)}`);
     const f = this.fds.get(fd);
     if (!f) return { res: -ERRNO.EBADF };
-    return this.syscallExit(f.read(len, undefined));
+    return this.syscallExit(blockingRead(this, f, len));
   }
 
   close(fd: number): number {

@@ -2,6 +2,7 @@
 // profile instead of hiding the difference; extensions read their own knobs from `quirks`.
 
 import { IORING_FEAT, IORING_OP_LAST, IORING_SETUP } from './uapi/constants.js';
+import { UringError } from './errors.js';
 
 export type KernelId = '7.3' | '6.18';
 
@@ -54,7 +55,8 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
 export const DEFAULT_KERNEL: KernelId = '7.3';
 
 export function getProfile(id: string = DEFAULT_KERNEL): KernelProfile {
-  const p = (PROFILES as Record<string, KernelProfile>)[id];
-  if (!p) throw new Error(`unknown kernel profile ${id}; known: ${Object.keys(PROFILES).join(', ')}`);
+  // Own keys only: `__proto__` or `constructor` is no profile.
+  const p = typeof id === 'string' && Object.hasOwn(PROFILES, id) ? (PROFILES as Record<string, KernelProfile>)[id] : undefined;
+  if (!p) throw new UringError('UNSUPPORTED_PROFILE', `unknown kernel profile ${String(id)}; known: ${Object.keys(PROFILES).join(', ')}`);
   return p;
 }

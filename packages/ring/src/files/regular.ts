@@ -6,6 +6,11 @@
 import { ERRNO } from '../uapi/errno.js';
 import type { Scheduler } from '../sched.js';
 import { FileObj, type ReadResult } from './file.js';
+import { UringError } from '../errors.js';
+import { describeValue } from '../args.js';
+
+/** The largest file the model creates at once (the testbed's tmpfs holds half the guest's 1 GiB). */
+export const MAX_FILE_SIZE = 1 << 28;
 
 /** A polled I/O in flight: the device finishes it at `at`; a poll then runs its completion. */
 interface PolledIo {
@@ -28,6 +33,10 @@ export class RegularFile extends FileObj {
 
   constructor(size: number, seed: number) {
     super();
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+      throw new UringError('EINVAL', `a file size must be a non-negative integer, got ${describeValue(size)}`);
+    }
+    if (size > MAX_FILE_SIZE) throw new UringError('ENOSPC', `a ${size}-byte file: the model creates files of at most ${MAX_FILE_SIZE} bytes`);
     this.data = patternBytes(size, seed);
     this.size = size;
   }
@@ -50,8 +59,11 @@ export class RegularFile extends FileObj {
 
   write(bytes: Uint8Array, pos: number | undefined): number {
     const at = pos ?? this.pos;
+    if (at + bytes.byteLength > MAX_FILE_SIZE) {
+      throw new UringError('NOT_MODELLED', `a write that ends at byte ${at + bytes.byteLength} of a regular file (the model keeps files of up to ${MAX_FILE_SIZE} bytes)`);
+    }
     if (at + bytes.byteLength > this.data.byteLength) {
-      const grown = new Uint8Array(Math.max(at + bytes.byteLength, this.data.byteLength * 2));
+      const grown = new Uint8Array(Math.min(MAX_FILE_SIZE, Math.max(at + bytes.byteLength, this.data.byteLength * 2)));
       grown.set(this.data);
       this.data = grown;
     }
