@@ -81,6 +81,10 @@ export class Kernel implements IoHost {
   readonly memory = new UserMemory();
   readonly task = new Task();
   readonly registry: Registry;
+  /** The hook points (the registry), a plain field: the hot paths read it per request. */
+  readonly hooks: Registry;
+  /** The opcode table the registry fills (shared, so opdef() is one array load). */
+  private readonly ops: readonly OpDef[];
   readonly extensions: readonly Extension[];
   readonly rings = new Set<RingCtx>();
   providedBuffers: BufferProvider = NO_PROVIDED_BUFFERS;
@@ -95,6 +99,8 @@ export class Kernel implements IoHost {
     this.profile = typeof p === 'string' ? getProfile(p) : p;
     this.sched = new Scheduler({ seed: opts.seed ?? 1, nrCpus: opts.nrCpus ?? 2 });
     this.registry = new Registry(CORE_OPS, CORE_REGISTER_OPS);
+    this.hooks = this.registry;
+    this.ops = this.registry.table;
     // Everything is checked before anything is attached: a conflict leaves no half-built kernel.
     this.extensions = resolveExtensions(opts.extensions ?? []);
     for (const ext of this.extensions) this.attach(ext);
@@ -116,9 +122,6 @@ export class Kernel implements IoHost {
     ext.init?.(this);
   }
 
-  get hooks(): Registry {
-    return this.registry;
-  }
 
   /** Kernel-wide state of an extension (shared by every ring), created on first use. */
   state<T>(key: KernelStateKey<T>): T {
@@ -131,7 +134,7 @@ export class Kernel implements IoHost {
   }
 
   opdef(opcode: number): OpDef {
-    return this.registry.opdef(opcode);
+    return this.ops[opcode]!;
   }
 
   /** The opcode table (for probe and docs). */

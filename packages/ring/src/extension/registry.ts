@@ -90,6 +90,10 @@ type Owned<T> = { value: T; owner: string };
 /** One kernel's tables: opcodes, register opcodes, importers and hooks, with their owners. */
 export class Registry implements HookBus {
   private readonly ops: OpDef[];
+  /** The live opcode table (entries are replaced in place as extensions attach). */
+  get table(): readonly OpDef[] {
+    return this.ops;
+  }
   private readonly opOwner: string[];
   private readonly registerOps = new Map<number, Owned<RegisterOpDef>>();
   private provided: Owned<BufferProvider> | undefined;
