@@ -2,7 +2,7 @@
 // trace with the model's for the matching profile. With --record, the kernel's traces are saved
 // under test/kernel-traces/<kernel>/ so the unit tests can hold the model to them without a
 // kernel. Usage (the runner is built by testbed/src/runner-build.ts):
-//   tsx --conditions=development scripts/host-check.ts --runner PATH [--kernel 6.18] [--record] [NAME...]
+//   tsx --conditions=@uringlab/source scripts/host-check.ts --runner PATH [--kernel 6.18] [--record] [NAME...]
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
