@@ -12,6 +12,7 @@ export { kbufCommit, kbufIncCommit } from './ring/commit.js';
 export { ringAvail, ringTail } from './ring/entries.js';
 export { KBUF_REGISTER_OPS } from './ring/register.js';
 export { KBUF_STEPS } from './steps/index.js';
+export type { KbufStep } from './steps/types.js';
 export { createAllocator, isStrategy, STRATEGIES, KBUF_COST_MODEL, COST_NOTES, type KbufAllocator, type StrategyName, type AllocStats } from './alloc/index.js';
 export { REQUEST_NS } from './alloc/cost-model.js';
 export { UserBufRing } from './user/buf-ring.js';
