@@ -1,7 +1,7 @@
 // @uringlab/cli: the `uringlab` command. The programmatic entry runs it with your own output
 // (tests, tools that embed it).
 
-export { main, createProgram } from './program.js';
+export { main, createProgram, CLI_VERSION } from './program.js';
 export { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 export { formatTable } from './table.js';
 export { loadExtensions } from './extensions.js';

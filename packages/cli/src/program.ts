@@ -2,8 +2,9 @@
 // --version, "unknown command" with a suggestion, did-you-mean for options, errors on stderr
 // and the exit codes of exit-codes.ts.
 
+import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
-import { PROFILES, VERSION, isUringError, type KernelId } from '@uringlab/ring';
+import { PROFILES, isUringError, type KernelId } from '@uringlab/ring';
 import { listTargets } from './commands/list.js';
 import { runTargets } from './commands/run.js';
 import { addSizeCommand } from './commands/size.js';
@@ -11,6 +12,9 @@ import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { ExtensionLoadError, loadExtensions } from './extensions.js';
 import { stdio, type CliIo } from './io.js';
 import { TargetError, resolveTarget, type Target } from './targets.js';
+
+/** This package's version (src/ and dist/ both sit next to package.json). */
+export const CLI_VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 const TARGETS = 'scenario files, folders (every .json below them) or installed packages (their scenarios/)';
 
@@ -21,7 +25,7 @@ function targetsOf(specs: readonly string[]): Target[] {
 export function createProgram(io: CliIo, setCode: (code: number) => void): Command {
   const program = new Command('uringlab')
     .description('Run io_uring scenarios on the uringlab models, print their traces, size provided-buffer groups.')
-    .version(VERSION, '-V, --version', 'print the version')
+    .version(CLI_VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride()

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { VERSION } from '@uringlab/ring';
 import { main } from '../src/index.js';
+import pkg from '../package.json' with { type: 'json' };
 
 const SCENARIOS = fileURLToPath(new URL('../../ring/scenarios/', import.meta.url));
 const KBUF_SCENARIOS = fileURLToPath(new URL('../../kbuf-cache/scenarios/', import.meta.url));
@@ -140,7 +140,7 @@ describe('usage', () => {
   });
 
   it('--version and per-command help go to stdout with exit code 0', async () => {
-    expect(await run(['--version'])).toEqual({ code: 0, out: `${VERSION}\n`, err: '' });
+    expect(await run(['--version'])).toEqual({ code: 0, out: `${pkg.version}\n`, err: '' });
     const h = await run(['run', '--help']);
     expect(h.code).toBe(0);
     expect(h.out).toMatch(/^Usage: uringlab run \[options\] <targets\.\.\.>/);
