@@ -5,6 +5,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@uringlab/source'] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Loading the suite imports every package through tsx: seconds on a busy 2-core machine.
+    testTimeout: 60_000,
     globalSetup: ['test/global-setup.ts'],
     // The first run downloads about 130 MB from the Debian archive.
     hookTimeout: 300_000,
