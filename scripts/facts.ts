@@ -6,7 +6,7 @@
 //   pnpm facts                   check: exit 1 if a region is stale (CI runs this)
 //   pnpm facts --write           rewrite stale regions
 //   pnpm facts --record vm|native [summary.json]   store a testbed run's timings (default testbed/out/summary.json)
-//   pnpm facts --compare vm|native [summary.json]  exit 1 if the documented timings are off by more than 5x
+//   pnpm facts --compare vm|native [summary.json]  exit 1 if the documented timings are off by more than 8x
 
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -165,9 +165,13 @@ if (mode === '--record' || mode === '--compare') {
     const doc = rec[arg];
     const ratio = doc ? t.wall_s / doc.wall_s : Infinity;
     console.log(`testbed ${arg}: measured ${t.wall_s} s, documented ${doc?.wall_s ?? 'nothing'} s (x${ratio.toFixed(2)})`);
-    if (!(ratio < 5 && ratio > 0.2)) {
+    // A loaded 2-core machine runs several times slower than a quiet one: only a gross mismatch
+    // (a documented figure from another era) fails; a smaller one is a note.
+    if (!(ratio < 8 && ratio > 0.125)) {
       console.log(`the documented timing is stale: pnpm facts --record ${arg} && pnpm facts --write`);
       process.exitCode = 1;
+    } else if (!(ratio < 2 && ratio > 0.5)) {
+      console.log('note: more than 2x off the documented timing (a busy machine, or a stale figure)');
     }
   }
 } else {
