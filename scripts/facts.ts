@@ -99,7 +99,7 @@ function facts(): Record<string, () => string> {
       const nat = rec.native;
       if (!vm || !nat) return 'No run has been recorded yet.';
       return `The last recorded runs on our machines (2 cores, TCG, downloads cached, ${vm.scenarios} scenarios): the first scenario started ${s1(vm.boot_s)} s after QEMU did, ` +
-        `the scenarios took ${s1(vm.run_s)} s, and the whole run ${s1(vm.wall_s)} s; natively the scenarios took ${s1(nat.run_s)} s and the whole run ${s1(nat.wall_s)} s ` +
+        `QEMU ran ${s1(vm.run_s)} s in all, and the whole run took ${s1(vm.wall_s)} s; natively the runner ran ${s1(nat.run_s)} s and the whole run took ${s1(nat.wall_s)} s ` +
         '(written by `pnpm facts --record` after a run and checked in CI).';
     },
     'sizing-example': () => {
