@@ -3,7 +3,7 @@
 // field leaves out the profile is skipped, as the testbed skips it.
 
 import { readFileSync } from 'node:fs';
-import { isUringError, runScenario, toJsonl, type Extension, type KernelId } from '@uringlab/ring';
+import { isUringError, runScenario, toJsonl, type Extension, type KernelId, type ScenarioInput } from '@uringlab/ring';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseJson } from '../json.js';
@@ -64,7 +64,7 @@ export function runTargets(targets: readonly Target[], opts: RunOptions, extensi
     }
     try {
       // JSON from a file is validated by runScenario (a typed UringError when it is not a scenario).
-      const r = runScenario(doc as Parameters<typeof runScenario>[0], { kernel: opts.kernel, extensions });
+      const r = runScenario(doc as ScenarioInput, { kernel: opts.kernel, extensions });
       if (opts.format === 'table') io.out(`${files.length > 1 ? '\n' : ''}# ${r.scenario.name}: ${r.scenario.pins}\n${formatTable(r.trace)}`);
       else io.out(`${JSON.stringify(line)}\n${toJsonl(r.trace)}`);
       const errors = r.trace.filter((e) => e.ev === 'error');
