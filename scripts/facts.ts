@@ -132,7 +132,7 @@ function render(write: boolean): string[] {
   const stale: string[] = [];
   for (const file of markdownFiles()) {
     const text = readFileSync(file, 'utf8');
-    const next = text.replace(REGION, (whole, key: string, body: string) => {
+    const next = text.replace(REGION, (_whole, key: string, body: string) => {
       const gen = all[key];
       if (!gen) throw new Error(`${relative(REPO, file)}: unknown fact ${key}`);
       if (!cache.has(key)) cache.set(key, gen());
