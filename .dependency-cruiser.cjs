@@ -37,7 +37,7 @@ module.exports = {
     exclude: { path: '(^|/)(node_modules|dist|\\.cache|build|out)/' },
     enhancedResolveOptions: {
       exportsFields: ['exports'],
-      conditionNames: ['development', 'import', 'default'],
+      conditionNames: ['@uringlab/source', 'import', 'default'],
       extensions: ['.ts', '.js', '.json'],
       mainFields: ['module', 'main', 'types'],
     },

@@ -76,7 +76,7 @@ describe('--filter', () => {
 
 describe('pnpm testbed', () => {
   it('fails with the message and exit code 2 when --filter matches nothing, before fetching or booting', async () => {
-    const r = await execa(join(REPO_DIR, 'node_modules', '.bin', 'tsx'), ['--conditions=development', 'testbed/src/main.ts', '--filter', 'nomatch'], {
+    const r = await execa(join(REPO_DIR, 'node_modules', '.bin', 'tsx'), ['--conditions=@uringlab/source', 'testbed/src/main.ts', '--filter', 'nomatch'], {
       cwd: REPO_DIR, reject: false, timeout: 60_000, env: { CI: '1' },
     });
     expect(r.exitCode).toBe(2);

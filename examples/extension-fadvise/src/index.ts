@@ -7,6 +7,7 @@ import { FADVISE } from './fadvise.js';
 import { ADVISE_STEP } from './step.js';
 
 export { FADVISE, POSIX_FADV } from './fadvise.js';
+export { ADVISE_STEP, type AdviseStep } from './step.js';
 
 /** What the testbed and the CLI load: the package exports it as `extension`. */
 export const extension: Extension = defineExtension({

@@ -15,6 +15,16 @@ const schema = z.object({
   user_data: z.number().int().nonnegative().default(0),
 }).strict();
 
+/** The step as written in a scenario. */
+export type AdviseStep = z.input<typeof schema>;
+
+// Importing this package adds the step to the core's scenario type (ScenarioInput).
+declare module '@uringlab/ring' {
+  interface ExtensionSteps {
+    '@uringlab/example-fadvise': AdviseStep;
+  }
+}
+
 export const ADVISE_STEP = defineStep({
   op: 'fadvise.advise',
   schema,

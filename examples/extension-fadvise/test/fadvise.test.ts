@@ -3,12 +3,12 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERRNO, runScenario } from '@uringlab/ring';
+import { ERRNO, runScenario, type ScenarioInput } from '@uringlab/ring';
 import { extension } from '../src/index.js';
 
 const dir = new URL('../scenarios/', import.meta.url);
-const load = (name: string): unknown => JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8'));
-const results = (doc: unknown) =>
+const load = (name: string): ScenarioInput => JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8')) as ScenarioInput;
+const results = (doc: ScenarioInput) =>
   runScenario(doc, { extensions: [extension] }).trace.flatMap((e) => (e.ev === 'cqe' ? [[Number(e.user_data), e.res] as const] : []));
 
 describe('example: IORING_OP_FADVISE', () => {

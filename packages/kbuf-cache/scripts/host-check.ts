@@ -2,12 +2,12 @@
 // trace with the model's for the matching profile. With --record, the kernel's traces are saved
 // under test/kernel-traces/<kernel>/ so the unit tests can hold the model to them without a
 // kernel. Usage (the runner is built by testbed/src/runner-build.ts):
-//   tsx --conditions=development scripts/host-check.ts --runner PATH [--kernel 6.18] [--record] [NAME...]
+//   tsx --conditions=@uringlab/source scripts/host-check.ts --runner PATH [--kernel 6.18] [--record] [NAME...]
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { compileScenario, decodeRecords, diffTraces, parseScenario, programToText, runScenario, toJsonl, type KernelId } from '@uringlab/ring/extend';
+import { compileScenario, decodeRecords, diffTraces, parseScenario, programToText, runScenario, toJsonl, type KernelId, type ScenarioInput } from '@uringlab/ring/extend';
 import { extension } from '../src/index.js';
 
 const { values, positionals } = parseArgs({
@@ -36,7 +36,7 @@ for (const n of names) {
   const prefix = `@@ ${sc.name} `;
   const recs = out.split('\n').filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length)).filter((r) => r !== 'begin' && r !== 'end');
   const real = decodeRecords(program, recs);
-  const model = runScenario(doc, { kernel, extensions: [extension] }).trace;
+  const model = runScenario(doc as ScenarioInput, { kernel, extensions: [extension] }).trace;
   if (values.record) {
     const out = new URL(`../test/kernel-traces/${kernel}/`, import.meta.url);
     mkdirSync(out, { recursive: true });

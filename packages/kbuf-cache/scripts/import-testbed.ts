@@ -1,7 +1,7 @@
 // Copies the kernel traces of the kbuf scenarios out of a testbed run (testbed/out/results.jsonl
 // and summary.json, written by `pnpm testbed`) into test/kernel-traces/<profile>/, where the unit
 // tests compare the model with them. Usage:
-//   tsx --conditions=development scripts/import-testbed.ts [testbed/out]
+//   tsx --conditions=@uringlab/source scripts/import-testbed.ts [testbed/out]
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -12,11 +12,16 @@ export { kbufCommit, kbufIncCommit } from './ring/commit.js';
 export { ringAvail, ringTail } from './ring/entries.js';
 export { KBUF_REGISTER_OPS } from './ring/register.js';
 export { KBUF_STEPS } from './steps/index.js';
+export type { KbufStep } from './steps/types.js';
 export { createAllocator, isStrategy, STRATEGIES, KBUF_COST_MODEL, COST_NOTES, type KbufAllocator, type StrategyName, type AllocStats } from './alloc/index.js';
 export { REQUEST_NS } from './alloc/cost-model.js';
 export { UserBufRing } from './user/buf-ring.js';
-export { kbufSize, type SizingReport, type SeriesPoint } from './sizing/simulate.js';
+export { kbufSize, type SizingReport, type SeriesPoint, type SizingOptions } from './sizing/simulate.js';
 export { SizingWorkload, parseWorkload, type SizingInput } from './sizing/workload.js';
-export { formatReport, describeWorkload, suggestGroupSize } from './sizing/report.js';
-export { renderHtml, occupancySvg } from './sizing/html.js';
-export { cli, USAGE as SIZE_USAGE, type CliIo } from './sizing/cli.js';
+export {
+  formatReport, describeWorkload, suggestGroupSize, sweepGroupSizes, sweepSizes, MAX_GROUP,
+  type SuggestedGroup, type SweepPoint, type SizingProgress, type SearchOptions,
+} from './sizing/report.js';
+export { fmtBytes, fmtCount, fmtPct } from './sizing/units.js';
+export { renderHtml, occupancySvg, sweepSvg, type HtmlExtras } from './sizing/html.js';
+export { cli, runSizing, workloadFromArgs, progressReporter, USAGE as SIZE_USAGE, type CliIo, type SizingFlags } from './sizing/cli.js';

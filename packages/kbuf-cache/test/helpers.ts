@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { fromJsonl, runScenario, type Extension, type TraceEvent } from '@uringlab/ring/extend';
+import { fromJsonl, runScenario, type Extension, type ScenarioInput, type TraceEvent } from '@uringlab/ring/extend';
 import { extension } from '../src/index.js';
 
 export const SCENARIO_DIR = new URL('../scenarios/', import.meta.url);
@@ -7,8 +7,8 @@ export const KERNEL_TRACES = new URL('./kernel-traces/', import.meta.url);
 
 export type Profile = '7.3' | '6.18';
 
-export function loadScenario(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`${name}.json`, SCENARIO_DIR), 'utf8')) as Record<string, unknown>;
+export function loadScenario(name: string): ScenarioInput {
+  return JSON.parse(readFileSync(new URL(`${name}.json`, SCENARIO_DIR), 'utf8')) as ScenarioInput;
 }
 
 export function scenarioNames(): string[] {

@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, kbufSize, renderHtml, suggestGroupSize, type SizingInput } from '../src/index.js';
+import {
+  cli, fmtBytes, fmtCount, fmtPct, kbufSize, renderHtml, suggestGroupSize, sweepGroupSizes, sweepSizes, type SizingInput,
+} from '../src/index.js';
 
 const README_EXAMPLE: SizingInput = {
   connections: 32, rate: 2000, msgSize: [256, 4096], holdUs: 300, groupSize: 32, bufLen: 4096, mode: 'ring', durationMs: 100,
@@ -67,10 +69,51 @@ describe('kbufSize', () => {
     expect(r.enobufs).toBeGreaterThan(0);
   });
 
-  it('suggestGroupSize finds the smallest group without ENOBUFS', () => {
-    const s = suggestGroupSize(README_EXAMPLE)!;
+  it('suggestGroupSize finds the smallest group without ENOBUFS, reporting each run', () => {
+    const runs: number[] = [];
+    const s = suggestGroupSize(README_EXAMPLE, { onProgress: (p) => { if (!runs.includes(p.groupSize)) runs.push(p.groupSize); } })!;
     expect(s.report.enobufs).toBe(0);
+    expect(s.report).toEqual(kbufSize({ ...README_EXAMPLE, groupSize: s.groupSize }));
     expect(kbufSize({ ...README_EXAMPLE, groupSize: s.groupSize - 1 }).enobufs).toBeGreaterThan(0);
+    expect(runs.slice(0, 2)).toEqual([32, 64]);
+    expect(runs[runs.length - 1]).toBe(s.groupSize);
+  });
+
+  it('sweeps group sizes around the answer', () => {
+    expect(sweepSizes(40, 32)).toEqual([10, 20, 30, 32, 36, 40, 50, 60]);
+    expect(sweepSizes(null, 32768)).toEqual([8192, 16384, 24576, 29491, 32768]);
+    const pts = sweepGroupSizes(README_EXAMPLE, [8, 64]);
+    expect(pts.map((p) => p.groupSize)).toEqual([8, 64]);
+    expect(pts[0]!.enobufs).toBeGreaterThan(0);
+    expect(pts[1]).toMatchObject({ enobufs: 0, fallbackRate: 0 });
+  });
+
+  it('an overloaded group never counts more ENOBUFS than messages: the loop re-arms one receive per free buffer', () => {
+    // 256 connections want 51 buffers on average (Little's law); 16 cannot keep up. Re-arming
+    // every waiting receive for each returned buffer made ENOBUFS outnumber messages ~60 to 1.
+    const r = kbufSize({ connections: 256, groupSize: 16, durationMs: 40 });
+    expect(r.enobufs).toBeGreaterThan(0);
+    expect(r.enobufs).toBeLessThanOrEqual(r.messages);
+    expect(r.fallbackRate).toBeCloseTo(r.enobufs / r.cqes, 12);
+    expect(r.fallbackRate).toBeLessThan(1);
+  });
+
+  it('takes more connections than the SQ has entries', () => {
+    const r = kbufSize({ connections: 600, groupSize: 2048, durationMs: 5 });
+    expect(r.messages).toBeGreaterThan(0);
+    expect(r.enobufs).toBe(0);
+    expect(r.bytesReceived).toBe(r.bytesSent);
+  });
+
+  it('reports progress through virtual time, ending at 1; stopAtEnobufs ends a run at its first ENOBUFS', () => {
+    const seen: number[] = [];
+    kbufSize({ ...README_EXAMPLE, durationMs: 20 }, { onProgress: (d) => seen.push(d) });
+    expect(seen.length).toBeGreaterThan(10);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen[seen.length - 1]).toBe(1);
+    const early = kbufSize({ ...README_EXAMPLE, groupSize: 8 }, { stopAtEnobufs: true });
+    expect(early.enobufs).toBe(1);
+    expect(early.messages).toBeLessThan(kbufSize({ ...README_EXAMPLE, groupSize: 8 }).messages);
   });
 
   it('rejects a workload that makes no sense', () => {
@@ -87,10 +130,21 @@ describe('sizing CLI and HTML', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/ENOBUFS\s+\d+/);
     expect(r.out).toMatch(/smallest group with no ENOBUFS: \d+/);
+    expect(r.out).toMatch(/sweep {13}\d+: \d+, /);
     const page = readFileSync(html, 'utf8');
-    expect(page).toContain('<svg');
-    expect(page).toContain('<polyline');
+    expect(page).toMatch(/Smallest group with no ENOBUFS: 35 buffers<\/strong> \(35 &times; 4\.0 KiB = 140\.0 KiB, a ring of 64 entries\)/);
+    expect(page.match(/<svg /g)).toHaveLength(2);
+    expect(page).toContain('aria-label="ENOBUFS and fallback rate against group size"');
     expect(page).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+  });
+
+  it('--sweep runs the sizes given; a bad list exits 2', () => {
+    const j = capture(['--group', '8', '--duration-ms', '20', '--sweep', '4,16', '--json']);
+    expect(j.code).toBe(0);
+    expect((JSON.parse(j.out) as { sweep: { groupSize: number }[] }).sweep.map((p) => p.groupSize)).toEqual([4, 16]);
+    const bad = capture(['--sweep', '4,x']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--sweep takes group sizes from 1 to 32768/);
   });
 
   it('--json prints the report as JSON; --help prints usage; bad input exits 2', () => {
@@ -103,9 +157,41 @@ describe('sizing CLI and HTML', () => {
     expect(capture(['--nope']).code).toBe(2);
   });
 
-  it('renderHtml escapes nothing it should not and holds the numbers', () => {
-    const page = renderHtml(kbufSize({ ...README_EXAMPLE, durationMs: 10 }));
+  it('renderHtml: human units, the mean line, values on hover, the answer or how to get it', () => {
+    const r = kbufSize(README_EXAMPLE);
+    const page = renderHtml(r);
     expect(page).toContain('Provided-buffer sizing');
-    expect(page).toContain('group size 32');
+    expect(page).toContain('group 32');
+    // Bytes in MiB/KiB, counts grouped: no raw byte counts such as 13963190.
+    expect(page).toContain(`${fmtBytes(r.bytesSent)} sent`);
+    expect(page).not.toContain(String(r.bytesSent));
+    expect(page).toContain(`${fmtCount(r.messages)} (`);
+    // The mean line sits at the mean.
+    expect(page).toMatch(new RegExp(`<line class="mean"[^>]*/><text[^>]*>mean ${r.meanInUse.toFixed(1)}</text>`));
+    // One hover band per series bucket, each with a tooltip and a readout.
+    expect(page.match(/<g class="hv">/g)).toHaveLength(r.series.length);
+    expect(page).toMatch(/<title>0\.00-0\.25 ms: up to \d+ of 32 buffers in use<\/title>/);
+    expect(page).toContain('.plot .hv:hover .tip{display:inline}');
+    expect(page).toContain('Run with <code>--suggest</code>');
+    expect(page.match(/<svg /g)).toHaveLength(1);
+    const sweep = sweepGroupSizes(README_EXAMPLE, [16, 35]);
+    const withSweep = renderHtml(r, { suggestion: { groupSize: 35, report: r }, sweep });
+    expect(withSweep.match(/<svg /g)).toHaveLength(2);
+    expect(withSweep).toContain('suggested 35');
+    expect(withSweep).toMatch(new RegExp(`<title>group 16: ${fmtCount(sweep[0]!.enobufs)} ENOBUFS, fallback ${fmtPct(sweep[0]!.fallbackRate).replace('.', '\\.')}, `));
+    expect(renderHtml(r, { suggestion: null })).toContain('No group of up to 32,768 buffers avoids ENOBUFS');
+  });
+
+  it('formats bytes, counts and shares for people', () => {
+    expect(fmtBytes(13963190)).toBe('13.3 MiB');
+    expect(fmtBytes(512)).toBe('512 B');
+    expect(fmtBytes(4096)).toBe('4.0 KiB');
+    expect(fmtBytes(3 * 2 ** 30)).toBe('3.0 GiB');
+    expect(fmtCount(24225878)).toBe('24,225,878');
+    expect(fmtCount(999)).toBe('999');
+    expect(fmtPct(0)).toBe('0%');
+    expect(fmtPct(0.0037)).toBe('0.37%');
+    expect(fmtPct(0.5)).toBe('50.0%');
+    expect(fmtPct(0.00001)).toBe('<0.01%');
   });
 });

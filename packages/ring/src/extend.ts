@@ -56,3 +56,4 @@ export { EventFd } from './files/eventfd.js';
 
 // Scenario compilation, for extension steps.
 export { CompileContext, type FieldInput } from './scenario/compile-context.js';
+export { scenarioJsonSchema } from './scenario/json-schema.js';

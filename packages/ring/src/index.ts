@@ -10,6 +10,7 @@ export { Kernel, CORE_OPS, type KernelOptions, type SetupParams } from './kernel
 export { UserRing, type Cqe, type SqeInit } from './user/ring.js';
 export type { Extension } from './extension/types.js';
 export { CoreStep, CoreSteps, ScenarioHeader, SqeFields, type Scenario } from './scenario/schema.js';
+export type { CoreStepInput, ExtensionSteps, ScenarioInput, ScenarioStep } from './scenario/input.js';
 export { parseScenario, compileScenario } from './scenario/compile.js';
 export { programToText, opToText, isModelOnly, type Program, type ProgramOp, type CompiledOp, type Fixup } from './scenario/program.js';
 export { ModelExecutor, runOnModel, type ModelRunOptions } from './scenario/model-executor.js';

@@ -1,10 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { runScenario, type TraceEvent } from '../src/index.js';
+import { runScenario, type ScenarioInput, type TraceEvent } from '../src/index.js';
 
 export const SCENARIO_DIR = new URL('../scenarios/', import.meta.url);
 
-export function loadScenario(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`${name}.json`, SCENARIO_DIR), 'utf8')) as Record<string, unknown>;
+export function loadScenario(name: string): ScenarioInput {
+  return JSON.parse(readFileSync(new URL(`${name}.json`, SCENARIO_DIR), 'utf8')) as ScenarioInput;
 }
 
 export function scenarioNames(): string[] {

@@ -1,7 +1,11 @@
+import type { ScenarioInput } from '../src/index.js';
 import { describe, expect, it } from 'vitest';
 import { ERRNO, IORING_RECVSEND, defineExtension, runScenario, type TraceEvent } from '../src/extend.js';
 import { makePipe, makeSocketPair } from '../src/files/stream.js';
 import { cqes, events, traceOf } from './helpers.js';
+
+/** Scenario documents built loosely here (as parsed JSON would be) go through the typed entry as data. */
+const runLoose = (doc: unknown, opts?: Parameters<typeof runScenario>[1]) => runScenario(doc as ScenarioInput, opts);
 
 /** A registered-buffer importer for tests: index 0 is any mapped range, imported as two pages. */
 const fakeRegBufs = defineExtension({
@@ -43,15 +47,15 @@ function resOf(t: readonly TraceEvent[]): (number | string)[] {
 
 describe('registered buffers on SEND and RECV (IORING_RECVSEND_FIXED_BUF)', () => {
   it('sends from and receives into what the importer maps, and fails EFAULT without a buffer at buf_index', () => {
-    const { trace } = runScenario(fixedBufScenario(), { extensions: [fakeRegBufs] });
+    const { trace } = runLoose(fixedBufScenario(), { extensions: [fakeRegBufs] });
     expect(resOf(trace)).toEqual([9, 9, 'EFAULT']);
     const mem = events(trace, 'mem');
     expect(mem.at(-1)!.hex).toBe('363738393a3b3c3d3e');
   });
 
   it('answers EFAULT with no importer loaded (no buffer table), and EINVAL on the 6.18 profile', () => {
-    expect(resOf(runScenario(fixedBufScenario()).trace)).toEqual(['EFAULT', 'EFAULT', 'EFAULT']);
-    expect(resOf(runScenario(fixedBufScenario(), { kernel: '6.18', extensions: [fakeRegBufs] }).trace)).toEqual(['EINVAL', 'EINVAL', 'EINVAL']);
+    expect(resOf(runLoose(fixedBufScenario()).trace)).toEqual(['EFAULT', 'EFAULT', 'EFAULT']);
+    expect(resOf(runLoose(fixedBufScenario(), { kernel: '6.18', extensions: [fakeRegBufs] }).trace)).toEqual(['EINVAL', 'EINVAL', 'EINVAL']);
   });
 });
 
@@ -61,7 +65,7 @@ describe('socket flags and data the model does not implement fail loudly', () =>
     { op: 'socketpair', a: 'c', b: 's' },
     { op: 'region', name: 'buf', size: 4096 },
   ];
-  const run = (sqe: Record<string, unknown>) => runScenario({
+  const run = (sqe: Record<string, unknown>) => runLoose({
     name: 'unmodelled', pins: 'an unmodelled socket feature is a typed error',
     steps: [...base, { op: 'sqe', ring: 'r', sqe }, { op: 'enter', ring: 'r', to_submit: 1 }],
   }).trace;
@@ -75,7 +79,7 @@ describe('socket flags and data the model does not implement fail loudly', () =>
   });
 
   it('SENDMSG with control data', () => {
-    const t = runScenario({
+    const t = runLoose({
       name: 'sendmsg-cmsg', pins: 'ancillary data on SENDMSG is not modelled',
       steps: [...base,
         { op: 'write_mem', region: 'buf', struct: 'msghdr', fields: { msg_control: { region: 'buf', offset: 512 }, msg_controllen: 16 } },

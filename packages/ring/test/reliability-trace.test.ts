@@ -4,6 +4,7 @@
 // a TRACE_INVALID event, never an exception; and read(2)/write(2) on a blocking fd agree with
 // what a program sees on the kernel (the runner's watchdog ends a wait nothing else ends).
 
+import type { ScenarioInput } from '../src/index.js';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -12,6 +13,9 @@ import {
 } from '../src/extend.js';
 import { expectHandled, reportTallies } from './reliability-tally.js';
 import { loadScenario, scenarioNames } from './helpers.js';
+
+/** Scenario documents built loosely here (as parsed JSON would be) go through the typed entry as data. */
+const runLoose = (doc: unknown, opts?: Parameters<typeof runScenario>[1]) => runScenario(doc as ScenarioInput, opts);
 
 reportTallies('reliability traces');
 
@@ -38,7 +42,7 @@ describe('model errors', () => {
 
   it('records an internal exception as a typed INTERNAL error at its step, with no stack in the message', () => {
     const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const r = runScenario(fsyncDoc, { extensions: [buggyExt] });
+    const r = runLoose(fsyncDoc, { extensions: [buggyExt] });
     const [e] = errors(r.trace);
     expectHandled('internal', 'TypeError in an op', e?.code === 'INTERNAL' && e.step === 2 && /TypeError/.test(e.message) && !/\bat \S+:\d+/.test(e.message), JSON.stringify(e));
     expect(e?.message).toMatch(/^INTERNAL: operation \d+ \(enter\): TypeError: .* \(a bug in the model; set URINGLAB_DEBUG=1 to log its stack\)$/);
@@ -49,14 +53,14 @@ describe('model errors', () => {
     vi.stubEnv('URINGLAB_DEBUG', '1');
     const lines: string[] = [];
     vi.spyOn(process.stderr, 'write').mockImplementation((s) => (lines.push(String(s)), true));
-    const [e] = errors(runScenario(fsyncDoc, { extensions: [buggyExt] }).trace);
+    const [e] = errors(runLoose(fsyncDoc, { extensions: [buggyExt] }).trace);
     expectHandled('internal', 'debug log', lines.some((l) => /\[uringlab debug\] operation \d+ \(enter\): TypeError: [\s\S]*\n\s+at /.test(l)), lines.join(''));
     expect(e?.message).not.toMatch(/\n/);
   });
 
   it('names the sqe step an error happened in, not step -1', () => {
     // Three SQEs into a two-entry SQ with no enter between: the third has no slot.
-    const r = runScenario({
+    const r = runLoose({
       name: 'sq-full', pins: 'an sqe step that cannot be placed',
       steps: [{ op: 'setup', ring: 'r', entries: 2 }, { op: 'sqe', ring: 'r', sqe: { opcode: 'NOP' } }, { op: 'sqe', ring: 'r', sqe: { opcode: 'NOP' } },
         { op: 'sqe', ring: 'r', sqe: { opcode: 'NOP' } }, { op: 'enter', ring: 'r', to_submit: 3 }],
@@ -132,7 +136,7 @@ describe('blocking read(2) and write(2) agree with the kernel', () => {
       ['write-full-pipe-blocks', [65536, 'EINTR', 'EPIPE']],
     ] as const) {
       for (const kernel of ['7.3', '6.18'] as const) {
-        const io = runScenario(loadScenario(name), { kernel }).trace.filter((e) => e.ev === 'io').map((e) => ('errno' in e && e.errno) || ('res' in e ? e.res : '?'));
+        const io = runLoose(loadScenario(name), { kernel }).trace.filter((e) => e.ev === 'io').map((e) => ('errno' in e && e.errno) || ('res' in e ? e.res : '?'));
         expectHandled('blocking', `${name} on ${kernel}`, JSON.stringify(io) === JSON.stringify(expected), JSON.stringify(io));
       }
     }

@@ -2,6 +2,12 @@
 // RECV on the model kernel, messages arrive at seeded Poisson times in virtual microseconds, and
 // the application hands each buffer back `holdUs` after it got it. Counts what a user must size
 // for: ENOBUFS, multishot terminations, how many buffers are out, and bytes wasted in them.
+//
+// The application is a sensible event loop: after ENOBUFS ends a receive, that connection waits
+// for a free buffer, and when buffers come back it re-arms at most as many waiting connections
+// as there are free buffers, longest waiting first. (Re-arming every waiting connection for one
+// free buffer makes all but one of them fail again at once: ENOBUFS completions then outnumber
+// messages many times over, which measures the event loop, not the group.)
 
 import {
   ERRNO, IORING_CQE_F, IORING_OP, IORING_RECVSEND, IOSQE, Kernel, Rng, StreamEnd, errnoName,
@@ -33,6 +39,11 @@ export interface SizingReport {
   cqes: number;
   /** Completions that failed -ENOBUFS: the group was empty when a receive needed a buffer. */
   enobufs: number;
+  /**
+   * Share of receive completions that were ENOBUFS (0..1): how often a receive found the group
+   * empty and the application had to fall back to waiting and re-arming it.
+   */
+  fallbackRate: number;
   /** Multishot receives that ended and had to be re-armed, by reason. */
   multishotTerminations: number;
   terminations: Record<string, number>;
@@ -52,6 +63,18 @@ export interface SizingReport {
 type Ev = { k: 'arrive'; conn: number } | { k: 'release'; bid: number };
 
 const UD_PROVIDE = 1_000_000;
+/** Rounds of submit and reap one event may take before the loop moves on (a safety bound). */
+const MAX_ROUNDS = 64;
+
+export interface SizingOptions {
+  /** Called now and then with the share of virtual time simulated so far (0..1). */
+  onProgress?: (done: number) => void;
+  /**
+   * Stop at the first ENOBUFS (the report then covers only the time until it). For searches
+   * that only ask whether a group ever runs dry.
+   */
+  stopAtEnobufs?: boolean;
+}
 
 function nextPow2(n: number): number {
   let p = 1;
@@ -59,7 +82,7 @@ function nextPow2(n: number): number {
   return p;
 }
 
-export function kbufSize(input: SizingInput): SizingReport {
+export function kbufSize(input: SizingInput, opts: SizingOptions = {}): SizingReport {
   const w = parseWorkload(input);
   const k = new Kernel({ profile: w.kernel, seed: w.seed, extensions: [kbufExtension()] });
   const ring = new UserRing(k, 256, { cq_entries: 8192 });
@@ -71,7 +94,7 @@ export function kbufSize(input: SizingInput): SizingReport {
   const durUs = w.durationMs * 1000;
   const q = new EventQueue<Ev>();
   const r: SizingReport = {
-    workload: w, ringEntries, messages: 0, bytesSent: 0, bytesReceived: 0, cqes: 0, enobufs: 0,
+    workload: w, ringEntries, messages: 0, bytesSent: 0, bytesReceived: 0, cqes: 0, enobufs: 0, fallbackRate: 0,
     multishotTerminations: 0, terminations: {}, peakInUse: 0, peakOccupancyPct: 0, meanInUse: 0, meanOccupancyPct: 0,
     wastedBytes: 0, wastedPct: 0, maxBacklogBytes: 0, series: [],
   };
@@ -79,7 +102,10 @@ export function kbufSize(input: SizingInput): SizingReport {
   r.series = Array.from({ length: w.samples }, (_, i) => ({ tUs: i * bucketUs, inUse: 0, enobufs: 0 }));
   /** Incremental buffers: bytes used, receives still held by the application, retired by the kernel. */
   const inc = new Map<number, { used: number; held: number; retired: boolean }>();
+  /** Connections whose receive ended with ENOBUFS, in the order they started waiting. */
   const waiting = new Set<number>();
+  /** Receives to arm once the SQ has room (the SQ holds 256; there may be 4096 connections). */
+  const toArm: number[] = [];
   let handedOutBytes = 0;
   let now = 0;
   let lastT = 0;
@@ -87,6 +113,8 @@ export function kbufSize(input: SizingInput): SizingReport {
 
   const uniform = () => (rng.next() + 1) / 4294967297;
   const gap = () => (-Math.log(uniform()) / w.rate) * 1e6;
+  // Message bytes are never looked at: one zero-filled buffer serves every write (the socket copies).
+  const zeros = new Uint8Array(typeof w.msgSize === 'number' ? w.msgSize : w.msgSize[1]);
   const msgSize = () => (typeof w.msgSize === 'number' ? w.msgSize : w.msgSize[0] + rng.below(w.msgSize[1] - w.msgSize[0] + 1));
 
   function available(): number {
@@ -105,6 +133,10 @@ export function kbufSize(input: SizingInput): SizingReport {
   }
 
   function arm(conn: number): void {
+    toArm.push(conn);
+  }
+
+  function queueArm(conn: number): void {
     ring.sqe({
       opcode: IORING_OP.RECV, fd: conns[conn]![1], flags: IOSQE.BUFFER_SELECT, bufGroup: 1, userData: conn,
       ioprio: w.multishot ? IORING_RECVSEND.RECV_MULTISHOT : 0,
@@ -112,9 +144,25 @@ export function kbufSize(input: SizingInput): SizingReport {
   }
 
   function rearmWaiting(): void {
-    if (available() === 0) return;
-    for (const c of waiting) arm(c);
-    waiting.clear();
+    let free = available();
+    for (const c of waiting) {
+      if (free-- <= 0) break;
+      waiting.delete(c);
+      arm(c);
+    }
+  }
+
+  /** The event loop's turn: queue what waits, submit, handle completions, until nothing moves. */
+  function pump(): void {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      while (toArm.length > 0 && ring.sqSpace > 0) queueArm(toArm.shift()!);
+      const queued = ring.sqSpace < ring.ctx.sqEntries;
+      ring.submit();
+      const cqes = ring.reap();
+      cqes.forEach(onCqe);
+      rearmWaiting();
+      if (!queued && cqes.length === 0 && toArm.length === 0) return;
+    }
   }
 
   function onBuffer(c: Cqe): void {
@@ -168,17 +216,20 @@ export function kbufSize(input: SizingInput): SizingReport {
     give(bid);
   }
 
-  function sample(): void {
+  /**
+   * Records occupancy after an event. A socket's queue grows only when a message arrives on it,
+   * so its longest queue is seen right after one of its arrivals: only `conn` needs a look.
+   */
+  function sample(conn?: number): void {
     const inUse = w.groupSize - available();
     area += inUse * (now - lastT);
     lastT = now;
     if (inUse > r.peakInUse) r.peakInUse = inUse;
     const b = r.series[Math.min(w.samples - 1, Math.floor(now / bucketUs))];
     if (b && inUse > b.inUse) b.inUse = inUse;
-    for (const [, s] of conns) {
-      const f = k.fget(s);
-      if (f instanceof StreamEnd && f.rx && f.rx.size > r.maxBacklogBytes) r.maxBacklogBytes = f.rx.size;
-    }
+    if (conn === undefined) return;
+    const f = k.fget(conns[conn]![1]);
+    if (f instanceof StreamEnd && f.rx && f.rx.size > r.maxBacklogBytes) r.maxBacklogBytes = f.rx.size;
   }
 
   // Fill the group, arm every connection, and schedule the first message on each.
@@ -193,32 +244,34 @@ export function kbufSize(input: SizingInput): SizingReport {
     arm(c);
     q.push(gap(), { k: 'arrive', conn: c });
   }
-  ring.submit();
-  ring.reap().forEach(onCqe);
+  pump();
 
+  const progressEvery = durUs / 50;
+  let nextProgress = progressEvery;
   for (let e = q.pop(); e && e.at <= durUs; e = q.pop()) {
     now = e.at;
     k.sched.now = Math.round(now * 1000);
     if (e.ev.k === 'arrive') {
       const size = msgSize();
       r.messages++;
-      r.bytesSent += Math.max(0, k.write(conns[e.ev.conn]![0], new Uint8Array(size)));
+      r.bytesSent += Math.max(0, k.write(conns[e.ev.conn]![0], zeros.subarray(0, size)));
       q.push(now + gap(), { k: 'arrive', conn: e.ev.conn });
     } else {
       release(e.ev.bid);
     }
-    ring.submit();
-    ring.reap().forEach(onCqe);
-    rearmWaiting();
-    if (ring.sqSpace < ring.ctx.sqEntries) {
-      ring.submit();
-      ring.reap().forEach(onCqe);
+    pump();
+    sample(e.ev.k === 'arrive' ? e.ev.conn : undefined);
+    if (opts.stopAtEnobufs && r.enobufs > 0) break;
+    if (opts.onProgress && now >= nextProgress) {
+      opts.onProgress(now / durUs);
+      nextProgress += progressEvery;
     }
-    sample();
   }
-  now = durUs;
+  if (!(opts.stopAtEnobufs && r.enobufs > 0)) now = durUs;
   sample();
-  r.meanInUse = durUs > 0 ? area / durUs : 0;
+  opts.onProgress?.(1);
+  r.fallbackRate = r.cqes ? r.enobufs / r.cqes : 0;
+  r.meanInUse = now > 0 ? area / now : 0;
   r.peakOccupancyPct = (100 * r.peakInUse) / w.groupSize;
   r.meanOccupancyPct = (100 * r.meanInUse) / w.groupSize;
   r.wastedPct = handedOutBytes ? (100 * r.wastedBytes) / handedOutBytes : 0;

@@ -8,6 +8,7 @@ import { compileScenario, parseScenario } from './compile.js';
 import { runOnModel } from './model-executor.js';
 import type { Program } from './program.js';
 import type { Scenario } from './schema.js';
+import type { ScenarioInput } from './input.js';
 
 export interface ScenarioRun {
   scenario: Scenario;
@@ -16,7 +17,12 @@ export interface ScenarioRun {
   trace: TraceEvent[];
 }
 
-export function runScenario(doc: unknown, opts: { kernel?: KernelId; extensions?: readonly Extension[] } = {}): ScenarioRun {
+/**
+ * Parses, compiles and runs a scenario on the model; returns the trace. `doc` is typed (a typo in
+ * an `op` or a field fails to type-check) and validated at run time as well (a `UringError`
+ * SCENARIO_INVALID), so JSON read from a file can be passed as it is parsed.
+ */
+export function runScenario(doc: ScenarioInput, opts: { kernel?: KernelId; extensions?: readonly Extension[] } = {}): ScenarioRun {
   const extensions = opts.extensions ?? [];
   const scenario = parseScenario(doc, extensions);
   const program = compileScenario(scenario, extensions);
