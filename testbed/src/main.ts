@@ -10,6 +10,7 @@ import { checkLayout, type LayoutConstant, type LayoutResult, type LayoutStruct 
 import { buildRunner, debianSysroot } from './runner-build.js';
 import { judge, type ScenarioVerdict } from './judge.js';
 import { countVerdicts, writeReport, type RunSummary } from './report.js';
+import { collectMeasurements, formatMeasurements } from './measurements.js';
 import { loadSuite, type Suite } from './suite.js';
 import { parseFilter, SelectionError } from './selection.js';
 import { prepare, type Prepared } from './prepare.js';
@@ -192,6 +193,7 @@ const summary: RunSummary = {
   splats: ctx.run.splats,
   invalid: ctx.suite.errors,
   notes: [...ctx.run.notes, ...problems],
+  measurements: collectMeasurements(ctx.verdicts),
   ok: false,
 };
 summary.ok = summary.diverge === 0 && problems.length === 0 && layoutBad.length === 0 && ctx.suite.errors.length === 0;
@@ -208,6 +210,7 @@ for (const v of ctx.verdicts) {
   console.log(`${v.name.padEnd(w)}  ${tag(v.verdict).padEnd(7)}  ${together.padEnd(16)}  ${ms.padStart(7)}  ${v.verdict === 'skip' ? (v.reason ?? '') : ''}`);
 }
 for (const v of ctx.verdicts.filter((x) => x.verdict === 'diverge')) console.log(`\n${v.name}: ${v.explanation ?? ''}`);
+for (const l of formatMeasurements(summary.measurements, `${summary.kernel} (${summary.mode}${summary.mode === 'vm' ? `, ${summary.accel}` : ''})`)) console.log(l);
 for (const m of layoutBad) console.log(`layout: ${m}`);
 for (const p of problems) console.log(`\n${p}`);
 if (ctx.run.problem) console.log(`\n${ctx.run.problem}`);

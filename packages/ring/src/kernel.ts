@@ -6,7 +6,7 @@
 import { ERRNO } from './uapi/errno.js';
 import { IORING_REGISTER } from './uapi/constants.js';
 import { UringError } from './errors.js';
-import { Costs, counter } from './cost.js';
+import { Costs, DEFAULT_COST_MODEL, counter, type CostModel } from './cost.js';
 import { Scheduler } from './sched.js';
 import { UserMemory, type Mapping } from './memory.js';
 import { getProfile, type KernelId, type KernelProfile } from './profile.js';
@@ -16,7 +16,7 @@ import { SqeReader } from './core/sqe.js';
 import type { Req } from './core/req.js';
 import type { IoHost } from './core/host.js';
 import { Task } from './core/tw-run.js';
-import { ioUringEnter } from './core/enter.js';
+import { WATCHDOG_NS, ioUringEnter } from './core/enter.js';
 import { ioUringCreate } from './core/create.js';
 import { mmapErrno, mmapValidate } from './core/mmap.js';
 import { ENABLE_RINGS_OP, PROBE_OP, registerDispatch } from './core/register.js';
@@ -26,10 +26,10 @@ import { queueIowq, taskSubmit } from './core/submit.js';
 import { NO_PROVIDED_BUFFERS } from './core/kbuf.js';
 import { NO_FIXED_BUFFERS } from './core/rsrc.js';
 import { FdTable } from './files/fdtable.js';
-import type { FileObj } from './files/file.js';
+import { POLL, type FileObj } from './files/file.js';
 import { makePipe, makeSocketPair } from './files/stream.js';
 import { BlockDevice, RegularFile } from './files/regular.js';
-import { EventFd } from './files/eventfd.js';
+import { EFD_FLAGS_SET, EventFd } from './files/eventfd.js';
 import { NOP, NOP128 } from './ops/nop.js';
 import { READ } from './rw/read.js';
 import { WRITE } from './rw/write.js';
@@ -76,6 +76,8 @@ export class Kernel implements IoHost {
   readonly task = new Task();
   readonly registry: Registry;
   readonly extensions: readonly Extension[];
+  /** Prices for the cost counters: the defaults, then what each extension adds. */
+  readonly costModel: CostModel;
   readonly rings = new Set<RingCtx>();
   providedBuffers: BufferProvider = NO_PROVIDED_BUFFERS;
   fixedBuffers: FixedBufferImporter = NO_FIXED_BUFFERS;
@@ -94,6 +96,7 @@ export class Kernel implements IoHost {
     this.registry = new Registry(CORE_OPS, CORE_REGISTER_OPS);
     // Everything is checked before anything is attached: a conflict leaves no half-built kernel.
     this.extensions = resolveExtensions(opts.extensions ?? []);
+    this.costModel = Object.assign({}, DEFAULT_COST_MODEL, ...this.extensions.map((e) => e.costModel ?? {})) as CostModel;
     for (const ext of this.extensions) this.attach(ext);
   }
 
@@ -186,6 +189,22 @@ export class Kernel implements IoHost {
     return v;
   }
 
+  /**
+   * An interruptible sleep in a system call until cond() holds: the world runs in virtual time,
+   * and task_work runs as TWA_SIGNAL makes it run (the syscall restarts after it). `timeoutNs`
+   * ends it first, else the testbed runner's watchdog (SIGALRM) does after WATCHDOG_NS.
+   */
+  private sleep(cond: () => boolean, timeoutNs = Infinity): 'ok' | 'timeout' | 'intr' {
+    const byTimeout = timeoutNs < WATCHDOG_NS;
+    const deadline = this.sched.now + (byTimeout ? timeoutNs : WATCHDOG_NS);
+    for (;;) {
+      this.task.run();
+      if (cond()) return 'ok';
+      if (this.sched.now >= deadline) return byTimeout ? 'timeout' : 'intr';
+      if (!this.sched.settle() && !this.sched.advance(deadline)) this.sched.now = deadline;
+    }
+  }
+
   ringOf(fd: number): RingCtx | number {
     const f = this.fds.get(fd);
     if (!f) return -ERRNO.EBADF;
@@ -241,8 +260,10 @@ export class Kernel implements IoHost {
     return [this.fds.install(a), this.fds.install(b)];
   }
 
+  /** eventfd2(): do_eventfd() checks the flags first. */
   eventfd(initval: number, flags: number): number {
-    return this.fds.install(new EventFd(initval, flags));
+    if ((flags & ~EFD_FLAGS_SET) >>> 0) return -ERRNO.EINVAL;
+    return this.fds.install(new EventFd(initval >>> 0, flags));
   }
 
   tmpfile(size: number, seed: number): number {
@@ -254,17 +275,40 @@ export class Kernel implements IoHost {
     return this.fds.install(new BlockDevice(size, odirect));
   }
 
-  /** write(2) of `len` pattern bytes. Writes never block here: a full pipe returns -EAGAIN. */
+  /**
+   * write(2). A file that blocks (an eventfd without EFD_NONBLOCK) sleeps until it can take the
+   * write; the others return -EAGAIN (a full pipe).
+   */
   write(fd: number, data: Uint8Array): number {
     const f = this.fds.get(fd);
     if (!f) return -ERRNO.EBADF;
-    return this.syscallExit(f.write(data, undefined));
+    let res = f.write(data, undefined);
+    if (res === -ERRNO.EAGAIN && f.blocking) res = this.sleep(() => f.writable()) === 'ok' ? f.write(data, undefined) : -ERRNO.EINTR;
+    return this.syscallExit(res);
   }
 
+  /** read(2); a file that blocks sleeps until it is readable (-EINTR when the watchdog fires). */
   read(fd: number, len: number): { res: number; data?: Uint8Array } {
     const f = this.fds.get(fd);
     if (!f) return { res: -ERRNO.EBADF };
-    return this.syscallExit(f.read(len, undefined));
+    let r = f.read(len, undefined);
+    if (r.res === -ERRNO.EAGAIN && f.blocking) r = this.sleep(() => f.readable()) === 'ok' ? f.read(len, undefined) : { res: -ERRNO.EINTR };
+    return this.syscallExit(r);
+  }
+
+  /**
+   * poll(2) of one fd for POLLIN and/or POLLOUT, waiting up to timeoutMs (negative: no limit but
+   * the watchdog). res is 1 when an event is ready, 0 on timeout, -EINTR when interrupted.
+   */
+  poll(fd: number, events: number, timeoutMs: number): { res: number; revents: number } {
+    const f = this.fds.get(fd);
+    if (!f) return { res: 1, revents: POLL.NVAL };
+    const mask = () => (events & POLL.IN && f.ready('in') ? POLL.IN : 0) | (events & POLL.OUT && f.ready('out') ? POLL.OUT : 0);
+    if (!mask() && timeoutMs !== 0) {
+      if (this.sleep(() => mask() !== 0, timeoutMs < 0 ? Infinity : timeoutMs * 1e6) === 'intr') return this.syscallExit({ res: -ERRNO.EINTR, revents: 0 });
+    }
+    const m = mask();
+    return this.syscallExit({ res: m ? 1 : 0, revents: m });
   }
 
   close(fd: number): number {

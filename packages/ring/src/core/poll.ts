@@ -3,7 +3,7 @@
 
 import { counter } from '../cost.js';
 import { REQ_F, type Req } from './req.js';
-import { reqTaskQueue } from './tw.js';
+import { TWQ, reqTaskQueue } from './tw.js';
 
 export const APOLL = { OK: 0, ABORTED: 1, READY: 2 } as const;
 export type ApollResult = (typeof APOLL)[keyof typeof APOLL];
@@ -18,10 +18,11 @@ export function armPollHandler(req: Req): ApollResult {
   if (file.ready(dir)) return APOLL.READY;
   req.ctx.kernel.costs.add(C_APOLL);
   req.flags |= REQ_F.POLLED;
+  // __io_queue_proc(): add_wait_queue() puts the entry at the head, so the newest poll wakes first.
   req.pollCancel = file.waitOnce(dir, () => {
     req.pollCancel = null;
-    // io_poll_wake() -> task_work -> io_poll_task_func() -> io_req_task_submit()
-    reqTaskQueue(req);
-  });
+    // io_poll_wake() -> task_work (IOU_F_TWQ_IN_WAKE) -> io_poll_task_func() -> io_req_task_submit()
+    reqTaskQueue(req, TWQ.IN_WAKE);
+  }, { head: true });
   return APOLL.OK;
 }

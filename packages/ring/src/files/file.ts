@@ -3,6 +3,9 @@
 
 export type PollDir = 'in' | 'out';
 
+/** poll(2) event bits (include/uapi/asm-generic/poll.h). */
+export const POLL = { IN: 0x1, OUT: 0x4, ERR: 0x8, HUP: 0x10, NVAL: 0x20 } as const;
+
 export interface ReadResult {
   /** Bytes read, or a negative errno (-EAGAIN when it would block). */
   res: number;
@@ -24,6 +27,10 @@ export abstract class FileObj {
   odirect = false;
   /** File position for reads and writes with offset -1 (IORING_FEAT_RW_CUR_POS). */
   pos = 0;
+  /** read(2)/write(2) sleep on -EAGAIN (O_NONBLOCK unset); files that do not model it say false. */
+  get blocking(): boolean {
+    return false;
+  }
   private waiters: Waiter[] = [];
 
   abstract readable(): boolean;
@@ -37,10 +44,14 @@ export abstract class FileObj {
     return dir === 'in' ? this.readable() : this.writable();
   }
 
-  /** Registers a one-shot wakeup for readiness in `dir`; returns a cancel function. */
-  waitOnce(dir: PollDir, fn: () => void): () => void {
+  /**
+   * Registers a one-shot wakeup for readiness in `dir`; returns a cancel function. `head` adds it
+   * first, as add_wait_queue() does for poll entries (woken newest first); otherwise it goes last.
+   */
+  waitOnce(dir: PollDir, fn: () => void, opts: { head?: boolean } = {}): () => void {
     const w: Waiter = { dir, fn };
-    this.waiters.push(w);
+    if (opts.head) this.waiters.unshift(w);
+    else this.waiters.push(w);
     return () => {
       this.waiters = this.waiters.filter((x) => x !== w);
     };

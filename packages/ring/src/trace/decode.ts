@@ -8,6 +8,7 @@ import { decode as decodeStruct, fromHex } from '../uapi/layout.js';
 import type { Program, ProgramOp } from '../scenario/program.js';
 import type { TraceEvent } from './events.js';
 
+const POLL_NAMES = { IN: 0x1, OUT: 0x4, ERR: 0x8, HUP: 0x10, NVAL: 0x20 } as const;
 const REGISTER_NAMES = new Map<number, string>(Object.entries(IORING_REGISTER).map(([k, v]) => [v, k]));
 
 function withErrno(res: number): { res: number; errno?: string } {
@@ -24,6 +25,9 @@ function jsonable(v: unknown): unknown {
 /** Records each operation produces; `reap` produces cqe records then one `reaped`. */
 function recordsOf(op: ProgramOp): string[] {
   switch (op.op) {
+    case 'writemem': return ['io'];
+    case 'poll': return ['poll'];
+    case 'time': return [...recordsOf(op.inner), 'time'];
     case 'setup': case 'enter': case 'observe': case 'register': case 'rmem':
     case 'pipe': case 'tcppair': case 'unixpair': case 'eventfd': case 'tmpfile': case 'blockdev':
     case 'write': case 'read': case 'close': case 'mmap':
@@ -102,6 +106,10 @@ function decodeRecord(rec: string, step: number, op: ProgramOp | undefined): Tra
     }
     case 'close':
       return { ev: 'close', fd: t[1]!, step, ...withErrno(Number(t[2])) };
+    case 'poll':
+      return { ev: 'poll', fd: t[1]!, step, ...withErrno(Number(t[2])), revents: flagNames(POLL_NAMES, Number(t[3] ?? 0)) };
+    case 'time':
+      return { ev: 'time', name: t[1]!, step, ns: Number(t[2]) };
     case 'mmap':
       return { ev: 'mmap', region: t[1]!, step, ...withErrno(Number(t[2])) };
     case 'skip':
