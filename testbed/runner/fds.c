@@ -170,8 +170,8 @@ int op_tmpfile(char **tok, int ntok)
 	int fd, ret = 0;
 
 	(void)ntok;
-	if (parse_u64(tok[2], &size) || parse_u64(tok[3], &seed))
-		return fail("tmpfile: bad number");
+	if (parse_u64(tok[2], &size) || parse_u64(tok[3], &seed) || size > MAX_TMPFILE_SIZE)
+		return fail("tmpfile: bad size or seed");
 	if (!(h = handle_add(tok[1])))
 		return -1;
 	fd = open_tmpfile();
@@ -235,7 +235,7 @@ int op_write(char **tok, int ntok)
 	(void)ntok;
 	if (!h)
 		return -1;
-	if (parse_u64(tok[2], &len) || parse_u64(tok[3], &seed) || len > (1ULL << 30))
+	if (parse_u64(tok[2], &len) || parse_u64(tok[3], &seed) || len > MAX_IO_LEN)
 		return fail("write: bad length or seed");
 	if (!(buf = malloc(len ? len : 1)))
 		return fail("out of memory");
@@ -314,7 +314,7 @@ int op_read(char **tok, int ntok)
 	(void)ntok;
 	if (!h)
 		return -1;
-	if (parse_u64(tok[2], &len) || len > (1ULL << 30))
+	if (parse_u64(tok[2], &len) || len > MAX_IO_LEN)
 		return fail("read: bad length");
 	if (!(buf = malloc(len ? len : 1)))
 		return fail("out of memory");

@@ -23,7 +23,7 @@ static void usage(void)
 	exit(2);
 }
 
-static char *read_all(FILE *f)
+static char *read_all(FILE *f, size_t *size)
 {
 	size_t cap = 1 << 16, len = 0;
 	char *buf = malloc(cap);
@@ -44,22 +44,22 @@ static char *read_all(FILE *f)
 	}
 	if (buf)
 		buf[len] = '\0';
+	*size = len;
 	return buf;
 }
 
-/* Cuts the text into lines (in place; a trailing \r is dropped). */
-static struct line *split_lines(char *text, int *count)
+/* Cuts the text into lines (in place; a trailing \r is dropped). A line holding a NUL byte is
+ * marked: C string functions would silently cut it short there. */
+static struct line *split_lines(char *text, size_t size, int *count)
 {
 	int cap = 1024, n = 0;
 	struct line *lines = malloc(sizeof(*lines) * (size_t)cap);
+	char *end = text + size;
 
-	for (char *s = text; lines && *s;) {
-		char *nl = strchr(s, '\n');
+	for (char *s = text; lines && s < end;) {
+		char *nl = memchr(s, '\n', (size_t)(end - s));
+		char *stop = nl ? nl : end;
 
-		if (nl)
-			*nl = '\0';
-		if (nl && nl > s && nl[-1] == '\r')
-			nl[-1] = '\0';
 		if (n == cap) {
 			struct line *more = realloc(lines, sizeof(*lines) * (size_t)(cap *= 2));
 
@@ -67,6 +67,11 @@ static struct line *split_lines(char *text, int *count)
 				return free(lines), NULL;
 			lines = more;
 		}
+		lines[n].nul = memchr(s, '\0', (size_t)(stop - s)) != NULL;
+		if (nl)
+			*nl = '\0';
+		if (nl && nl > s && nl[-1] == '\r')
+			nl[-1] = '\0';
 		lines[n].no = n + 1;
 		lines[n].text = s;
 		n++;
@@ -192,6 +197,7 @@ int main(int argc, char **argv)
 	struct line *lines;
 	char *text, tokbuf[NAME_MAX_LEN + 16], *rest;
 	int nlines, i;
+	size_t size;
 	FILE *f;
 
 	for (i = 1; i < argc; i++) {
@@ -213,8 +219,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "runner: %s: %s\n", path, strerror(errno));
 		return 2;
 	}
-	text = read_all(f);
-	if (!text || !(lines = split_lines(text, &nlines))) {
+	text = read_all(f, &size);
+	if (!text || !(lines = split_lines(text, size, &nlines))) {
 		fprintf(stderr, "runner: out of memory\n");
 		return 2;
 	}
@@ -229,6 +235,11 @@ int main(int argc, char **argv)
 		struct scenario sc;
 		char idbuf[NAME_MAX_LEN + 16];
 
+		if (lines[i].nul) {
+			out_set_id("-");
+			rec("error %d the line holds a NUL byte", lines[i].no);
+			continue;
+		}
 		if (!*op)
 			continue;
 		if (strcmp(op, "scenario")) {
@@ -247,11 +258,12 @@ int main(int argc, char **argv)
 		sc.ops = &lines[i + 1];
 		for (i++; i < nlines; i++) {
 			op = first_token(lines[i].text, tokbuf, sizeof(tokbuf), &rest);
-			if (!strcmp(op, "end") || !strcmp(op, "scenario"))
+			/* A line with a NUL byte is never `end`: it stays in the body and fails there. */
+			if (!lines[i].nul && (!strcmp(op, "end") || !strcmp(op, "scenario")))
 				break;
 			sc.nops++;
 		}
-		sc.closed = i < nlines && !strcmp(op, "end");
+		sc.closed = i < nlines && !lines[i].nul && !strcmp(op, "end");
 		if (i < nlines && !sc.closed)
 			i--; /* the next scenario starts here */
 		if (!idbuf[0])

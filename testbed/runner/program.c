@@ -205,6 +205,12 @@ static int run_line(const struct line *ln)
 		rec("error %d out of memory", ln->no);
 		return 1;
 	}
+	if (ln->nul) {
+		rec("error %d the line holds a NUL byte", ln->no);
+		free(tok);
+		free(copy);
+		return 1;
+	}
 	ntok = tokenize(copy, tok, MAX_TOKENS);
 	if (ntok == 0 || tok[0][0] == '#') {
 		free(tok);

@@ -23,7 +23,7 @@ int op_region(char **tok, int ntok)
 	void *p;
 
 	(void)ntok;
-	if (parse_u64(tok[2], &size) || size == 0 || size > (1ULL << 40))
+	if (parse_u64(tok[2], &size) || size == 0 || size > MAX_REGION_SIZE)
 		return fail("bad region size '%s'", tok[2]);
 	if (!(r = region_add(tok[1])))
 		return -1;
@@ -99,7 +99,7 @@ int op_mmap(char **tok, int ntok)
 	(void)ntok;
 	if (!h)
 		return fail("no fd or ring '%s'", tok[2]);
-	if (parse_u64(tok[3], &off) || parse_u64(tok[4], &size) || size == 0)
+	if (parse_u64(tok[3], &off) || parse_u64(tok[4], &size) || size == 0 || size > MAX_MMAP_SIZE)
 		return fail("mmap: bad offset or size");
 	if (!valid_name(tok[1]) || region_find(tok[1]))
 		return fail("region name '%s' is bad or taken", tok[1]);

@@ -12,12 +12,19 @@
 #define MAX_REGIONS 128
 #define MAX_HANDLES 128
 #define MAX_TOKENS 4096 /* a wmem of an iovec array carries one fixup per entry */
+/* Sizes the runner accepts (PROTOCOL.md); @uringlab/ring's RUNNER_LIMITS says the same, and the
+ * scenario compiler rejects anything larger before it reaches a runner. */
+#define MAX_REGION_SIZE (1ULL << 28)
+#define MAX_MMAP_SIZE (1ULL << 30)
+#define MAX_IO_LEN (1ULL << 24)
+#define MAX_TMPFILE_SIZE (1ULL << 26)
 
 /* ---- program text (program.c) ---- */
 
 struct line {
 	int no;        /* 1-based line number in the program file */
 	char *text;    /* NUL-terminated, without the newline */
+	int nul;       /* the line held a NUL byte: an error, never a silent truncation */
 };
 
 struct scenario {

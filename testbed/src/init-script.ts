@@ -11,6 +11,14 @@ export interface InitOptions {
   waitFor?: string;
 }
 
+/**
+ * The hung-task detector's timeout in the guest. khungtaskd reports a task stuck in D state for
+ * longer than this, checking every HUNG_TASK_CHECK_SECS: so within 7 s (timeout plus two checks), inside the runner's 10 s
+ * per-scenario budget (Debian's default of 120 s would never fire before the scenario is killed).
+ */
+export const HUNG_TASK_TIMEOUT_SECS = 5;
+export const HUNG_TASK_CHECK_SECS = 1;
+
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function chainScript(chain: Array<{ file: string; params: string[] }>): string {
@@ -47,6 +55,10 @@ wait
 echo "@@ - kernel $(uname -r)"
 ${wait}# The boot log is long and the emulated UART slow: keep it aside, send only its warnings.
 dmesg -c -r > /tmp/boot.klog
+# Make the hung-task detector fire within a scenario's budget, and say what it is set to.
+echo ${HUNG_TASK_TIMEOUT_SECS} > /proc/sys/kernel/hung_task_timeout_secs
+echo ${HUNG_TASK_CHECK_SECS} > /proc/sys/kernel/hung_task_check_interval_secs
+echo "@@ - hung-task $(cat /proc/sys/kernel/hung_task_timeout_secs 2>/dev/null || echo none) $(cat /proc/sys/kernel/hung_task_check_interval_secs 2>/dev/null || echo none)"
 cd /tmp
 ${o.runner.map(q).join(' ')}
 echo "@@ - runner-exit $?"

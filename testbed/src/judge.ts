@@ -52,11 +52,16 @@ function kernelSide(s: SuiteScenario, profile: KernelId, result: ScenarioResult 
   const pre = skipReason(s, profile);
   if (pre) return { kind: 'skip', reason: pre, kernel: [] };
   if (!result || result.status === 'missing') {
-    return { kind: 'broken', explanation: 'the kernel run produced no result for this scenario (the guest stopped before it)', kernel: [] };
+    const why = result?.reason && result.reason !== 'never started' ? `: ${result.reason}` : '';
+    return { kind: 'broken', explanation: `the kernel run produced no result for this scenario (the run stopped before it${why})`, kernel: [] };
   }
   const ran = { kernel: decodeRecords(s.program, result.records), ...(result.ms === undefined ? {} : { ms: result.ms }) };
   if (result.status === 'skip') return { kind: 'skip', reason: `requires ${result.reason ?? 'something'}, which this kernel's machine lacks`, ...ran };
   if (result.status === 'crash' || result.status === 'timeout') {
+    // The whole run was cut short (QEMU killed, a deadline): say that, not that the runner crashed.
+    if (result.reason && /^(QEMU|the runner) |^killed: |^(guest|runner) died|timeout after|no output for|did not start/.test(result.reason)) {
+      return { kind: 'broken', explanation: `the kernel run stopped during this scenario: ${result.reason}`, ...ran };
+    }
     return { kind: 'broken', explanation: `the runner ${result.status === 'crash' ? `crashed (${result.reason ?? 'signal'})` : 'timed out'} on the kernel`, ...ran };
   }
   return { kind: 'trace', ...ran };
@@ -78,6 +83,11 @@ function verdictOf(s: SuiteScenario, k: KernelSide, m: ModelRun): { verdict: Ver
   if (m.error !== undefined) return { verdict: 'diverge', explanation: m.error };
   if (k.kind === 'skip') return { verdict: 'skip' };
   if (k.kind === 'broken') return { verdict: 'diverge', explanation: k.explanation };
+  // A record that did not survive the trip (cut short, garbled) says nothing about the kernel.
+  const bad = k.kernel.find((e) => e.ev === 'error' && e.code === 'TRACE_INVALID');
+  if (bad && bad.ev === 'error') {
+    return { verdict: 'diverge', explanation: `the kernel run's records are malformed at step ${bad.step}: ${bad.message}` };
+  }
   const d = diffTraces(m.trace, k.kernel, s.scenario);
   return d.agree ? { verdict: 'agree' } : { verdict: 'diverge', explanation: d.divergence!.explanation };
 }
@@ -94,7 +104,27 @@ function explain(s: SuiteScenario, k: KernelSide, alone?: string, together?: str
   return parts.filter(Boolean).join('\n') || undefined;
 }
 
+/**
+ * The verdict for one scenario. Never throws: whatever goes wrong while judging (a record the
+ * decoder cannot place, a bug here) makes the scenario DIVERGE with the reason, and the run goes on
+ * to write its report.
+ */
 export function judge(s: SuiteScenario, profile: KernelId, result: ScenarioResult | undefined): ScenarioVerdict {
+  try {
+    return judgeOnce(s, profile, result);
+  } catch (e) {
+    const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    return {
+      name: s.scenario.name, source: s.source, pins: s.scenario.pins,
+      verdict: 'diverge', alone: 'diverge', together: s.together ? 'diverge' : 'same',
+      explanation: `the scenario could not be judged: ${why}`,
+      model: [], kernel: [],
+      ...(result?.ms === undefined ? {} : { ms: result.ms }),
+    };
+  }
+}
+
+function judgeOnce(s: SuiteScenario, profile: KernelId, result: ScenarioResult | undefined): ScenarioVerdict {
   const k = kernelSide(s, profile, result);
   const aloneRun = runModel(s, profile, s.extensions);
   const a = verdictOf(s, k, aloneRun);

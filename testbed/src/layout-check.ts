@@ -44,8 +44,8 @@ export interface LayoutConstant {
 
 const WIDTH: Record<LayoutFieldType, number> = { u8: 1, u16: 2, u32: 4, u64: 8, s32: 4, s64: 8 };
 
-/** Headers the probe includes by default: the kernel's uapi, and errno/iovec from libc. */
-export const DEFAULT_LAYOUT_HEADERS: readonly string[] = ['errno.h', 'sys/uio.h', 'linux/io_uring.h'];
+/** Headers the probe includes by default: the kernel's uapi, and errno/iovec/msghdr from libc. */
+export const DEFAULT_LAYOUT_HEADERS: readonly string[] = ['errno.h', 'sys/uio.h', 'sys/socket.h', 'linux/io_uring.h'];
 
 type Item =
   | { kind: 'S'; key: string; struct: LayoutStruct }

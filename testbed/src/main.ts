@@ -1,28 +1,32 @@
 // `pnpm testbed`: select the scenarios, fetch, build, boot (or run natively), judge every
 // scenario against the model profile of the kernel it ran on (with its own package's extensions
-// and with every extension), and report. Exit 0 only when nothing diverged, the UAPI layout
-// agreed, every scenario file was valid and the guest logged no splat; 2 for a bad command line
-// or a selection of no scenario.
+// and with every extension), and report. The report is written however far the run got. Exit 0
+// only when nothing diverged, the UAPI layout agreed, every scenario file was valid and the guest
+// logged no splat; 2 for a bad command line or a selection of no scenario.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Listr } from 'listr2';
 import { UAPI_CONSTANTS, UAPI_STRUCTS, type KernelId } from '@uringlab/ring';
 import { checkLayout, type LayoutConstant, type LayoutResult, type LayoutStruct } from './layout-check.js';
 import { buildRunner, debianSysroot } from './runner-build.js';
 import { judge, type ScenarioVerdict } from './judge.js';
-import { countVerdicts, writeReport, type RunSummary } from './report.js';
-import { collectMeasurements, formatMeasurements } from './measurements.js';
+import { conclude } from './conclude.js';
 import { loadSuite, type Suite } from './suite.js';
 import { parseFilter, SelectionError } from './selection.js';
 import { prepare, type Prepared } from './prepare.js';
 import { runInVm } from './vm.js';
 import { runNative } from './native.js';
-import { runProblems, type RunResult } from './result.js';
+import type { RunResult } from './result.js';
+import { describeCoverage, readConfig, splatCoverage, type SplatCoverage } from './splat-classes.js';
 import { dirs } from './paths.js';
 import type { AccelChoice } from './accel.js';
 import type { TestbedEvent } from './events.js';
 
 const USAGE = `usage: pnpm testbed [--native] [--accel auto|kvm|tcg] [--kernel-version SEL]
-                    [--scenarios PATH]... [--only-scenarios] [--filter RE] [--keep] [--verbose]`;
+                    [--scenarios PATH]... [--only-scenarios] [--filter RE] [--keep] [--verbose] [--out DIR]`;
+
+/** The runner's per-scenario budget (runner --budget-ms default). */
+const BUDGET_S = 10;
 
 /** A mistyped option is a usage error, not a stack trace. */
 function options() {
@@ -37,6 +41,7 @@ function options() {
         filter: { type: 'string' },
         keep: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
+        out: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -69,12 +74,14 @@ interface Ctx {
   layout: LayoutResult | undefined;
   run: RunResult;
   verdicts: ScenarioVerdict[];
+  coverage: SplatCoverage | undefined;
 }
 
 const t0 = performance.now();
 const secs = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms) / 1000);
 const timings: Record<string, number | null> = {};
 const d = dirs();
+const outDir = opt.out ? resolve(opt.out) : d.out;
 
 const tasks = new Listr<Ctx>(
   [
@@ -132,6 +139,8 @@ const tasks = new Listr<Ctx>(
     },
     {
       title: opt.native ? 'Run on the host kernel' : 'Boot',
+      // A failed boot shows as failed, and the run still goes on to judge and report.
+      exitOnError: false,
       task: async (ctx, task) => {
         const runnable = ctx.suite.scenarios.filter((s) => s.text !== undefined);
         const programText = runnable.map((s) => s.text).join('\n');
@@ -150,18 +159,22 @@ const tasks = new Listr<Ctx>(
         const t = ctx.run.timings;
         timings['boot_s'] = opt.native ? null : secs(t.bootToFirstScenarioMs);
         timings['run_s'] = secs(t.processMs);
-        task.title = `${ctx.run.kernelRelease ?? '?'}: ${done} scenarios, ${ctx.run.outcome}` +
+        if (!opt.native) {
+          const cfg = readConfig(ctx.prepared.sysroot.kernelConfig);
+          ctx.coverage = cfg ? splatCoverage(cfg, ctx.run.meta, BUDGET_S) : undefined;
+        }
+        task.title = (ctx.run.kernelRelease ? `${ctx.run.kernelRelease}: ${done} scenarios, ${ctx.run.outcome}` : `no kernel came up (${ctx.run.outcome})`) +
           (t.bootToFirstScenarioMs !== undefined && !opt.native ? `, boot ${(t.bootToFirstScenarioMs / 1000).toFixed(1)} s` : '');
+        if (ctx.run.outcome !== 'completed') throw new Error(ctx.run.problem?.split('\n')[0] ?? ctx.run.outcome);
       },
     },
     {
       title: 'Judge',
+      enabled: (ctx) => ctx.run !== undefined,
       task: (ctx, task) => {
         const p = profileFor(ctx.run.kernelRelease);
-        if (p.note) ctx.run.notes.push(p.note);
-        ctx.verdicts = ctx.suite.scenarios.map((s) =>
-          judge(s, p.id, ctx.run.scenarios.get(s.program.id)),
-        );
+        if (p.note && ctx.run.kernelRelease) ctx.run.notes.push(p.note);
+        ctx.verdicts = ctx.suite.scenarios.map((s) => judge(s, p.id, ctx.run.scenarios.get(s.program.id)));
         const diverged = ctx.verdicts.filter((v) => v.verdict === 'diverge').length;
         task.title = `Judged against the ${p.id} model, alone and with every extension: ${diverged ? `${diverged} DIVERGE` : 'no divergence'}`;
       },
@@ -170,56 +183,34 @@ const tasks = new Listr<Ctx>(
   { rendererOptions: { collapseSubtasks: false }, exitOnError: true },
 );
 
-let ctx: Ctx;
+const ctx = {} as Partial<Ctx>;
+let failure: string | undefined;
+let selectionError = false;
 try {
-  ctx = await tasks.run();
+  await tasks.run(ctx as Ctx);
 } catch (e) {
-  console.error(`\n${(e as Error).message}`);
-  process.exit(e instanceof SelectionError ? 2 : 1);
+  failure = (e as Error).message;
+  selectionError = e instanceof SelectionError;
+  console.error(`\n${failure}`);
 }
+// The boot stage does not stop the list; an exception there (QEMU would not start) is kept here.
+if (!failure && !ctx.run) failure = tasks.errors.map((e) => e.error?.message ?? e.message).join('; ') || 'the kernel run did not happen';
 
-const problems = runProblems(ctx.run);
-const layoutBad = ctx.layout?.mismatches ?? [];
-const summary: RunSummary = {
-  kernel: ctx.run.kernelRelease ?? 'unknown',
-  profile: profileFor(ctx.run.kernelRelease).id,
+const notes = [...(ctx.prepared?.notes ?? [])];
+if (ctx.coverage) notes.push(describeCoverage(ctx.coverage, BUDGET_S));
+const result = conclude({
+  outDir,
   mode: opt.native ? 'native' : 'vm',
-  accel: opt.native ? 'none' : (ctx.run.accel ?? 'tcg'),
-  ...countVerdicts(ctx.verdicts),
-  boot_s: opt.native ? null : secs(ctx.run.timings.bootToFirstScenarioMs),
-  wall_s: secs(performance.now() - t0) ?? 0,
-  timings: { ...timings, per_scenario_max_s: secs(Math.max(0, ...Object.values(ctx.run.timings.scenarios))) },
-  layout: ctx.layout ? { checked: ctx.layout.checked, mismatches: layoutBad } : null,
-  splats: ctx.run.splats,
-  invalid: ctx.suite.errors,
-  notes: [...ctx.run.notes, ...problems],
-  measurements: collectMeasurements(ctx.verdicts),
-  ok: false,
-};
-summary.ok = summary.diverge === 0 && problems.length === 0 && layoutBad.length === 0 && ctx.suite.errors.length === 0;
-const { dir } = writeReport(d.out, summary, ctx.verdicts);
-
-// The table, then the first divergence of each failing scenario.
-const w = Math.max(8, ...ctx.verdicts.map((v) => v.name.length));
-const tag = (v: ScenarioVerdict['together']) => (v === 'diverge' ? 'DIVERGE' : v);
-console.log();
-for (const v of ctx.verdicts) {
-  // The second column is the run with every extension loaded; blank when that is the same model.
-  const together = v.together === 'same' || v.verdict === 'skip' ? '' : `together ${tag(v.together)}`;
-  const ms = v.ms === undefined ? '' : `${v.ms.toFixed(0)} ms`;
-  console.log(`${v.name.padEnd(w)}  ${tag(v.verdict).padEnd(7)}  ${together.padEnd(16)}  ${ms.padStart(7)}  ${v.verdict === 'skip' ? (v.reason ?? '') : ''}`);
-}
-for (const v of ctx.verdicts.filter((x) => x.verdict === 'diverge')) console.log(`\n${v.name}: ${v.explanation ?? ''}`);
-for (const l of formatMeasurements(summary.measurements, `${summary.kernel} (${summary.mode}${summary.mode === 'vm' ? `, ${summary.accel}` : ''})`)) console.log(l);
-for (const m of layoutBad) console.log(`layout: ${m}`);
-for (const p of problems) console.log(`\n${p}`);
-if (ctx.run.problem) console.log(`\n${ctx.run.problem}`);
-console.log(
-  `\n${summary.ok ? 'PASS' : 'FAIL'}: ${summary.kernel} (${summary.mode}${summary.mode === 'vm' ? `, ${summary.accel}` : ''}) ` +
-    `${summary.agree} agree, ${summary.diverge} diverge, ${summary.skipped} skipped ` +
-    `(${summary.judged_together} judged with every extension loaded too); ` +
-    `fetch ${timings['fetch_s'] ?? '-'} s, runner ${timings['runner_s'] ?? '-'} s, boot ${summary.boot_s ?? '-'} s, ` +
-    `run ${timings['run_s'] ?? '-'} s, total ${summary.wall_s} s. Report: ${dir}`,
-);
-for (const n of ctx.run.notes) console.log(`note: ${n}`);
-process.exit(summary.ok ? 0 : 1);
+  profile: profileFor(ctx.run?.kernelRelease).id,
+  suite: ctx.suite,
+  run: ctx.run,
+  layout: ctx.layout,
+  verdicts: ctx.verdicts ?? [],
+  ...(failure ? { failure } : {}),
+  ...(ctx.coverage ? { splatCoverage: ctx.coverage } : {}),
+  notes,
+  timings,
+  wallS: secs(performance.now() - t0) ?? 0,
+});
+for (const l of result.lines) console.log(l);
+process.exit(selectionError ? 2 : result.exitCode);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ignoreEvents, type OnEvent } from './events.js';
 import { dirs as defaultDirs, type Dirs } from './paths.js';
 import { supervise } from './proc.js';
-import { programScenarioIds, RecordCollector } from './records.js';
+import { programScenarioIds, programScenarioLines, RecordCollector } from './records.js';
 import { finishResult, type RunResult } from './result.js';
 
 export interface RunNativeOptions {
@@ -70,6 +70,7 @@ export async function runNative(o: RunNativeOptions): Promise<RunResult> {
       onEnd: (r) => onEvent({ type: 'scenario-end', id: r.id, status: r.status, ms: r.ms ?? 0 }),
     },
     () => performance.now() - spawnedAt,
+    programScenarioLines(o.programText),
   );
 
   const disabled = ioUringDisabledReason(readSysctl(), process.getuid?.() === 0);
@@ -113,6 +114,7 @@ export async function runNative(o: RunNativeOptions): Promise<RunResult> {
     killedFor: run.killedFor,
     timedOut: run.timedOut,
     exitCode: run.exitCode,
+    signal: run.signal,
     stderr: run.stderr,
     timings: { processMs: run.ms, totalMs: performance.now() - t0 },
   });

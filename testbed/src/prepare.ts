@@ -1,6 +1,5 @@
 // Everything a run needs that does not depend on the scenarios: guest packages, host tools,
 // the bootable kernel and the accelerator decision. Call once, reuse for many runs.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { decideAccel, readHostFacts, type AccelChoice, type AccelDecision } from './accel.js';
 import { ignoreEvents, type OnEvent } from './events.js';
@@ -8,6 +7,7 @@ import { fetchGuest, type Sysroot } from './fetch.js';
 import { ensureHostTools } from './host-tools.js';
 import { unpackVmlinux } from './kernel-image.js';
 import { dirs as defaultDirs, type Dirs } from './paths.js';
+import { imageId, markedBad } from './boot-marks.js';
 
 export interface PrepareOptions {
   /** `auto` (default) detects; `kvm`/`tcg` force. */
@@ -34,6 +34,8 @@ export interface Prepared {
   /** Absent when prepared for a native run. */
   kernelImage?: KernelImage;
   accel?: AccelDecision;
+  /** Decisions the run reports: which kernel image boots and why, what the fetch repaired. */
+  notes: string[];
   timings: { fetchMs: number; hostToolsMs: number; kernelMs: number };
 }
 
@@ -41,7 +43,10 @@ export function vmlinuxPath(d: Dirs, release: string): string {
   return join(d.build, 'kernel', release, 'vmlinux');
 }
 
-/** Marker left when a vmlinux failed to boot but vmlinuz did: boot vmlinuz from then on. */
+/**
+ * The vmlinux's boot failures (boot-marks.ts): after repeated ones, while vmlinuz booted, later
+ * runs boot vmlinuz and say so.
+ */
 export function vmlinuxBadMarker(d: Dirs, release: string): string {
   return `${vmlinuxPath(d, release)}.does-not-boot`;
 }
@@ -59,19 +64,20 @@ export async function prepare(o: PrepareOptions = {}): Promise<Prepared> {
 
   const fetched = await fetchGuest({ kernelVersion: o.kernelVersion, dirs: d, onEvent });
   const sysroot = fetched.sysroot;
-  if (!vm) return { dirs: d, sysroot, timings: { fetchMs: fetched.ms, hostToolsMs, kernelMs: 0 } };
+  const notes = [...fetched.notes];
+  if (!vm) return { dirs: d, sysroot, notes, timings: { fetchMs: fetched.ms, hostToolsMs, kernelMs: 0 } };
 
   t = performance.now();
   const release = sysroot.kernelRelease;
   let kernelImage: KernelImage = { path: sysroot.vmlinuz, kind: 'vmlinuz', vmlinuz: sysroot.vmlinuz };
-  if (!existsSync(vmlinuxBadMarker(d, release))) {
-    const vmlinux = await unpackVmlinux(sysroot.vmlinuz, vmlinuxPath(d, release));
-    if (vmlinux) kernelImage = { path: vmlinux, kind: 'vmlinux', vmlinuz: sysroot.vmlinuz };
-    else onEvent({ type: 'step', step: 'kernel', message: 'could not unpack vmlinux; booting vmlinuz' });
-  }
+  const vmlinux = await unpackVmlinux(sysroot.vmlinuz, vmlinuxPath(d, release));
+  const marks = markedBad(vmlinuxBadMarker(d, release), vmlinux ? imageId(vmlinux) : undefined);
+  if (vmlinux && !marks.bad) kernelImage = { path: vmlinux, kind: 'vmlinux', vmlinuz: sysroot.vmlinuz };
+  else if (vmlinux) notes.push(`booting vmlinuz, not the unpacked vmlinux, which failed to boot repeatedly (${marks.why}); delete ${vmlinuxBadMarker(d, release)} to try it again`);
+  else notes.push('booting vmlinuz: the vmlinux could not be unpacked (zstd missing or the payload not found)');
   const kernelMs = performance.now() - t;
 
   const accel = decideAccel(o.accel ?? 'auto', readHostFacts(join(d.build, 'kvm-verdict.json')));
   onEvent({ type: 'step', step: 'boot', message: `accel ${accel.accel}: ${accel.reason}` });
-  return { dirs: d, sysroot, kernelImage, accel, timings: { fetchMs: fetched.ms, hostToolsMs, kernelMs } };
+  return { dirs: d, sysroot, kernelImage, accel, notes, timings: { fetchMs: fetched.ms, hostToolsMs, kernelMs } };
 }

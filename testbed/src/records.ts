@@ -45,6 +45,21 @@ export function programScenarioIds(programText: string): string[] {
   return ids;
 }
 
+/**
+ * The 1-based line of each scenario's `scenario ID` line. The runner's `error LINE MSG` names a
+ * line of the whole program file; the collector turns it into `error OP MSG`, OP being the index
+ * of the failed operation within its scenario (what the model executor prints), so the decoder
+ * attributes the error to the step that failed.
+ */
+export function programScenarioLines(programText: string): Map<string, number> {
+  const at = new Map<string, number>();
+  programText.split('\n').forEach((line, i) => {
+    const m = /^\s*scenario\s+(\S+)/.exec(line);
+    if (m?.[1] && !at.has(m[1])) at.set(m[1], i + 1);
+  });
+  return at;
+}
+
 type Running = ScenarioResult & { beganAt: number; done: boolean };
 
 export interface CollectorHooks {
@@ -74,7 +89,18 @@ export class RecordCollector {
     private readonly expected: string[] = [],
     private readonly hooks: CollectorHooks = {},
     private readonly now: () => number = () => performance.now(),
+    /** From programScenarioLines(): maps the runner's error lines to operation indexes. */
+    private readonly lines?: ReadonlyMap<string, number>,
   ) {}
+
+  /** `error LINE MSG` → `error OP MSG` (or `error - MSG` when the line is no operation of it). */
+  private errorRecord(id: string, rec: string): string {
+    const first = this.lines?.get(id);
+    const m = /^error (\d+)( .*)?$/.exec(rec);
+    if (first === undefined || !m) return rec;
+    const op = Number(m[1]) - first - 1;
+    return `error ${op >= 0 ? op : '-'}${m[2] ?? ''}`;
+  }
 
   /** The kernel release once `@@ - kernel` arrived (does not flush a partial line). */
   get release(): string | undefined {
@@ -166,6 +192,7 @@ export class RecordCollector {
       this.hooks.onEnd?.(strip(r));
       return;
     }
+    rec = this.errorRecord(id, rec);
     r.records.push(rec);
     const [kind, ...rest] = rec.split(' ');
     const reason = rest.join(' ') || undefined;

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScenarioVerdict } from './judge.js';
 import { formatNs, type Measurement } from './measurements.js';
+import type { SplatCoverage } from './splat-classes.js';
 
 export interface RunSummary {
   kernel: string;
@@ -23,6 +24,10 @@ export interface RunSummary {
   timings: Record<string, number | null>;
   layout: { checked: number; mismatches: string[] } | null;
   splats: string[];
+  /** VM runs: which classes of kernel report the guest's config and settings can produce (splat-classes.ts). */
+  splat_coverage?: SplatCoverage;
+  /** Why the run stopped before it could judge every scenario (a stage failed). */
+  failure?: string;
   /** Scenario files that failed to parse or compile. */
   invalid: { file: string; message: string }[];
   notes: string[];
@@ -73,6 +78,7 @@ pre{font-size:12px;white-space:pre-wrap;max-height:30em;overflow:auto;background
 <p><b>${s.ok ? 'PASS' : 'FAIL'}</b> — kernel ${esc(s.kernel)} (profile ${esc(s.profile)}, ${s.mode}${s.mode === 'vm' ? `, ${s.accel}` : ''}):
 ${s.agree} agree, ${s.diverge} diverge, ${s.skipped} skipped of ${s.scenarios} (${s.judged_together} also judged with every extension loaded); boot ${s.boot_s ?? '–'} s, wall ${s.wall_s} s.</p>
 ${s.layout ? `<p>UAPI layout check: ${s.layout.checked} items, ${s.layout.mismatches.length} mismatches${s.layout.mismatches.length ? `<pre>${esc(s.layout.mismatches.join('\n'))}</pre>` : ''}</p>` : ''}
+${s.failure ? `<h2>The run stopped</h2><pre>${esc(s.failure)}</pre>` : ''}
 ${s.splats.length ? `<h2>Kernel splats</h2><pre>${esc(s.splats.join('\n'))}</pre>` : ''}
 ${s.invalid.length ? `<h2>Invalid scenarios</h2><pre>${esc(s.invalid.map((i) => `${i.file}: ${i.message}`).join('\n'))}</pre>` : ''}
 ${s.notes.length ? `<p class="muted">${s.notes.map(esc).join('<br>')}</p>` : ''}

@@ -55,8 +55,35 @@ export interface FinishInput {
   killedFor: string | undefined;
   timedOut: boolean;
   exitCode: number | undefined;
+  /** The signal that ended the process, when one did (ours when killedFor is set, else from outside). */
+  signal?: string | undefined;
   stderr: string;
   timings: Omit<Timings, 'scenarios' | 'bootToKernelMs' | 'bootToFirstScenarioMs'>;
+}
+
+/**
+ * The signal that ended QEMU or the runner when the testbed did not send it: the process was
+ * killed from outside (an OOM killer, a user's kill). QEMU exits on SIGTERM/SIGINT by itself and
+ * says so on stderr ("terminating on signal 15 from pid N").
+ */
+export function externalSignal(i: Pick<FinishInput, 'killedFor' | 'signal' | 'stderr'>): string | undefined {
+  if (i.killedFor) return undefined;
+  if (i.signal) return i.signal;
+  const m = /terminating on signal (\d+)/.exec(i.stderr);
+  if (!m) return undefined;
+  const names: Record<string, string> = { '1': 'SIGHUP', '2': 'SIGINT', '9': 'SIGKILL', '15': 'SIGTERM' };
+  return names[m[1]!] ?? `signal ${m[1]}`;
+}
+
+/** "QEMU was killed by SIGKILL", or undefined. */
+export function killedFromOutside(i: Pick<FinishInput, 'mode' | 'killedFor' | 'signal' | 'stderr'>): string | undefined {
+  const sig = externalSignal(i);
+  if (!sig) return undefined;
+  const who = i.mode === 'vm' ? 'QEMU' : 'the runner';
+  // A kill signal came from outside (the testbed kills with SIGKILL and says why); others are crashes.
+  return ['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'].includes(sig)
+    ? `${who} was killed by ${sig} (not by the testbed)`
+    : `${who} crashed with ${sig}`;
 }
 
 export function finishResult(i: FinishInput): RunResult {
@@ -64,7 +91,12 @@ export function finishResult(i: FinishInput): RunResult {
   const stderrTail = i.stderr.trim().split('\n').slice(-10).join('\n');
   let outcome: RunOutcome;
   let problem: string | undefined;
-  if (i.killedFor) {
+  const outside = killedFromOutside(i);
+  if (outside) {
+    // Nothing about the kernel or its image: the process was ended from outside mid-run.
+    outcome = 'died';
+    problem = outside;
+  } else if (i.killedFor) {
     outcome = i.timedOut ? 'timeout' : 'error';
     problem = `killed: ${i.killedFor}`;
   } else if (i.mode === 'vm') {
@@ -89,7 +121,7 @@ export function finishResult(i: FinishInput): RunResult {
       ? undefined
       : {
           status: outcome === 'timeout' ? ('timeout' as const) : ('crash' as const),
-          reason: i.killedFor ?? (i.mode === 'vm' ? 'guest died' : 'runner died'),
+          reason: outside ?? i.killedFor ?? (i.mode === 'vm' ? 'guest died' : 'runner died'),
         };
   const collected = i.collector.result(interrupted, i.kernelConsole ?? []);
   const notes = [...i.notes];

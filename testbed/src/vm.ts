@@ -10,8 +10,9 @@ import { buildInitramfs } from './initramfs.js';
 import { prepare, vmlinuxBadMarker, type Prepared } from './prepare.js';
 import { supervise } from './proc.js';
 import { QBOOT, qemuArgs, type Accel } from './qemu-args.js';
-import { programScenarioIds, RecordCollector } from './records.js';
-import { finishResult, type RunResult } from './result.js';
+import { programScenarioIds, programScenarioLines, RecordCollector } from './records.js';
+import { finishResult, killedFromOutside, type RunResult } from './result.js';
+import { clearFailures, imageId, recordFailure, REQUIRED_FAILURES } from './boot-marks.js';
 
 export interface RunInVmOptions {
   /** Program text (PROTOCOL.md); every `scenario ID` in it is expected back. */
@@ -50,6 +51,7 @@ interface BootOutcome {
   killedFor: string | undefined;
   timedOut: boolean;
   exitCode: number | undefined;
+  signal: string | undefined;
   stderr: string;
   vmMs: number;
 }
@@ -61,6 +63,7 @@ async function boot(
   files: { initrd: string; disk: string; kernelConsole: string },
   o: RunInVmOptions,
   ids: string[],
+  lines: ReadonlyMap<string, number>,
   onEvent: OnEvent,
 ): Promise<BootOutcome> {
   const args = qemuArgs({
@@ -86,6 +89,7 @@ async function boot(
       onEnd: (r) => onEvent({ type: 'scenario-end', id: r.id, status: r.status, ms: r.ms ?? 0 }),
     },
     () => performance.now() - t0,
+    lines,
   );
   const deadline = new AbortController();
   const bootDeadlineMs = o.bootDeadlineMs ?? (a.accel === 'kvm' ? 15_000 : 30_000);
@@ -121,6 +125,7 @@ async function boot(
     killedFor: r.killedFor,
     timedOut: r.timedOut,
     exitCode: r.exitCode,
+    signal: r.signal,
     stderr: r.stderr,
     vmMs: r.ms,
   };
@@ -147,22 +152,25 @@ export async function runInVm(o: RunInVmOptions): Promise<RunResult> {
     out: join(p.dirs.build, `initramfs-${p.sysroot.kernelRelease}.cpio`),
   });
   const ids = programScenarioIds(o.programText);
+  const lines = programScenarioLines(o.programText);
 
-  const notes: string[] = [`accel ${p.accel.accel}: ${p.accel.reason}`];
+  const notes: string[] = [`accel ${p.accel.accel}: ${p.accel.reason}`, ...(p.notes ?? [])];
   let diskMs = 0;
   const bootOnce = (a: Attempt) => {
     const disk = writeDisk(diskPath); // fresh for every boot: an earlier attempt may have written
     diskMs += disk.ms;
-    return boot(a, { initrd: initramfs.path, disk: disk.path, kernelConsole: kernelConsolePath }, o, ids, onEvent);
+    return boot(a, { initrd: initramfs.path, disk: disk.path, kernelConsole: kernelConsolePath }, o, ids, lines, onEvent);
   };
-  const failure = (b: BootOutcome) => b.killedFor ?? `QEMU exited (${b.exitCode ?? 'signal'})`;
+  const failure = (b: BootOutcome) => b.killedFor ?? `QEMU exited (${b.exitCode ?? b.signal ?? 'signal'})`;
+  // Killed from outside: no fallback, no blame on KVM or on the kernel image.
+  const outside = (b: BootOutcome) => killedFromOutside({ mode: 'vm', ...b });
 
   let attempt: Attempt = { accel: p.accel.accel, kernel: p.kernelImage.path, kernelKind: p.kernelImage.kind };
   let out: BootOutcome;
   try {
     out = await bootOnce(attempt);
     // Under KVM a boot that never reaches /init is blamed on KVM: the same image boots under TCG.
-    if (!out.reachedInit && attempt.accel === 'kvm') {
+    if (!out.reachedInit && !outside(out) && attempt.accel === 'kvm') {
       if (p.accel.auto) {
         rememberKvmFailure(join(p.dirs.build, 'kvm-verdict.json'), failure(out));
         notes.push(`KVM boot failed (${failure(out)}); retried under TCG`);
@@ -172,13 +180,23 @@ export async function runInVm(o: RunInVmOptions): Promise<RunResult> {
         notes.push(`KVM boot failed (${failure(out)}); this host's KVM may be unusable, try --accel tcg`);
       }
     }
-    if (!out.reachedInit && attempt.accel === 'tcg' && attempt.kernelKind === 'vmlinux') {
+    const marks = vmlinuxBadMarker(p.dirs, p.sysroot.kernelRelease);
+    if (attempt.kernelKind === 'vmlinux' && out.reachedInit) clearFailures(marks);
+    if (!out.reachedInit && !outside(out) && attempt.accel === 'tcg' && attempt.kernelKind === 'vmlinux') {
       const why = failure(out);
+      const image = imageId(attempt.kernel);
       notes.push(`vmlinux did not boot (${why}); retried with vmlinuz`);
       attempt = { ...attempt, kernel: p.kernelImage.vmlinuz, kernelKind: 'vmlinuz' };
       out = await bootOnce(attempt);
-      // Only blame the vmlinux when vmlinuz got further.
-      if (out.reachedInit) writeFileSync(vmlinuxBadMarker(p.dirs, p.sysroot.kernelRelease), `${why}\n`);
+      // Only blame the vmlinux when vmlinuz got further, and only for good after repeated failures.
+      if (out.reachedInit) {
+        const n = recordFailure(marks, image, why);
+        notes.push(
+          n >= REQUIRED_FAILURES
+            ? `vmlinux failed to boot ${n} times in a row while vmlinuz booted: later runs boot vmlinuz (${marks} says why; delete it to try vmlinux again)`
+            : `vmlinux failed to boot (${n} of ${REQUIRED_FAILURES} failures before later runs switch to vmlinuz; recorded in ${marks})`,
+        );
+      }
     }
   } finally {
     if (!o.keep) rmSync(diskPath, { force: true });
@@ -199,6 +217,7 @@ export async function runInVm(o: RunInVmOptions): Promise<RunResult> {
     killedFor: out.killedFor,
     timedOut: out.timedOut,
     exitCode: out.exitCode,
+    signal: out.signal,
     stderr: out.stderr,
     timings: {
       fetchMs: o.prepared ? undefined : p.timings.fetchMs,

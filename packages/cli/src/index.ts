@@ -60,7 +60,7 @@ export async function main(argv: string[], io: CliIo = { out: (s) => process.std
     io.out(`${USAGE}\n`);
     return cmd || values.help ? 0 : 2;
   }
-  if (!(values.kernel! in PROFILES)) {
+  if (!Object.hasOwn(PROFILES, values.kernel!)) {
     io.err(`unknown --kernel ${values.kernel}; known: ${Object.keys(PROFILES).join(', ')}\n`);
     return 2;
   }

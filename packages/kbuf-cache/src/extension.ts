@@ -6,7 +6,7 @@
 import { defineExtension, type Extension } from '@uringlab/ring/extend';
 import { PROVIDE_BUFFERS, REMOVE_BUFFERS } from './legacy/manage.js';
 import { KBUF_REGISTER_OPS } from './ring/register.js';
-import { mmapPbufRing } from './ring/mmap.js';
+import { pbufGetRegion } from './ring/mmap.js';
 import { kbufProvider } from './provider.js';
 import { destroyBuffers } from './kbuf.js';
 import { KBUF, configure } from './state.js';
@@ -35,7 +35,7 @@ export function kbufExtension(opts: KbufOptions = {}): Extension {
           if (ctx.hasState(KBUF)) destroyBuffers(ctx.state(KBUF));
         },
       },
-      mmap: mmapPbufRing,
+      mmapRegion: pbufGetRegion,
     },
     steps: KBUF_STEPS,
     init(kernel) {

@@ -34,7 +34,7 @@ export function buffersPeek(req: Req, arg: BufSelArg): { ret: number; bl: Buffer
   const bl = k.lists.get(arg.bufGroup);
   if (!bl) return { ret: -ERRNO.ENOENT, bl: null };
   if (bl.isRing) {
-    const ret = ringBuffersPeek(req, arg, bl);
+    const ret = ringBuffersPeek(req, arg, bl, k.knobs);
     if (ret > 0) req.flags |= REQ_F.BUFFERS_COMMIT;
     return { ret, bl };
   }
@@ -44,6 +44,36 @@ export function buffersPeek(req: Req, arg: BufSelArg): { ret: number; bl: Buffer
   arg.iovs.push(s);
   arg.outLen = s.len;
   return { ret: 1, bl: null };
+}
+
+/**
+ * io_buffers_select(): buffers for a send. Ring buffers are committed at once (they cannot go
+ * back once picked; REQ_F_BL_NO_RECYCLE); a legacy group hands out one buffer whole, since
+ * io_provided_buffers_select() is passed out_len (0) rather than the request's length.
+ */
+export function buffersSelect(req: Req, arg: BufSelArg, unlocked: boolean): { ret: number; bl: BufferList | null } {
+  const k = kbufCtx(req.ctx);
+  const bl = k.lists.get(arg.bufGroup);
+  if (!bl) return { ret: -ERRNO.ENOENT, bl: null };
+  let ret: number;
+  if (bl.isRing) {
+    ret = ringBuffersPeek(req, arg, bl, k.knobs);
+    if (ret > 0) {
+      req.flags |= REQ_F.BUFFERS_COMMIT | REQ_F.BL_NO_RECYCLE;
+      if (!kbufCommit(req, bl, arg.outLen, ret)) kbufOf(req).bufMore = true;
+    }
+  } else {
+    const s = providedBufferSelect(req, 0, bl);
+    if (s) {
+      arg.iovs.push(s);
+      arg.outLen = s.len;
+      ret = 1;
+    } else {
+      ret = -ERRNO.ENOBUFS;
+    }
+  }
+  // Without uring_lock the list is not remembered for the completion.
+  return { ret, bl: unlocked ? null : bl };
 }
 
 /** __io_put_kbuf_ring(): commit if still pending; false means the buffer stays (F_BUF_MORE). */

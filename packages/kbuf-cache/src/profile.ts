@@ -9,7 +9,10 @@ export interface KbufKnobs {
    * 7.2+ with MAX_BIDS_PER_BGID (65536), after "use MAX_BIDS_PER_BGID in the add-side check".
    */
   readonly maxBufsPerList: number;
-  /** io_ring_buffer_select() checks access_ok() on the entry (7.2+); 6.18 fails later, at import. */
+  /**
+   * io_ring_buffer_select() and io_ring_buffers_peek() check access_ok() on each entry (7.2+);
+   * 6.18 fails later, at import or at the copy, after a send has already consumed the buffer.
+   */
   readonly accessOkAtSelect: boolean;
 }
 

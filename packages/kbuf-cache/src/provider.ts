@@ -1,9 +1,9 @@
 // The provided-buffer importer the core's request pipeline calls for IOSQE_BUFFER_SELECT
-// (select, peek for bundles, commit, put, recycle): kbuf.c's entry points over this package's
-// buffer lists. The core passes the list it got back from select/peek as an opaque handle.
+// (select, peek for receive bundles, select for sends, commit, put, recycle): kbuf.c's entry
+// points over this package's buffer lists. The core passes the list it got back as an opaque handle.
 
 import { ISSUE_F, type BufferProvider, type Kernel } from '@uringlab/ring/extend';
-import { bufferSelect, buffersPeek, kbufRecycle, putKbufs } from './kbuf.js';
+import { bufferSelect, buffersPeek, buffersSelect, kbufRecycle, putKbufs } from './kbuf.js';
 import { kbufCommit } from './ring/commit.js';
 import type { BufferList } from './types.js';
 
@@ -17,6 +17,10 @@ export function kbufProvider(_kernel: Kernel): BufferProvider {
     },
     peek(req, arg) {
       const { ret, bl } = buffersPeek(req, arg);
+      return { ret, list: bl };
+    },
+    selectBuffers(req, arg, issueFlags) {
+      const { ret, bl } = buffersSelect(req, arg, (issueFlags & ISSUE_F.UNLOCKED) !== 0);
       return { ret, list: bl };
     },
     commit(req, list, len, nr) {

@@ -1,6 +1,7 @@
 // struct io_buffer_list and struct io_buffer (io_uring/kbuf.h), and what a request holds while
 // it owns a provided buffer.
 
+import { MappedRegion } from '@uringlab/ring/extend';
 import { Deque } from './deque.js';
 
 /** io_buffer_list->flags */
@@ -24,12 +25,13 @@ export class BufferList {
   mask = 0;
   /** min_left - 1 (IOU_PBUF_RING_INC): less than min_left left ends the buffer. */
   minLeftSubOne = 0;
-  /** Ring memory: the pinned user pages, or pages the kernel allocated (IOU_PBUF_RING_MMAP). */
+  /**
+   * bl->region: the ring's memory, pinned user pages or pages the kernel allocated
+   * (IOU_PBUF_RING_MMAP), through the core's region module.
+   */
+  readonly region = new MappedRegion();
+  /** bl->buf_ring: the kernel's view of the ring (io_region_get_ptr()). */
   ring: DataView | null = null;
-  /** Size of the ring's region (PAGE_ALIGN(entries * 16)). */
-  regionSize = 0;
-  /** The region was allocated by the kernel (IOU_PBUF_RING_MMAP). */
-  kernelAllocated = false;
 
   constructor(readonly bgid: number) {}
 

@@ -18,6 +18,8 @@ export type UringErrorCode =
   | 'EXTENSION_INVALID'
   /** Two copies of @uringlab/ring are loaded and an extension of one met a kernel of the other. */
   | 'DUPLICATE_CORE'
+  /** A wait nothing in the simulated system can end (a kernel would sleep until a signal). */
+  | 'STALLED'
   /** A bug in a model: reported as an error, never as a kernel result. */
   | 'INTERNAL';
 
@@ -31,7 +33,7 @@ export class UringError extends Error {
   constructor(code: UringErrorCode, message: string, options?: { cause?: unknown; details?: unknown }) {
     super(`${code}: ${message}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.errno = code in ERRNO ? ERRNO[code as ErrnoName] : 0;
+    this.errno = Object.hasOwn(ERRNO, code) ? ERRNO[code as ErrnoName] : 0;
     this.details = options?.details;
   }
 

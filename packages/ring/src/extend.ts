@@ -20,21 +20,33 @@ export { UserMemory, PAGE_SIZE, TASK_SIZE, pageAlign, type Mapping } from './mem
 export { RingFile, isRingFile, Task } from './kernel.js';
 export type { IoHost, HookBus, TaskWorkQueue } from './core/host.js';
 export { RingCtx, CHECK_CQ } from './core/ctx.js';
-export { Req, REQ_F, ISSUE_F, IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, IOU_RETRY, reqSetFail, reqSetRes } from './core/req.js';
+export { Req, REQ_F, ISSUE_F, IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, IOU_RETRY, reqSetFail, reqSetRes, reqSetCqe32Extra } from './core/req.js';
 export { opFlags, buildOpTable, isModelled, type OpDef, type OpFlags } from './core/opdef.js';
 export { SqeReader } from './core/sqe.js';
-export { postCqe, fillCqeAux, flushOverflow, commitCqringFlush } from './core/cqe.js';
-export { completeDefer, reqPostCqe, flushCompletions, putKbufIfSelected } from './core/complete.js';
+export { postCqe, fillCqeAux, fillCqeAux32, cqe32Flag, flushOverflow, commitCqringFlush } from './core/cqe.js';
+export { completeDefer, reqPostCqe, reqPostCqe32, flushCompletions, putKbufIfSelected } from './core/complete.js';
 export { taskWorkAdd, reqTaskQueue, TWQ } from './core/tw.js';
 export { runLocalWork } from './core/tw-run.js';
+export { quiesceRing } from './core/quiesce.js';
 export { armPollHandler, APOLL } from './core/poll.js';
 export { doBufferSelect, NO_PROVIDED_BUFFERS } from './core/kbuf.js';
-export { findBufNode, importRegBuf, NO_FIXED_BUFFERS } from './core/rsrc.js';
+export { findBufNode, importRegBuf, importRegVec, NO_FIXED_BUFFERS } from './core/rsrc.js';
 export { prepareConfig, fillParams, sanitiseParams, ringsSize, roundupPow2, RINGS, type RingLayout } from './core/setup.js';
 export { WATCHDOG_NS } from './core/enter.js';
-export { MAX_RW_COUNT } from './rw/limits.js';
-export { rwPrep, type RwCmd } from './rw/prep.js';
-export { RecvIter, bundleNbufs } from './net/iter.js';
+export { MAX_RW_COUNT, UIO_MAXIOV } from './rw/limits.js';
+export { rwPrep, rwPrepCommon } from './rw/prep.js';
+export { rwCmd, type RwCmd, type RwDir } from './rw/cmd.js';
+export { iopollCheck, doIopoll } from './core/iopoll.js';
+export { MsgIter, RecvIter, bundleNbufs, type IterKind } from './net/iter.js';
+export {
+  MappedRegion, IORING_MAP_OFF, IO_REGION_F,
+  createRegion, freeRegion, regionGetPtr, regionIsSet, regionSize, regionValidateMmap, regionMmap, insertPages,
+  regionDesc, regionPublish, decodeRegionDesc, encodeRegionDesc, pinPages,
+  type RegionDesc, type PinnedPages,
+} from './core/memmap.js';
+export { MemAccounting, accountMem, unaccountMem, memAccounting } from './core/mem-account.js';
+export type { MmapRegionLookup } from './core/mmap.js';
+export { cqWaitArg, type CqWaitArg } from './core/param-region.js';
 
 // Files.
 export { FileObj, type PollDir, type ReadResult } from './files/file.js';

@@ -14,6 +14,7 @@ export { parseScenario, compileScenario } from './scenario/compile.js';
 export { programToText, opToText, isModelOnly, type Program, type ProgramOp, type CompiledOp, type Fixup } from './scenario/program.js';
 export { ModelExecutor, runOnModel, type ModelRunOptions } from './scenario/model-executor.js';
 export { runScenario, type ScenarioRun } from './scenario/run.js';
+export { RUNNER_LIMITS, type RunnerLimits } from './scenario/limits.js';
 export { TraceEvent, toJsonl, fromJsonl } from './trace/events.js';
 export { decodeRecords } from './trace/decode.js';
 export { diffTraces, type DiffResult, type Divergence } from './trace/diff.js';

@@ -16,12 +16,12 @@ import { SqeReader } from './core/sqe.js';
 import type { Req } from './core/req.js';
 import type { IoHost } from './core/host.js';
 import { Task } from './core/tw-run.js';
-import { WATCHDOG_NS, ioUringEnter } from './core/enter.js';
+import { ioUringEnter } from './core/enter.js';
 import { ioUringCreate } from './core/create.js';
 import { mmapErrno, mmapValidate } from './core/mmap.js';
 import { ENABLE_RINGS_OP, PROBE_OP, registerDispatch } from './core/register.js';
 import { isRingFile } from './core/ring-file.js';
-import { ringExit } from './core/exit.js';
+import { MEM_REGION_OP } from './core/param-region.js';
 import { queueIowq, taskSubmit } from './core/submit.js';
 import { NO_PROVIDED_BUFFERS } from './core/kbuf.js';
 import { NO_FIXED_BUFFERS } from './core/rsrc.js';
@@ -30,11 +30,13 @@ import { POLL, type FileObj } from './files/file.js';
 import { makePipe, makeSocketPair } from './files/stream.js';
 import { BlockDevice, RegularFile } from './files/regular.js';
 import { EFD_FLAGS_SET, EventFd } from './files/eventfd.js';
+import { blockingRead, blockingWrite, pollFile } from './files/blocking.js';
 import { NOP, NOP128 } from './ops/nop.js';
-import { READ } from './rw/read.js';
-import { WRITE } from './rw/write.js';
+import { READ, READV, READ_FIXED, READV_FIXED } from './rw/read.js';
+import { WRITE, WRITEV, WRITE_FIXED, WRITEV_FIXED } from './rw/write.js';
 import { RECV } from './net/recv.js';
-import { SEND } from './net/send.js';
+import { RECVMSG } from './net/recvmsg.js';
+import { SEND, SENDMSG } from './net/send.js';
 import { Registry, resolveExtensions } from './extension/registry.js';
 import type { BufferProvider, Extension, FixedBufferImporter, RegisterOpDef } from './extension/types.js';
 import type { KernelStateKey } from './extension/define.js';
@@ -44,8 +46,12 @@ const C_SYSCALL_REGISTER = counter('syscall', 'io_uring_register');
 const C_SYSCALL_SETUP = counter('syscall', 'io_uring_setup');
 
 /** The opcodes the core implements (io_uring/nop.c, rw.c, net.c). */
-export const CORE_OPS: readonly OpDef[] = [NOP, NOP128, READ, WRITE, RECV, SEND];
-const CORE_REGISTER_OPS: readonly RegisterOpDef[] = [PROBE_OP, ENABLE_RINGS_OP];
+export const CORE_OPS: readonly OpDef[] = [
+  NOP, NOP128,
+  READ, READV, READ_FIXED, READV_FIXED, WRITE, WRITEV, WRITE_FIXED, WRITEV_FIXED,
+  RECV, SEND, RECVMSG, SENDMSG,
+];
+const CORE_REGISTER_OPS: readonly RegisterOpDef[] = [PROBE_OP, ENABLE_RINGS_OP, MEM_REGION_OP];
 
 /** How many rounds of "run async work, then task_work" settle() allows before it calls it a livelock. */
 const SETTLE_ROUNDS = 10_000;
@@ -87,11 +93,8 @@ export class Kernel implements IoHost {
 
   constructor(opts: KernelOptions = {}) {
     const p = opts.profile ?? '7.3';
-    try {
-      this.profile = typeof p === 'string' ? getProfile(p) : p;
-    } catch (e) {
-      throw new UringError('UNSUPPORTED_PROFILE', (e as Error).message);
-    }
+    // getProfile() throws UNSUPPORTED_PROFILE for a name that is not a profile.
+    this.profile = typeof p === 'string' ? getProfile(p) : p;
     this.sched = new Scheduler({ seed: opts.seed ?? 1, nrCpus: opts.nrCpus ?? 2 });
     this.registry = new Registry(CORE_OPS, CORE_REGISTER_OPS);
     // Everything is checked before anything is attached: a conflict leaves no half-built kernel.
@@ -189,22 +192,6 @@ export class Kernel implements IoHost {
     return v;
   }
 
-  /**
-   * An interruptible sleep in a system call until cond() holds: the world runs in virtual time,
-   * and task_work runs as TWA_SIGNAL makes it run (the syscall restarts after it). `timeoutNs`
-   * ends it first, else the testbed runner's watchdog (SIGALRM) does after WATCHDOG_NS.
-   */
-  private sleep(cond: () => boolean, timeoutNs = Infinity): 'ok' | 'timeout' | 'intr' {
-    const byTimeout = timeoutNs < WATCHDOG_NS;
-    const deadline = this.sched.now + (byTimeout ? timeoutNs : WATCHDOG_NS);
-    for (;;) {
-      this.task.run();
-      if (cond()) return 'ok';
-      if (this.sched.now >= deadline) return byTimeout ? 'timeout' : 'intr';
-      if (!this.sched.settle() && !this.sched.advance(deadline)) this.sched.now = deadline;
-    }
-  }
-
   ringOf(fd: number): RingCtx | number {
     const f = this.fds.get(fd);
     if (!f) return -ERRNO.EBADF;
@@ -224,11 +211,14 @@ export class Kernel implements IoHost {
     return r.fd;
   }
 
-  /** mmap() of the ring fd at an offset: the SQ/CQ rings, the SQE array, or a region an extension owns. */
-  mmapRing(fd: number, offset: number): Mapping | number {
+  /**
+   * mmap() of `size` bytes of the ring fd at an offset: the SQ/CQ rings, the SQE array, the
+   * parameter region, or a region an extension owns (no size: the whole region).
+   */
+  mmapRing(fd: number, offset: number, size?: number): Mapping | number {
     const ctx = this.ringOf(fd);
     if (typeof ctx === 'number') return ctx;
-    return mmapErrno(ctx, mmapValidate(ctx, offset, (c, o) => this.registry.mmap(c, o)));
+    return mmapErrno(ctx, mmapValidate(ctx, offset, size, (c, o) => this.registry.mmapRegion(c, o)));
   }
 
   /** io_uring_enter2(fd, to_submit, min_complete, flags, arg, argsz) */
@@ -276,24 +266,25 @@ export class Kernel implements IoHost {
   }
 
   /**
-   * write(2). A file that blocks (an eventfd without EFD_NONBLOCK) sleeps until it can take the
-   * write; the others return -EAGAIN (a full pipe).
+   * write(2) on a blocking fd: a full pipe, or an eventfd without EFD_NONBLOCK whose sum would
+   * reach ULLONG_MAX, waits, and the runner's watchdog ends the wait (files/blocking.ts).
    */
   write(fd: number, data: Uint8Array): number {
+    if (!(data instanceof Uint8Array)) throw new UringError('EINVAL', 'write() takes the bytes as a Uint8Array');
     const f = this.fds.get(fd);
     if (!f) return -ERRNO.EBADF;
-    let res = f.write(data, undefined);
-    if (res === -ERRNO.EAGAIN && f.blocking) res = this.sleep(() => f.writable()) === 'ok' ? f.write(data, undefined) : -ERRNO.EINTR;
-    return this.syscallExit(res);
+    return this.syscallExit(blockingWrite(this, f, data));
   }
 
-  /** read(2); a file that blocks sleeps until it is readable (-EINTR when the watchdog fires). */
+  /**
+   * read(2) on a blocking fd: an empty pipe, or an eventfd at zero without EFD_NONBLOCK, waits,
+   * and the runner's watchdog ends the wait with -EINTR.
+   */
   read(fd: number, len: number): { res: number; data?: Uint8Array } {
+    if (!Number.isSafeInteger(len) || len < 0) throw new UringError('EINVAL', `read() length must be a non-negative integer, got ${String(len)}`);
     const f = this.fds.get(fd);
     if (!f) return { res: -ERRNO.EBADF };
-    let r = f.read(len, undefined);
-    if (r.res === -ERRNO.EAGAIN && f.blocking) r = this.sleep(() => f.readable()) === 'ok' ? f.read(len, undefined) : { res: -ERRNO.EINTR };
-    return this.syscallExit(r);
+    return this.syscallExit(blockingRead(this, f, len));
   }
 
   /**
@@ -303,23 +294,15 @@ export class Kernel implements IoHost {
   poll(fd: number, events: number, timeoutMs: number): { res: number; revents: number } {
     const f = this.fds.get(fd);
     if (!f) return { res: 1, revents: POLL.NVAL };
-    const mask = () => (events & POLL.IN && f.ready('in') ? POLL.IN : 0) | (events & POLL.OUT && f.ready('out') ? POLL.OUT : 0);
-    if (!mask() && timeoutMs !== 0) {
-      if (this.sleep(() => mask() !== 0, timeoutMs < 0 ? Infinity : timeoutMs * 1e6) === 'intr') return this.syscallExit({ res: -ERRNO.EINTR, revents: 0 });
-    }
-    const m = mask();
-    return this.syscallExit({ res: m ? 1 : 0, revents: m });
+    return this.syscallExit(pollFile(this, f, events, timeoutMs < 0 ? Infinity : timeoutMs * 1e6));
   }
 
   close(fd: number): number {
     const f = this.fds.remove(fd);
     if (!f) return -ERRNO.EBADF;
-    if (isRingFile(f)) {
-      ringExit(f.ctx, this.registry);
-      this.rings.delete(f.ctx);
-    } else {
-      f.release();
-    }
+    if (isRingFile(f)) this.rings.delete(f.ctx);
+    // filp_close() -> fput(): requests using the file hold their own references.
+    f.put();
     return this.syscallExit(0);
   }
 }

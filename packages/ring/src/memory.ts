@@ -2,7 +2,15 @@
 // deterministic user address so that SQEs and register arguments carry real-looking pointers,
 // and copy_from_user()/access_ok() fail exactly where the kernel's would (EFAULT).
 
+import { UringError } from './errors.js';
+import { describeValue } from './args.js';
+
 export const PAGE_SIZE = 4096;
+/**
+ * The most one mapping may hold. The model backs every mapping with real bytes; the testbed
+ * guest has 1 GiB of RAM, so a larger mapping could not be shown on a kernel there either.
+ */
+export const MAX_MAPPING = 1 << 30;
 /** x86_64 TASK_SIZE_MAX: user pointers at or above it fail access_ok(). */
 export const TASK_SIZE = 2 ** 47 - PAGE_SIZE;
 const MAP_BASE = 0x7f00_0000_0000;
@@ -23,7 +31,11 @@ export class UserMemory {
 
   /** mmap(MAP_ANONYMOUS): a zeroed, page-aligned mapping. */
   mmap(size: number, name: string): Mapping {
-    return this.mapBytes(new Uint8Array(pageAlign(Math.max(1, size))), name);
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+      throw new UringError('EINVAL', `mmap: the size must be a non-negative integer, got ${describeValue(size)}`);
+    }
+    if (size > MAX_MAPPING) throw new UringError('ENOMEM', `mmap of ${size} bytes: the model maps at most ${MAX_MAPPING} bytes at once`);
+    return this.mapBytes(new Uint8Array(pageAlign(Math.max(1, size))), String(name));
   }
 
   /** Maps existing bytes (a ring the kernel allocated) at a fresh address. */

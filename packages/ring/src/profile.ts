@@ -2,6 +2,7 @@
 // profile instead of hiding the difference; extensions read their own knobs from `quirks`.
 
 import { IORING_FEAT, IORING_OP_LAST, IORING_SETUP } from './uapi/constants.js';
+import { UringError } from './errors.js';
 
 export type KernelId = '7.3' | '6.18';
 
@@ -32,7 +33,8 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     setupFlags: setupMaskUpTo(Math.log2(IORING_SETUP.SQ_REWIND)),
     features: ALL_FEATURES,
     registerLast: 38,
-    quirks: { mmapBadOffsetErrno: 'passthrough' },
+    // Plain SEND and RECV take IORING_RECVSEND_FIXED_BUF (registered buffers).
+    quirks: { mmapBadOffsetErrno: 'passthrough', recvsendFixedBuf: true, auxCqeZeroesBig: true },
   },
   '6.18': {
     id: '6.18',
@@ -43,14 +45,18 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     features: ALL_FEATURES,
     registerLast: 36,
     // io_uring_get_unmapped_area() turned every failed mmap validation into -ENOMEM.
-    quirks: { mmapBadOffsetErrno: 'ENOMEM' },
+    // Only SEND_ZC took IORING_RECVSEND_FIXED_BUF; SEND and RECV failed it with -EINVAL.
+    // io_fill_cqe_aux() zeroed big_cqe only for IORING_CQE_F_32 CQEs: on a CQE32 ring a 16-byte
+    // aux CQE kept the slot's old big_cqe (7.3 zeroes it; kbuf-mshot-cqe32-aux-big).
+    quirks: { mmapBadOffsetErrno: 'ENOMEM', recvsendFixedBuf: false, auxCqeZeroesBig: false },
   },
 };
 
 export const DEFAULT_KERNEL: KernelId = '7.3';
 
 export function getProfile(id: string = DEFAULT_KERNEL): KernelProfile {
-  const p = (PROFILES as Record<string, KernelProfile>)[id];
-  if (!p) throw new Error(`unknown kernel profile ${id}; known: ${Object.keys(PROFILES).join(', ')}`);
+  // Own keys only: `__proto__` or `constructor` is no profile.
+  const p = typeof id === 'string' && Object.hasOwn(PROFILES, id) ? (PROFILES as Record<string, KernelProfile>)[id] : undefined;
+  if (!p) throw new UringError('UNSUPPORTED_PROFILE', `unknown kernel profile ${String(id)}; known: ${Object.keys(PROFILES).join(', ')}`);
   return p;
 }

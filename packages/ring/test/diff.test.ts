@@ -18,6 +18,15 @@ describe('trace diff', () => {
     expect(d.divergence!.explanation).toMatch(/step 5 \(reap r\).*res: kernel 0, model -125/);
   });
 
+  it('compares decoded struct fields, not only top-level keys', () => {
+    const base = { ev: 'mem', region: 'r', offset: 0, step: 3 } as const;
+    const model = [{ ...base, fields: { head: 1, buf_group: 2 } }] as TraceEvent[];
+    expect(diffTraces(model, [{ ...base, fields: { buf_group: 2, head: 1 } }] as TraceEvent[]).agree).toBe(true);
+    const d = diffTraces(model, [{ ...base, fields: { head: 2, buf_group: 2 } }] as TraceEvent[]);
+    expect(d.agree).toBe(false);
+    expect(d.divergence!.explanation).toMatch(/fields: kernel \{"head":2/);
+  });
+
   it('reports events missing on either side', () => {
     const t = traceOf('nop-basic');
     expect(diffTraces(t, t.slice(0, -1)).divergence!.explanation).toMatch(/kernel produced nothing more/);

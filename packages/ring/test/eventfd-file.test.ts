@@ -71,6 +71,18 @@ describe('eventfd', () => {
     const e = k.eventfd(0, 0);
     expect(k.write(e, u64(MAX - 1n))).toBe(8);
     expect(k.write(e, u64(1n))).toBe(-4);
+    // EPOLLOUT is set (count < ULLONG_MAX - 1) yet a large value has no room: it waits for room.
+    const f = k.fget(e)!;
+    if (!isEventFd(f)) throw new Error('not an eventfd');
+    f.count = 10n;
+    expect(f.writable()).toBe(true);
+    const t0 = k.sched.now;
+    expect(k.write(e, u64(MAX - 5n))).toBe(-4);
+    expect(k.sched.now - t0).toBe(WATCHDOG_NS);
+    k.sched.after(7_000, () => void k.read(e, 8));
+    const t1 = k.sched.now;
+    expect(k.write(e, u64(MAX - 5n))).toBe(8);
+    expect(k.sched.now - t1).toBe(7_000);
   });
 
   it('poll reports readiness at once, waits up to its timeout, and flags a closed fd', () => {

@@ -1,17 +1,16 @@
 // IORING_REGISTER_PBUF_RING (22), IORING_UNREGISTER_PBUF_RING (23) and IORING_REGISTER_PBUF_STATUS
 // (26): io_register_pbuf_ring(), io_unregister_pbuf_ring(), io_register_pbuf_status() in
-// io_uring/kbuf.c, with the user-memory checks of io_create_region() (io_uring/memmap.c).
+// io_uring/kbuf.c. The ring's memory is a core region (io_create_region(), io_uring/memmap.c).
 
 import {
-  ERRNO, IORING_REGISTER, IOU_PBUF_RING, IO_URING_BUF_REG, IO_URING_BUF_STATUS, PAGE_SIZE, decode, pageAlign,
+  ERRNO, IORING_MEM_REGION_TYPE, IORING_OFF, IORING_REGISTER, IOU_PBUF_RING, IO_URING_BUF_REG, IO_URING_BUF_STATUS,
+  createRegion, decode, freeRegion, pageAlign, regionDesc, regionGetPtr,
   type RegisterOpDef, type RingCtx,
 } from '@uringlab/ring/extend';
 import { kbufCtx, type KbufCtx } from '../state.js';
 import { BufferList, IOBL } from '../types.js';
 import { BUF_SIZE } from './entries.js';
 import { removeBuffersLegacy } from '../legacy/manage.js';
-
-const U64_MAX = (1n << 64n) - 1n;
 
 function isPow2(n: number): boolean {
   return n > 0 && (n & (n - 1)) === 0;
@@ -27,24 +26,14 @@ export function destroyBl(k: KbufCtx, bl: BufferList): void {
   putBl(k, bl);
 }
 
-/** io_put_bl() */
+/** io_put_bl(): a ring's region is freed (unpinned or released), a legacy list emptied. */
 export function putBl(k: KbufCtx, bl: BufferList): void {
-  if (bl.isRing) bl.ring = null;
-  else removeBuffersLegacy(k, bl, Number.MAX_SAFE_INTEGER);
-}
-
-/**
- * io_create_region() for a user-memory ring: the address must be set, page aligned and not
- * wrap; then every page must be pinnable. Returns the ring view or a negative errno.
- */
-function pinUserRing(ctx: RingCtx, ringAddr: bigint, size: number): DataView | number {
-  if (ringAddr === 0n) return -ERRNO.EFAULT;
-  if ((ringAddr | BigInt(size)) & BigInt(PAGE_SIZE - 1)) return -ERRNO.EINVAL;
-  if (ringAddr + BigInt(size) > U64_MAX) return -ERRNO.EOVERFLOW;
-  const mem = ctx.kernel.memory;
-  // pin_user_pages_fast() of a range that is not fully mapped pins less: -EFAULT.
-  if (ringAddr >= BigInt(Number.MAX_SAFE_INTEGER) || !mem.mapped(Number(ringAddr), size)) return -ERRNO.EFAULT;
-  return mem.view(Number(ringAddr), size)!;
+  if (bl.isRing) {
+    freeRegion(k.ctx.kernel, bl.region);
+    bl.ring = null;
+  } else {
+    removeBuffersLegacy(k, bl, Number.MAX_SAFE_INTEGER);
+  }
 }
 
 /** io_register_pbuf_ring() */
@@ -69,20 +58,18 @@ export function registerPbufRing(ctx: RingCtx, arg: number): number {
     // An empty legacy group is replaced, and stays gone even if the rest fails.
     destroyBl(k, old);
   }
-  const size = pageAlign(entries * BUF_SIZE);
-  let ring: DataView | number;
-  if (flags & IOU_PBUF_RING.MMAP) {
-    ring = new DataView(new ArrayBuffer(size));
-  } else {
-    ring = pinUserRing(ctx, reg.ring_addr as bigint, size);
-  }
-  if (typeof ring === 'number') return ring;
   const bl = new BufferList(bgid);
+  // io_create_region(): user memory at ring_addr, or kernel pages mmap()ed at the group's offset.
+  const rd = regionDesc({ size: BigInt(pageAlign(entries * BUF_SIZE)) });
+  if (!(flags & IOU_PBUF_RING.MMAP)) {
+    rd.userAddr = reg.ring_addr as bigint;
+    rd.flags |= IORING_MEM_REGION_TYPE.USER;
+  }
+  const ret = createRegion(ctx, bl.region, rd, bgid * 2 ** IORING_OFF.PBUF_SHIFT);
+  if (ret) return ret;
+  bl.ring = regionGetPtr(bl.region);
   bl.flags = IOBL.BUF_RING | (flags & IOU_PBUF_RING.INC ? IOBL.INC : 0);
   bl.mask = entries - 1;
-  bl.ring = ring;
-  bl.regionSize = size;
-  bl.kernelAllocated = (flags & IOU_PBUF_RING.MMAP) !== 0;
   if (minLeft) bl.minLeftSubOne = minLeft - 1;
   k.lists.set(bgid, bl);
   return 0;

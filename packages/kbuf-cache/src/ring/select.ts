@@ -56,8 +56,11 @@ export function ringBufferSelect(req: Req, len: number, bl: BufferList, issueFla
   return sel;
 }
 
-/** io_ring_buffers_peek(): map up to nr_iovs buffers covering max_len bytes; count or -errno. */
-export function ringBuffersPeek(req: Req, arg: BufSelArg, bl: BufferList): number {
+/**
+ * io_ring_buffers_peek(): map up to nr_iovs buffers covering max_len bytes; count or -errno.
+ * 7.2+ checks access_ok() on each entry here; 6.18 left that to the import or the copy.
+ */
+export function ringBuffersPeek(req: Req, arg: BufSelArg, bl: BufferList, knobs: KbufKnobs): number {
   const tail = ringTail(bl);
   let head = bl.head;
   let nrAvail = Math.min((tail - head) & 0xffff, UIO_MAXIOV);
@@ -93,7 +96,7 @@ export function ringBuffersPeek(req: Req, arg: BufSelArg, bl: BufferList): numbe
       }
     }
     const addr = entryAddr(bl, off);
-    if (!userRangeOk(addr, len)) return -ERRNO.EFAULT;
+    if (knobs.accessOkAtSelect && !userRangeOk(addr, len)) return -ERRNO.EFAULT;
     arg.iovs.push({ addr: Number(addr), len });
     arg.outLen += len;
     arg.maxLen -= len;

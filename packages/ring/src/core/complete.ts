@@ -3,8 +3,9 @@
 // io_req_defer_failed(), and task_work delivery (tw.c).
 
 import { ERRNO } from '../uapi/errno.js';
+import { IORING_SETUP } from '../uapi/constants.js';
 import { counter } from '../cost.js';
-import { commitCqringFlush, fillCqeAux, postCqe } from './cqe.js';
+import { commitCqringFlush, fillCqeAux, fillCqeAux32, postCqe } from './cqe.js';
 import { INT_F, type RingCtx } from './ctx.js';
 import { IO_REQ_LINK_FLAGS, REQ_F, reqSetFail, reqSetRes, type Req } from './req.js';
 import { queueDeferred } from './drain.js';
@@ -28,7 +29,7 @@ export function flushCompletions(ctx: RingCtx): void {
   ctx.cqFlush = false;
   for (let i = 0; i < reqs.length; i++) {
     const req = reqs[i]!;
-    if (!(req.flags & REQ_F.CQE_SKIP)) postCqe(ctx, req.udLo, req.udHi, req.res, req.cflags, req.extra1, req.extra2);
+    if (!(req.flags & REQ_F.CQE_SKIP)) postCqe(ctx, req.udLo, req.udHi, req.res, req.cflags, req.big0, req.big1, req.big2, req.big3);
   }
   // __io_cq_unlock_post(): one commit, one flush, for the whole batch, even if every CQE was skipped.
   commitCqringFlush(ctx);
@@ -50,6 +51,8 @@ export function freeReq(req: Req): void {
   // io_clean_op(): a provided buffer still held (the CQE never carried it) goes back.
   if (req.flags & (REQ_F.BUFFER_SELECTED | REQ_F.BUFFER_RING)) k.providedBuffers.put(req, req.res, null, 0, 0);
   k.opdef(req.opcode).cleanup?.(req);
+  // io_put_file(): the request's file reference goes; the last one releases the file.
+  if (req.file && !(req.flags & REQ_F.FIXED_FILE)) req.file.put();
   k.hooks.reqFree(req);
   ctx.freeReq(req);
 }
@@ -104,6 +107,20 @@ export function reqPostCqe(req: Req, res: number, cflags: number): boolean {
   return ok;
 }
 
+/**
+ * io_req_post_cqe32(): an extra 32-byte CQE (with its big_cqe words, b0..b3 as u32 words low
+ * first) for a multishot request on a CQE32 or CQE_MIXED ring; false when there is no room.
+ * Unlike reqPostCqe() the kernel does not flush batched completions first. `cflags` go in as
+ * given: on a CQE_MIXED ring the caller includes IORING_CQE_F_32 (cqe32Flag()).
+ */
+export function reqPostCqe32(req: Req, res: number, cflags: number, b0: number, b1: number, b2: number, b3: number): boolean {
+  const ctx = req.ctx;
+  ctx.kernel.costs.add(C_COMPLETION_LOCK);
+  const ok = fillCqeAux32(ctx, req.udLo, req.udHi, res, cflags, b0, b1, b2, b3);
+  if (ok) commitCqringFlush(ctx);
+  return ok;
+}
+
 /** io_req_defer_failed() */
 export function reqDeferFailed(req: Req, res: number): void {
   reqSetFail(req);
@@ -118,11 +135,11 @@ export function reqDeferFailed(req: Req, res: number): void {
  */
 export function completePost(req: Req): void {
   const ctx = req.ctx;
-  if (ctx.deferTaskrun || req.flags & REQ_F.IO_DRAIN) {
+  if (ctx.deferTaskrun || ctx.flags & IORING_SETUP.IOPOLL || req.flags & REQ_F.IO_DRAIN) {
     taskWorkAdd(ctx, () => completeDefer(req));
     return;
   }
-  if (!(req.flags & REQ_F.CQE_SKIP)) postCqe(ctx, req.udLo, req.udHi, req.res, req.cflags, req.extra1, req.extra2);
+  if (!(req.flags & REQ_F.CQE_SKIP)) postCqe(ctx, req.udLo, req.udHi, req.res, req.cflags, req.big0, req.big1, req.big2, req.big3);
   // io_cq_unlock_post(): commit and flush, whether or not a CQE was filled.
   commitCqringFlush(ctx);
   // io_wq_free_work() -> io_free_req(): the request is freed through task_work, CQE skipped.

@@ -29,7 +29,7 @@ export function getCqe(ctx: RingCtx, overflow: boolean, cqe32: boolean): number 
   if (cqe32 && ctx.flags & S.CQE_MIXED && off + 1 === ctx.cqEntries) {
     // io_fill_nop_cqe(): a 32-byte CQE must not straddle the ring end.
     if (cqQueued(ctx) >= ctx.cqEntries) return -1;
-    writeCqe(ctx, off, 0, 0, 0, IORING_CQE_F.SKIP, 0n, 0n, false);
+    writeCqe(ctx, off, 0, 0, 0, IORING_CQE_F.SKIP);
     ctx.cachedCqTail = (ctx.cachedCqTail + 1) >>> 0;
     off = 0;
   }
@@ -45,56 +45,87 @@ export function getCqe(ctx: RingCtx, overflow: boolean, cqe32: boolean): number 
   return off;
 }
 
-export function writeCqe(
-  ctx: RingCtx, slot: number, udLo: number, udHi: number, res: number, flags: number,
-  extra1: bigint, extra2: bigint, big: boolean,
-): void {
+/**
+ * Writes the 16-byte head of the CQE at `slot` (16-byte units from cqes[0]). The big_cqe words
+ * are separate (writeBigCqe): the kernel leaves them alone for a 16-byte aux CQE.
+ */
+export function writeCqe(ctx: RingCtx, slot: number, udLo: number, udHi: number, res: number, flags: number): void {
   const w = (RINGS.cqes >> 2) + slot * 4;
   ctx.u32[w] = udLo;
   ctx.u32[w + 1] = udHi;
   ctx.i32[w + 2] = res;
   ctx.u32[w + 3] = flags;
-  if (big) {
-    ctx.u32[w + 4] = Number(extra1 & 0xffffffffn);
-    ctx.u32[w + 5] = Number((extra1 >> 32n) & 0xffffffffn);
-    ctx.u32[w + 6] = Number(extra2 & 0xffffffffn);
-    ctx.u32[w + 7] = Number((extra2 >> 32n) & 0xffffffffn);
-  }
   ctx.kernel.costs.add(C_CQE);
 }
 
+/** big_cqe[0] and big_cqe[1] of the 32-byte CQE at `slot`, as four u32 words (low word first). */
+export function writeBigCqe(ctx: RingCtx, slot: number, b0: number, b1: number, b2: number, b3: number): void {
+  const w = (RINGS.cqes >> 2) + slot * 4 + 4;
+  ctx.u32[w] = b0;
+  ctx.u32[w + 1] = b1;
+  ctx.u32[w + 2] = b2;
+  ctx.u32[w + 3] = b3;
+}
+
 /**
- * Posts one CQE, or queues it on the overflow backlog when the ring has no room
- * (io_fill_cqe_req() falling back to io_cqe_overflow()). Returns false only if it was dropped.
- * The caller publishes the tail with commitCqringFlush() when its batch is done.
+ * io_fill_cqe_req(), falling back to io_cqe_overflow(): posts one CQE, or queues it on the
+ * overflow backlog when the ring has no room. A CQE32 ring, or IORING_CQE_F_32 in `flags`, makes
+ * it a 32-byte CQE carrying b0..b3 (big_cqe[0] low/high, big_cqe[1] low/high). Returns false
+ * only if it was dropped. The caller publishes the tail with commitCqringFlush().
  */
 export function postCqe(
   ctx: RingCtx, udLo: number, udHi: number, res: number, flags: number,
-  extra1 = 0n, extra2 = 0n,
+  b0 = 0, b1 = 0, b2 = 0, b3 = 0,
 ): boolean {
   const is32 = (flags & IORING_CQE_F['32']) !== 0;
   const big = is32 || (ctx.flags & S.CQE32) !== 0;
   const slot = getCqe(ctx, false, is32);
   if (slot >= 0) {
-    writeCqe(ctx, slot, udLo, udHi, res, flags, extra1, extra2, big);
+    writeCqe(ctx, slot, udLo, udHi, res, flags);
+    if (big) writeBigCqe(ctx, slot, b0, b1, b2, b3);
     return true;
   }
-  return addOverflow(ctx, { udLo, udHi, res, flags, extra1: big ? extra1 : 0n, extra2: big ? extra2 : 0n, is32: big });
+  return big
+    ? addOverflow(ctx, { udLo, udHi, res, flags, big0: b0, big1: b1, big2: b2, big3: b3, is32: true })
+    : addOverflow(ctx, { udLo, udHi, res, flags, big0: 0, big1: 0, big2: 0, big3: 0, is32: false });
 }
 
 /**
  * io_fill_cqe_aux(): post a CQE only if the ring has room and no backlog; never overflows.
- * Multishot requests use it for the CQEs before their last one. The caller commits.
+ * Multishot requests use it for the CQEs before their last one. An IORING_CQE_F_32 CQE gets its
+ * big_cqe words zeroed; so does any aux CQE on a CQE32 ring on 7.3, while 6.18 left the slot's
+ * old words there (profile quirk auxCqeZeroesBig). The caller commits.
  */
-export function fillCqeAux(
-  ctx: RingCtx, udLo: number, udHi: number, res: number, flags: number,
-  extra1 = 0n, extra2 = 0n,
-): boolean {
+export function fillCqeAux(ctx: RingCtx, udLo: number, udHi: number, res: number, flags: number): boolean {
   const is32 = (flags & IORING_CQE_F['32']) !== 0;
   const slot = getCqe(ctx, false, is32);
   if (slot < 0) return false;
-  writeCqe(ctx, slot, udLo, udHi, res, flags, extra1, extra2, is32 || (ctx.flags & S.CQE32) !== 0);
+  writeCqe(ctx, slot, udLo, udHi, res, flags);
+  if (is32 || (ctx.flags & S.CQE32 && ctx.kernel.profile.quirks.auxCqeZeroesBig)) writeBigCqe(ctx, slot, 0, 0, 0, 0);
   return true;
+}
+
+/**
+ * io_fill_cqe_aux32(): post a 32-byte CQE with its big_cqe words (b0..b3: big_cqe[0] low/high,
+ * big_cqe[1] low/high), only if there is room; never overflows. The ring must be CQE32 or
+ * CQE_MIXED (else false, where the kernel warns). `flags` go in as given: on a CQE_MIXED ring
+ * the caller sets IORING_CQE_F_32 (see cqe32Flag()), as io_zcrx_queue_cqe() does. The caller commits.
+ */
+export function fillCqeAux32(
+  ctx: RingCtx, udLo: number, udHi: number, res: number, flags: number,
+  b0: number, b1: number, b2: number, b3: number,
+): boolean {
+  if (!(ctx.flags & (S.CQE32 | S.CQE_MIXED))) return false;
+  const slot = getCqe(ctx, false, true);
+  if (slot < 0) return false;
+  writeCqe(ctx, slot, udLo, udHi, res, flags);
+  writeBigCqe(ctx, slot, b0 >>> 0, b1 >>> 0, b2 >>> 0, b3 >>> 0);
+  return true;
+}
+
+/** The flag a 32-byte CQE needs on this ring: IORING_CQE_F_32 on CQE_MIXED, nothing on CQE32. */
+export function cqe32Flag(ctx: RingCtx): number {
+  return ctx.flags & S.CQE_MIXED ? IORING_CQE_F['32'] : 0;
 }
 
 /** io_alloc_ocqe() + io_cqring_add_overflow() */
@@ -127,7 +158,8 @@ export function flushOverflow(ctx: RingCtx, dying = false): void {
     if (!dying) {
       const slot = getCqe(ctx, true, cqe32);
       if (slot < 0) break;
-      writeCqe(ctx, slot, o.udLo, o.udHi, o.res, o.flags, o.extra1, o.extra2, o.is32);
+      writeCqe(ctx, slot, o.udLo, o.udHi, o.res, o.flags);
+      if (o.is32) writeBigCqe(ctx, slot, o.big0, o.big1, o.big2, o.big3);
     }
     ctx.kernel.costs.add(C_OCQE_FREE);
     moved++;

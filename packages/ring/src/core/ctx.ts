@@ -5,7 +5,10 @@ import { IORING_SETUP as S } from '../uapi/constants.js';
 import { RINGS, type RingLayout } from './setup.js';
 import { Req } from './req.js';
 import type { IoHost } from './host.js';
+import { MappedRegion } from './memmap.js';
 import type { RingStateKey } from '../extension/define.js';
+import type { ApollState } from './poll.js';
+import type { IoWqWork } from './io-wq.js';
 
 /** ctx->check_cq bits. */
 export const CHECK_CQ = { OVERFLOW: 1, DROPPED: 2 } as const;
@@ -17,8 +20,11 @@ export interface OverflowCqe {
   udHi: number;
   res: number;
   flags: number;
-  extra1: bigint;
-  extra2: bigint;
+  /** big_cqe[0] and big_cqe[1] as four u32 words, low word first (see Req.big0). */
+  big0: number;
+  big1: number;
+  big2: number;
+  big3: number;
   is32: boolean;
 }
 
@@ -37,7 +43,16 @@ export class RingCtx {
   readonly sqes: Uint8Array;
   readonly sqeU32: Uint32Array;
   fd = -1;
+  /** percpu_ref_is_dying(&ctx->refs): the ring was closed; its task_work now runs in cancel mode. */
   dead = false;
+  /** io_ring_ctx_free() has run: every request is gone and the extensions freed their state. */
+  freed = false;
+  /** io_ring_exit_work, once the ring is closed: kicked when its last request goes or local work arrives. */
+  exitWork: { kick(): void } | null = null;
+  /** ctx->cancel_table: poll-armed requests, where cancellation finds them. */
+  readonly cancelTable = new Map<Req, ApollState>();
+  /** This ring's io-wq work that has not finished (queued, or a worker asleep in it). */
+  readonly iowqWork = new Set<IoWqWork>();
   /** IORING_SETUP_R_DISABLED until IORING_REGISTER_ENABLE_RINGS clears it. */
   disabled: boolean;
 
@@ -63,7 +78,13 @@ export class RingCtx {
   drainReq: Req | null = null;
   /** DEFER_TASKRUN: ctx->work_llist, run only by the submitter waiting on this ring. */
   readonly localWork: (() => void)[] = [];
+  /** IOPOLL: issued requests whose completion must be polled for (ctx->iopoll_list). */
+  iopollList: Req[] = [];
+  /** ctx->poll_multi_queue: the iopoll list spans more than one file, so polls do not spin. */
+  pollMultiQueue = false;
   private readonly ext = new Map<RingStateKey<unknown>, unknown>();
+  /** ctx->param_region: IORING_REGISTER_MEM_REGION's region (core/memmap.ts). */
+  readonly paramRegion = new MappedRegion();
   /** Address of the mapped rings in the user's address space. */
   ringsAddr = 0;
   sqesAddr = 0;
@@ -89,6 +110,11 @@ export class RingCtx {
 
   get deferTaskrun(): boolean {
     return (this.flags & S.DEFER_TASKRUN) !== 0;
+  }
+
+  /** IO_RING_F_SYSCALL_IOPOLL: IOPOLL without SQPOLL, so io_uring_enter() polls for completions. */
+  get syscallIopoll(): boolean {
+    return (this.flags & (S.IOPOLL | S.SQPOLL)) === S.IOPOLL;
   }
 
   /** Per-ring state of an extension, created on first use. */
@@ -122,6 +148,8 @@ export class RingCtx {
     req.reset();
     this.inflight--;
     this.reqCache.push(req);
+    // The last request of a closed ring: ctx->refs reaches zero and completes ref_comp.
+    if (this.inflight === 0) this.exitWork?.kick();
   }
 
   // Ring header words, read and written the way the kernel does (READ_ONCE/WRITE_ONCE).

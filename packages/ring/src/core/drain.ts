@@ -6,7 +6,8 @@ import { INT_F } from './ctx.js';
 import { REQ_F, type Req } from './req.js';
 import { reqTaskQueue } from './tw.js';
 
-function linkedNr(req: Req): number {
+/** io_linked_nr() */
+export function linkedNr(req: Req): number {
   let n = 0;
   for (let r: Req | null = req; r; r = r.link) n++;
   return n;

@@ -1,4 +1,5 @@
-// io_uring_enter() and io_cqring_wait() (io_uring/io_uring.c, io_uring/wait.c).
+// io_uring_enter() and io_cqring_wait() (io_uring/io_uring.c, io_uring/wait.c). An IOPOLL ring
+// (without SQPOLL) never sleeps in GETEVENTS: it polls for completions instead (core/iopoll.ts).
 
 import { ERRNO } from '../uapi/errno.js';
 import { IORING_ENTER as E, IORING_SETUP as S } from '../uapi/constants.js';
@@ -6,6 +7,7 @@ import { CHECK_CQ, type RingCtx } from './ctx.js';
 import { flushOverflow } from './cqe.js';
 import { runLocalWork } from './tw-run.js';
 import { submitSqes } from './submit.js';
+import { iopollCheck, iopollReapAll } from './iopoll.js';
 import { UringError } from '../errors.js';
 import { decode } from '../uapi/layout.js';
 import { IO_URING_GETEVENTS_ARG, KERNEL_TIMESPEC } from '../uapi/structs.js';
@@ -38,24 +40,50 @@ export function getExtArg(ctx: RingCtx, flags: number, arg: number, argsz: numbe
   return { timeoutNs: Number(ts.tv_sec) * 1e9 + Number(ts.tv_nsec) };
 }
 
+/**
+ * io_validate_ext_arg(): an IOPOLL ring's GETEVENTS checks the argument's size and that it can
+ * be read, and nothing more: it never waits, so a timeout is never looked at.
+ */
+function validateExtArg(ctx: RingCtx, flags: number, arg: number, argsz: number): number {
+  if (!(flags & E.EXT_ARG)) return 0;
+  if (flags & E.EXT_ARG_REG) return -ERRNO.EINVAL;
+  if (argsz !== IO_URING_GETEVENTS_ARG.size) return -ERRNO.EINVAL;
+  if (!ctx.kernel.memory.read(arg, IO_URING_GETEVENTS_ARG.size)) return -ERRNO.EFAULT;
+  return 0;
+}
+
+/** io_uring_getevents() / io_uring_enter_finish(): poll (IOPOLL rings) or wait. */
+function getevents(ctx: RingCtx, minComplete: number, flags: number, arg: number, argsz: number): number {
+  if (ctx.syscallIopoll) {
+    const bad = validateExtArg(ctx, flags, arg, argsz);
+    return bad || iopollCheck(ctx, minComplete);
+  }
+  const ext = getExtArg(ctx, flags, arg, argsz);
+  return typeof ext === 'number' ? ext : cqringWait(ctx, minComplete, ext.timeoutNs);
+}
+
 export function ioUringEnter(ctx: RingCtx, toSubmit: number, minComplete: number, flags: number, arg = 0, argsz = 0): number {
   // A ring created with IORING_SETUP_R_DISABLED takes no entry until it is enabled.
   if (ctx.disabled) return -ERRNO.EBADFD;
   let ret = 0;
   if (ctx.flags & S.SQPOLL) {
-    // The SQ thread submits on its own schedule; the model runs it at the next settle.
+    // The SQ thread submits on its own schedule; the model runs it at the next settle. With
+    // IOPOLL it also polls, as long as anything is on the iopoll list (__io_sq_thread()).
     ctx.kernel.sched.punt(() => {
+      // __io_sq_thread() submits nothing for a ring whose refs are dying.
+      if (ctx.dead) return;
       submitSqes(ctx, ctx.sqringEntries());
+      if (ctx.flags & S.IOPOLL) iopollReapAll(ctx);
     });
     ret = toSubmit;
   } else if (toSubmit) {
     ret = submitSqes(ctx, toSubmit);
     if (ret !== toSubmit) return ret;
-    if (flags & E.GETEVENTS && ctx.deferTaskrun) runLocalWork(ctx);
+    if (flags & E.GETEVENTS && ctx.deferTaskrun && !ctx.syscallIopoll) runLocalWork(ctx);
   }
   if (flags & E.GETEVENTS) {
-    const ext = getExtArg(ctx, flags, arg, argsz);
-    const ret2 = typeof ext === 'number' ? ext : cqringWait(ctx, minComplete, ext.timeoutNs);
+    const ret2 = getevents(ctx, minComplete, flags, arg, argsz);
+    // io_getevents_ret()
     if (!ret) {
       ret = ret2;
       if (ret2 === -ERRNO.EBADR) ctx.checkCq &= ~CHECK_CQ.DROPPED;

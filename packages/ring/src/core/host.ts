@@ -30,6 +30,10 @@ export interface HookBus {
   localWorkQueued(ctx: RingCtx, twqFlags: number): void;
   /** io_free_batch_list() / io_free_req(): the request's resources are being put. */
   reqFree(req: Req): void;
+  /** io_uring_try_cancel_requests(): a closed ring's extensions cancel what they keep in flight. */
+  ringCancel(ctx: RingCtx): void;
+  /** io_ring_ctx_free(): the closed ring's last request is gone; extensions free their state. */
+  ringFree(ctx: RingCtx): void;
 }
 
 export interface IoHost {

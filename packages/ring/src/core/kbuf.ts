@@ -10,6 +10,7 @@ import type { BufSelArg, BufferProvider, BufferSel } from '../extension/types.js
 export const NO_PROVIDED_BUFFERS: BufferProvider = Object.freeze({
   select: () => undefined,
   peek: () => ({ ret: -ERRNO.ENOENT, list: null }),
+  selectBuffers: () => ({ ret: -ERRNO.ENOENT, list: null }),
   commit: () => true,
   put: () => 0,
   recycle: () => false,
@@ -27,9 +28,14 @@ export function bufferSelect(req: Req, len: number, bgid: number, issueFlags: nu
   return req.ctx.kernel.providedBuffers.select(req, len, bgid, issueFlags);
 }
 
-/** io_buffers_peek() / io_buffers_select() */
+/** io_buffers_peek() */
 export function buffersPeek(req: Req, arg: BufSelArg, issueFlags: number): { ret: number; list: unknown } {
   return req.ctx.kernel.providedBuffers.peek(req, arg, issueFlags);
+}
+
+/** io_buffers_select() */
+export function buffersSelect(req: Req, arg: BufSelArg, issueFlags: number): { ret: number; list: unknown } {
+  return req.ctx.kernel.providedBuffers.selectBuffers(req, arg, issueFlags);
 }
 
 /** io_kbuf_commit() */

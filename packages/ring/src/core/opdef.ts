@@ -17,6 +17,8 @@ export interface OpDef {
   readonly bufferSelect?: boolean;
   readonly ioprio?: boolean;
   readonly iopoll?: boolean;
+  /** The SQE's addr/len describe an iovec array (io_issue_defs[].vectored). */
+  readonly vectored?: boolean;
   readonly is128?: boolean;
   /** ->prep(): 0 or a negative errno. */
   prep(req: Req, sqe: SqeReader): number;
@@ -35,8 +37,8 @@ export type OpFlags = Omit<OpDef, 'opcode' | 'name' | 'prep' | 'issue' | 'cleanu
 /** Flags from io_issue_defs[] (Linux 7.3, CONFIG_NET=y), for the opcodes a model may issue. */
 const F: Partial<Record<(typeof OPCODES)[number], OpFlags>> = {
   NOP: { iopoll: true },
-  READV: { needsFile: true, unboundNonregFile: true, pollin: true, bufferSelect: true, ioprio: true, iopoll: true },
-  WRITEV: { needsFile: true, unboundNonregFile: true, pollout: true, ioprio: true, iopoll: true },
+  READV: { needsFile: true, unboundNonregFile: true, pollin: true, bufferSelect: true, ioprio: true, iopoll: true, vectored: true },
+  WRITEV: { needsFile: true, unboundNonregFile: true, pollout: true, ioprio: true, iopoll: true, vectored: true },
   FSYNC: { needsFile: true },
   READ_FIXED: { needsFile: true, unboundNonregFile: true, pollin: true, ioprio: true, iopoll: true },
   WRITE_FIXED: { needsFile: true, unboundNonregFile: true, pollout: true, ioprio: true, iopoll: true },
@@ -72,8 +74,8 @@ const F: Partial<Record<(typeof OPCODES)[number], OpFlags>> = {
   LISTEN: { needsFile: true },
   RECV_ZC: { needsFile: true, unboundNonregFile: true, pollin: true, ioprio: true },
   EPOLL_WAIT: { needsFile: true, pollin: true },
-  READV_FIXED: { needsFile: true, unboundNonregFile: true, pollin: true, ioprio: true, iopoll: true },
-  WRITEV_FIXED: { needsFile: true, unboundNonregFile: true, pollout: true, ioprio: true, iopoll: true },
+  READV_FIXED: { needsFile: true, unboundNonregFile: true, pollin: true, ioprio: true, iopoll: true, vectored: true },
+  WRITEV_FIXED: { needsFile: true, unboundNonregFile: true, pollout: true, ioprio: true, iopoll: true, vectored: true },
   NOP128: { iopoll: true, is128: true },
   URING_CMD128: { bufferSelect: true, needsFile: true, iopoll: true, is128: true },
 };

@@ -30,6 +30,14 @@ export const REQ_F = {
   MULTISHOT: 1 << 23,
   REISSUE: 1 << 24,
   CREDS: 1 << 25,
+  /** The request is polled for completion (IOPOLL ring, O_DIRECT file with ->iopoll). */
+  IOPOLL: 1 << 26,
+  /** READV_FIXED/WRITEV_FIXED: the iovec was copied at prep, the registered range is imported at issue. */
+  IMPORT_BUFFER: 1 << 27,
+  /** The request holds a registered-buffer node (io_find_buf_node() looked it up). */
+  BUF_NODE: 1 << 28,
+  /** Offset -1 on a seekable file: the file position is used and advanced. */
+  CUR_POS: 1 << 29,
 } as const;
 
 export const IO_REQ_LINK_FLAGS = REQ_F.LINK | REQ_F.HARDLINK;
@@ -58,9 +66,15 @@ export class Req {
   udHi = 0;
   res = 0;
   cflags = 0;
-  /** big_cqe[0..1] for 32-byte CQEs. */
-  extra1 = 0n;
-  extra2 = 0n;
+  /**
+   * big_cqe[0] and big_cqe[1] of a 32-byte CQE as four little-endian u32 words: big0/big1 are
+   * the low/high halves of big_cqe[0], big2/big3 those of big_cqe[1]. Plain numbers, so the
+   * completion path never touches BigInt.
+   */
+  big0 = 0;
+  big1 = 0;
+  big2 = 0;
+  big3 = 0;
   fd = -1;
   file: FileObj | null = null;
   link: Req | null = null;
@@ -74,6 +88,8 @@ export class Req {
   seq = 0;
   /** Pending poll registration (io_arm_poll_handler). */
   pollCancel: (() => void) | null = null;
+  /** req->iopoll_completed: the polled I/O finished; io_do_iopoll() may reap it. */
+  iopollCompleted = false;
 
   userDataString(): string {
     return (BigInt(this.udHi >>> 0) * 4294967296n + BigInt(this.udLo >>> 0)).toString();
@@ -84,8 +100,10 @@ export class Req {
     this.flags = 0;
     this.res = 0;
     this.cflags = 0;
-    this.extra1 = 0n;
-    this.extra2 = 0n;
+    this.big0 = 0;
+    this.big1 = 0;
+    this.big2 = 0;
+    this.big3 = 0;
     this.fd = -1;
     this.file = null;
     this.link = null;
@@ -93,6 +111,7 @@ export class Req {
     this.cmd = null;
     this.kbuf = null;
     this.pollCancel = null;
+    this.iopollCompleted = false;
   }
 }
 
@@ -108,6 +127,14 @@ export function reqSetFail(req: Req): void {
 export function reqSetRes(req: Req, res: number, cflags: number): void {
   req.res = res;
   req.cflags = cflags;
+}
+
+/** io_req_set_cqe32_extra(): the big_cqe words of the request's 32-byte CQE (u32 words, low first). */
+export function reqSetCqe32Extra(req: Req, b0: number, b1: number, b2: number, b3: number): void {
+  req.big0 = b0 >>> 0;
+  req.big1 = b1 >>> 0;
+  req.big2 = b2 >>> 0;
+  req.big3 = b3 >>> 0;
 }
 
 /** req_fail_link_node() */

@@ -1,9 +1,10 @@
 // The anonymous file behind a ring fd ("[io_uring]"): pollable for CQEs (io_uring_poll()),
-// neither readable nor writable with read(2)/write(2).
+// neither readable nor writable with read(2)/write(2); its release tears the ring down.
 
 import { ERRNO } from '../uapi/errno.js';
 import { FileObj } from '../files/file.js';
 import type { RingCtx } from './ctx.js';
+import { ringRelease } from './exit.js';
 
 export class RingFile extends FileObj {
   readonly kind = 'io_uring';
@@ -22,6 +23,10 @@ export class RingFile extends FileObj {
   }
   write(): number {
     return -ERRNO.EINVAL;
+  }
+  /** io_uring_release() */
+  protected override release(): void {
+    ringRelease(this.ctx);
   }
 }
 

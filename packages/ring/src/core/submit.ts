@@ -13,6 +13,8 @@ import { completeDefer, completePost, flushCompletions, reqDeferFailed, reqTaskQ
 import { reqTaskQueue } from './tw.js';
 import { drainReq } from './drain.js';
 import { armPollHandler, APOLL } from './poll.js';
+import { iowqEnqueue, iowqSleep, type IoWqWork } from './io-wq.js';
+import { iopollReqIssued } from './iopoll.js';
 import { SqeReader } from './sqe.js';
 import type { OpDef } from './opdef.js';
 
@@ -202,7 +204,9 @@ export function queueSqe(req: Req, extra: number): void {
 
 /** io_req_task_submit(): the task_work that (re)issues a request. */
 export function taskSubmit(req: Req): void {
-  if (req.flags & REQ_F.FORCE_ASYNC) queueIowq(req);
+  // tw.cancel (io_should_terminate_tw()): a dying ring's request fails instead of being issued.
+  if (req.ctx.dead) reqDeferFailed(req, -ERRNO.EFAULT);
+  else if (req.flags & REQ_F.FORCE_ASYNC) queueIowq(req);
   else queueSqe(req, 0);
 }
 
@@ -212,7 +216,8 @@ export function assignFile(req: Req, def: OpDef): boolean {
   if (req.flags & REQ_F.FIXED_FILE) return false;
   const f = req.ctx.kernel.fget(req.fd);
   if (!f) return false;
-  req.file = f;
+  // io_file_get_normal(): fget() takes a reference, put when the request is freed.
+  req.file = f.get();
   if (f.isReg) req.flags |= REQ_F.ISREG;
   return true;
 }
@@ -228,7 +233,11 @@ export function issueSqe(req: Req, issueFlags: number): number {
     else completePost(req);
     return 0;
   }
-  if (ret === IOU_ISSUE_SKIP_COMPLETE) return 0;
+  if (ret === IOU_ISSUE_SKIP_COMPLETE) {
+    // Issued polled I/O can now be found by io_do_iopoll().
+    if (req.flags & REQ_F.IOPOLL) iopollReqIssued(req);
+    return 0;
+  }
   return ret;
 }
 
@@ -255,11 +264,12 @@ export function queueIowq(req: Req): void {
   const k = req.ctx.kernel;
   k.costs.add(C_IOWQ);
   assignFile(req, k.opdef(req.opcode));
-  k.sched.punt(() => iowqSubmitWork(req));
+  iowqEnqueue(req, iowqSubmitWork);
 }
 
 /** io_wq_submit_work(): blocking issue on a worker; pollable files first try nonblocking + poll. */
-function iowqSubmitWork(req: Req): void {
+function iowqSubmitWork(work: IoWqWork): void {
+  const req = work.req;
   const k = req.ctx.kernel;
   const def = k.opdef(req.opcode);
   if (!assignFile(req, def)) {
@@ -289,7 +299,7 @@ function iowqSubmitWork(req: Req): void {
         reqTaskQueueFail(req, ret);
         return;
       }
-      file.waitOnce(def.pollout ? 'out' : 'in', () => k.sched.punt(() => iowqSubmitWork(req)));
+      iowqSleep(work, file, def.pollout ? 'out' : 'in', iowqSubmitWork);
       return;
     }
     if (armPollHandler(req) === APOLL.OK) return;

@@ -30,6 +30,8 @@ export function taskWorkAdd(ctx: RingCtx, fn: () => void, twqFlags = 0): void {
     ctx.localWork.push(fn);
     updateTaskrunFlag(ctx);
     k.hooks.localWorkQueued(ctx, twqFlags);
+    // A closed ring's local work is no longer run by its submitter: the exit work moves it.
+    ctx.exitWork?.kick();
   } else {
     k.task.add(ctx, fn);
   }

@@ -7,7 +7,7 @@ import { CORE_COPY, THIS_CORE } from '../version.js';
 import { buildOpTable, isModelled, type OpDef } from '../core/opdef.js';
 import type { RingCtx } from '../core/ctx.js';
 import type { Req } from '../core/req.js';
-import type { Mapping } from '../memory.js';
+import type { MappedRegion } from '../core/memmap.js';
 import type { HookBus } from '../core/host.js';
 import type { BufferProvider, Extension, ExtensionHooks, FixedBufferImporter, RegisterOpDef, StepDef } from './types.js';
 
@@ -190,9 +190,9 @@ export class Registry implements HookBus {
     for (const h of this.hookList) h.ringExit?.free?.(ctx);
   }
 
-  mmap(ctx: RingCtx, offset: number): Mapping | number | undefined {
+  mmapRegion(ctx: RingCtx, offset: number): MappedRegion | null | undefined {
     for (const h of this.hookList) {
-      const m = h.mmap?.(ctx, offset);
+      const m = h.mmapRegion?.(ctx, offset);
       if (m !== undefined) return m;
     }
     return undefined;

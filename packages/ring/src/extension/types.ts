@@ -9,7 +9,7 @@ import type { RingCtx } from '../core/ctx.js';
 import type { Req } from '../core/req.js';
 import type { Kernel } from '../kernel.js';
 import type { StructDef } from '../uapi/layout.js';
-import type { Mapping } from '../memory.js';
+import type { MappedRegion } from '../core/memmap.js';
 import type { ProgramOp } from '../scenario/program.js';
 import type { CompileContext } from '../scenario/compile-context.js';
 import type { CoreStamp } from '../version.js';
@@ -66,8 +66,13 @@ export function bufSelArg(bufGroup: number, nrIovs: number, mode: number, maxLen
 export interface BufferProvider {
   /** io_buffer_select(): one buffer from group `bgid`, or undefined (the caller fails -ENOBUFS). */
   select(req: Req, len: number, bgid: number, issueFlags: number): BufferSel | undefined;
-  /** io_buffers_peek() / io_buffers_select(): several buffers; the count or -errno, and the list. */
+  /** io_buffers_peek(): buffers for a receive bundle, committed later; the count or -errno, and the list. */
   peek(req: Req, arg: BufSelArg, issueFlags: number): { ret: number; list: unknown };
+  /**
+   * io_buffers_select(): buffers for a send, consumed at once (ring groups move the head, a
+   * legacy group hands out its next buffer whole); the count or -errno, and the list.
+   */
+  selectBuffers(req: Req, arg: BufSelArg, issueFlags: number): { ret: number; list: unknown };
   /** io_kbuf_commit(): consume `len` bytes over `nr` buffers now (a partial transfer). */
   commit(req: Req, list: unknown, len: number, nr: number): boolean;
   /** io_put_kbufs(): the request is done with its buffers; the CQE flags to add. */
@@ -84,17 +89,28 @@ export interface BufferProvider {
  * one the ring has no buffer table and every lookup fails with -EFAULT.
  */
 export interface FixedBufferImporter {
-  /** io_find_buf_node(): take a reference on the node at `index` for the request; false if none. */
+  /**
+   * io_find_buf_node(): take a reference on the node at `index` for the request; false if none.
+   * Called at most once per request (the core marks it REQ_F_BUF_NODE; retries reuse the node).
+   */
   attach(req: Req, index: number, issueFlags: number): boolean;
-  /** io_import_reg_buf(): [addr, addr + len) of the attached buffer as segments, or -errno. */
+  /**
+   * io_import_reg_buf(): [addr, addr + len) of the attached buffer as segments, or -errno
+   * (validate_fixed_range(), the buffer's direction). `dir` is 'in' when the transfer fills the
+   * buffer (ITER_DEST: READ_FIXED, RECV) and 'out' when it is the source (ITER_SOURCE:
+   * WRITE_FIXED, SEND). READV_FIXED/WRITEV_FIXED call it once per iovec.
+   */
   import(req: Req, addr: number, len: number, dir: 'in' | 'out'): Seg[] | number;
 }
 
-/** Stages of tearing a ring down, in the kernel's order (io_ring_ctx_wait_and_kill onwards). */
+/**
+ * Stages of tearing a ring down, in the kernel's order (io_ring_ctx_wait_and_kill onwards). Both
+ * run from the ring's exit work, after close(2) has returned.
+ */
 export interface RingExitHooks {
-  /** io_uring_try_cancel_requests(): cancel what the extension keeps in flight. */
+  /** io_uring_try_cancel_requests(): cancel what the extension keeps in flight (runs on every exit pass). */
   cancel?(ctx: RingCtx): void;
-  /** io_ring_ctx_free(): free the extension's per-ring resources (after every request is gone). */
+  /** io_ring_ctx_free(): free the extension's per-ring resources, once the last request is gone. */
   free?(ctx: RingCtx): void;
 }
 
@@ -116,10 +132,12 @@ export interface ExtensionHooks {
   /** Ring teardown stages. */
   ringExit?: RingExitHooks;
   /**
-   * mmap() of the ring fd at an offset the core does not own (io_uring_mmap(): e.g.
-   * IORING_OFF_PBUF_RING | bgid << IORING_OFF_PBUF_SHIFT): a mapping, -errno, or undefined.
+   * io_mmap_get_region() for an mmap offset the core does not own (IORING_OFF_PBUF_RING |
+   * bgid << IORING_OFF_PBUF_SHIFT, IORING_MAP_OFF_ZCRX_REGION | id << 16): the region there,
+   * null when the extension owns the offset but has no region, or undefined when not its own.
+   * The core validates (only kernel-allocated regions map) and maps it (core/memmap.ts).
    */
-  mmap?(ctx: RingCtx, offset: number): Mapping | number | undefined;
+  mmapRegion?(ctx: RingCtx, offset: number): MappedRegion | null | undefined;
 }
 
 export interface StepDef<S extends z.ZodType = z.ZodType> {

@@ -33,21 +33,16 @@ export class EventFd extends FileObj {
   /** Increments made by eventfd_signal(), for models that check what io_uring posted. */
   signals = 0;
   /** kref of the eventfd_ctx: the file's reference plus eventfd_ctx_fdget() ones. */
-  refs = 1;
+  ctxRefs = 1;
 
   constructor(initval: number, readonly efdFlags: number) {
     super();
     this.count = BigInt(initval);
   }
 
-  /** O_NONBLOCK unset: read(2) and write(2) sleep instead of returning -EAGAIN. */
-  override get blocking(): boolean {
-    return (this.efdFlags & EFD_NONBLOCK) === 0;
-  }
-
   /** The last reference is gone (eventfd_free_ctx()). */
   get freed(): boolean {
-    return this.refs === 0;
+    return this.ctxRefs === 0;
   }
 
   readable(): boolean {
@@ -58,7 +53,7 @@ export class EventFd extends FileObj {
     return ULLONG_MAX - 1n > this.count;
   }
 
-  /** eventfd_read(); a zero count is -EAGAIN here, and the caller sleeps if the file blocks. */
+  /** eventfd_read(); a zero count is -EAGAIN here, and a blocking read(2) sleeps (files/blocking.ts). */
   read(len: number): ReadResult {
     if (len < 8) return { res: -ERRNO.EINVAL };
     if (this.count === 0n) return { res: -ERRNO.EAGAIN };
@@ -69,6 +64,12 @@ export class EventFd extends FileObj {
     new DataView(data.buffer).setBigUint64(0, take, true);
     this.wakeLocked();
     return { res: 8, data };
+  }
+
+  /** The wait condition of a blocking eventfd_write(): the sum stays below ULLONG_MAX. */
+  hasRoomFor(data: Uint8Array): boolean {
+    if (data.byteLength !== 8) return true;
+    return ULLONG_MAX - this.count > new DataView(data.buffer, data.byteOffset, 8).getBigUint64(0, true);
   }
 
   /** eventfd_write(): exactly 8 bytes; -EAGAIN while the sum would reach ULLONG_MAX. */
@@ -95,18 +96,18 @@ export class EventFd extends FileObj {
   /** eventfd_ctx_fileget(): a registration takes a reference on the context. */
   ctxGet(): this {
     if (this.freed) throw new UringError('INTERNAL', 'kref_get() on a freed eventfd_ctx');
-    this.refs++;
+    this.ctxRefs++;
     return this;
   }
 
   /** eventfd_ctx_put() */
   ctxPut(): void {
     if (this.freed) throw new UringError('INTERNAL', 'eventfd_ctx_put() on a freed eventfd_ctx');
-    this.refs--;
+    this.ctxRefs--;
   }
 
   /** eventfd_release(): the file goes; registrations may keep the context alive. */
-  override release(): void {
+  protected override release(): void {
     this.ctxPut();
   }
 

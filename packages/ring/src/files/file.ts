@@ -1,10 +1,18 @@
 // struct file, reduced to what io_uring's paths look at: readiness (vfs_poll), nonblocking
-// read/write attempts, and wait queues that wake armed poll requests.
+// read/write attempts, wait queues that wake armed poll requests, and the reference count
+// (f_count) that decides when the file is released.
+
+import { UringError } from '../errors.js';
+
+import type { Scheduler } from '../sched.js';
 
 export type PollDir = 'in' | 'out';
 
 /** poll(2) event bits (include/uapi/asm-generic/poll.h). */
 export const POLL = { IN: 0x1, OUT: 0x4, ERR: 0x8, HUP: 0x10, NVAL: 0x20 } as const;
+
+/** fmode_t bits io_uring checks before a transfer (io_rw_init_file()). */
+export const FMODE = { READ: 1 << 0, WRITE: 1 << 1 } as const;
 
 export interface ReadResult {
   /** Bytes read, or a negative errno (-EAGAIN when it would block). */
@@ -25,13 +33,24 @@ export abstract class FileObj {
   readonly isReg: boolean = false;
   /** O_DIRECT was requested at open. */
   odirect = false;
-  /** File position for reads and writes with offset -1 (IORING_FEAT_RW_CUR_POS). */
-  pos = 0;
-  /** read(2)/write(2) sleep on -EAGAIN (O_NONBLOCK unset); files that do not model it say false. */
-  get blocking(): boolean {
+  /** f_mode & (FMODE_READ | FMODE_WRITE): the testbed opens files O_RDWR. */
+  get fmode(): number {
+    return FMODE.READ | FMODE.WRITE;
+  }
+  /** FMODE_STREAM: no file position (pipes, sockets). */
+  get stream(): boolean {
     return false;
   }
+  /**
+   * f_op->iopoll, for files whose completions can be polled for: completes what has finished,
+   * first waiting for the earliest when `spin`; returns how many completed.
+   */
+  iopoll?(sched: Scheduler, spin: boolean): number;
+  /** File position for reads and writes with offset -1 (IORING_FEAT_RW_CUR_POS). */
+  pos = 0;
   private waiters: Waiter[] = [];
+  /** f_count: the creator's reference (handed to the fd table by fd_install) plus one per get(). */
+  private fCount = 1;
 
   abstract readable(): boolean;
   abstract writable(): boolean;
@@ -66,6 +85,24 @@ export abstract class FileObj {
     for (const w of ready) w.fn();
   }
 
-  /** Called when the last reference goes (close). */
-  release(): void {}
+  /** References held: the fd table's and each request's. 0 once released. */
+  get refs(): number {
+    return this.fCount;
+  }
+
+  /** get_file() / the reference fget() takes: the file stays open while it is held. */
+  get(): this {
+    if (this.fCount <= 0) throw new UringError('INTERNAL', `a reference was taken on a released ${this.kind} file`);
+    this.fCount++;
+    return this;
+  }
+
+  /** fput(): drops a reference; the last one releases the file (__fput() -> ->release()). */
+  put(): void {
+    if (this.fCount <= 0) throw new UringError('INTERNAL', `fput() of a released ${this.kind} file`);
+    if (--this.fCount === 0) this.release();
+  }
+
+  /** ->release(): the last reference is gone. */
+  protected release(): void {}
 }

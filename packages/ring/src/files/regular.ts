@@ -1,9 +1,22 @@
 // Regular files and block devices. Regular files never wait on readiness (page cache hits);
 // a block device opened O_DIRECT needs 512-byte aligned offset, length and address, and its
-// I/O completes later, after a device latency in virtual time.
+// I/O completes later, after a device latency in virtual time: through an interrupt, or, for
+// polled I/O (REQ_POLLED on the device's poll queue), only when someone polls the queue.
 
 import { ERRNO } from '../uapi/errno.js';
+import type { Scheduler } from '../sched.js';
 import { FileObj, type ReadResult } from './file.js';
+import { UringError } from '../errors.js';
+import { describeValue } from '../args.js';
+
+/** The largest file the model creates at once (the testbed's tmpfs holds half the guest's 1 GiB). */
+export const MAX_FILE_SIZE = 1 << 28;
+
+/** A polled I/O in flight: the device finishes it at `at`; a poll then runs its completion. */
+interface PolledIo {
+  readonly at: number;
+  readonly done: () => void;
+}
 
 export function patternBytes(len: number, seed: number, start = 0): Uint8Array {
   const out = new Uint8Array(len);
@@ -20,6 +33,10 @@ export class RegularFile extends FileObj {
 
   constructor(size: number, seed: number) {
     super();
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+      throw new UringError('EINVAL', `a file size must be a non-negative integer, got ${describeValue(size)}`);
+    }
+    if (size > MAX_FILE_SIZE) throw new UringError('ENOSPC', `a ${size}-byte file: the model creates files of at most ${MAX_FILE_SIZE} bytes`);
     this.data = patternBytes(size, seed);
     this.size = size;
   }
@@ -42,8 +59,11 @@ export class RegularFile extends FileObj {
 
   write(bytes: Uint8Array, pos: number | undefined): number {
     const at = pos ?? this.pos;
+    if (at + bytes.byteLength > MAX_FILE_SIZE) {
+      throw new UringError('NOT_MODELLED', `a write that ends at byte ${at + bytes.byteLength} of a regular file (the model keeps files of up to ${MAX_FILE_SIZE} bytes)`);
+    }
     if (at + bytes.byteLength > this.data.byteLength) {
-      const grown = new Uint8Array(Math.max(at + bytes.byteLength, this.data.byteLength * 2));
+      const grown = new Uint8Array(Math.min(MAX_FILE_SIZE, Math.max(at + bytes.byteLength, this.data.byteLength * 2)));
       grown.set(this.data);
       this.data = grown;
     }
@@ -67,10 +87,39 @@ export class BlockDevice extends FileObj {
   static readonly SECTOR = 512;
   static readonly BLOCK = 4096;
   private readonly written = new Map<number, Uint8Array>();
+  /** The one poll queue (the testbed's nvme poll_queues=1), in submission order. */
+  private readonly polled: PolledIo[] = [];
 
   constructor(readonly size: number, odirect: boolean) {
     super();
     this.odirect = odirect;
+  }
+
+  /** Queues a bio on the poll queue: no interrupt will report it, only iopoll() does. */
+  submitPolled(at: number, done: () => void): void {
+    this.polled.push({ at, done });
+  }
+
+  /** Polled bios not yet reaped. */
+  get polledInFlight(): number {
+    return this.polled.length;
+  }
+
+  /**
+   * iocb_bio_iopoll() -> blk_mq_poll() -> nvme_poll(): completes every polled bio the device has
+   * finished by now. Spinning (no BLK_POLL_ONESHOT), the CPU first waits for the earliest to
+   * finish, letting virtual time pass.
+   */
+  override iopoll(sched: Scheduler, spin: boolean): number {
+    const first = this.polled[0];
+    if (!first) return 0;
+    if (spin && first.at > sched.now) sched.runUntil(() => sched.now >= first.at, first.at - sched.now);
+    let n = 0;
+    while (this.polled.length && this.polled[0]!.at <= sched.now) {
+      this.polled.shift()!.done();
+      n++;
+    }
+    return n;
   }
 
   readable(): boolean {

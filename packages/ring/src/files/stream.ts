@@ -1,9 +1,19 @@
 // Byte streams: pipes and connected stream sockets (TCP over loopback, AF_UNIX). Both ends share
-// a bounded queue per direction; an empty queue makes reads wait (-EAGAIN when nonblocking), a
-// closed peer makes them return 0.
+// a bounded queue per direction; an empty queue makes reads wait (-EAGAIN when nonblocking).
+//
+// How an end goes away differs (and is observable):
+// - pipe: the reader sees EOF after the data; a writer whose reader is gone gets -EPIPE.
+// - AF_UNIX (unix_release_sock()): the peer is shut down both ways, so its writes fail -EPIPE at
+//   once; if the closed end still had unread data, the peer also gets sk_err = ECONNRESET,
+//   reported once by a read that finds no data.
+// - TCP (tcp_close()): with nothing unread the peer gets a FIN (SOCK_DONE: EOF, and an inq hint
+//   of 1); data sent to the closed end is answered with a reset, so the first send succeeds and
+//   the next fails -EPIPE. With unread data the close sends a reset (tcp_reset()): the peer
+//   keeps what it already received, then reads -ECONNRESET once, then EOF, and its sends fail
+//   (the pending error first, then -EPIPE).
 
 import { ERRNO } from '../uapi/errno.js';
-import { FileObj, type ReadResult } from './file.js';
+import { FMODE, FileObj, type ReadResult } from './file.js';
 
 export class ByteQueue {
   private chunks: Uint8Array[] = [];
@@ -39,15 +49,34 @@ export class ByteQueue {
     return out;
   }
 
+  /** Drops everything queued (a closed socket frees its receive queue). */
+  purge(): void {
+    this.chunks = [];
+    this.size = 0;
+  }
+
   wakeAll(): void {
     for (const e of this.endpoints) e.wake();
   }
 }
 
+export type StreamKind = 'pipe-r' | 'pipe-w' | 'tcp' | 'unix';
+
 export class StreamEnd extends FileObj {
   readonly pollable = true;
+  /** The other end of a socket pair (unix_peer(), the TCP connection's remote socket). */
+  peer: StreamEnd | null = null;
+  /** sk->sk_err: reported, and cleared, by the next operation that looks (sock_error()). */
+  sockErr = 0;
+  /** SOCK_DONE: a TCP FIN arrived. */
+  finRcvd = false;
+  /** TCP_CLOSE after a reset (tcp_done()): every later send fails. */
+  tcpClosed = false;
+  /** The fd was closed (release()). */
+  released = false;
+
   constructor(
-    readonly kind: 'pipe-r' | 'pipe-w' | 'tcp' | 'unix',
+    readonly kind: StreamKind,
     /** Queue this end reads from (undefined for a pipe's write end). */
     readonly rx: ByteQueue | undefined,
     /** Queue this end writes to (undefined for a pipe's read end). */
@@ -58,50 +87,147 @@ export class StreamEnd extends FileObj {
     tx?.endpoints.push(this);
   }
 
+  override get fmode(): number {
+    return this.kind === 'pipe-r' ? FMODE.READ : this.kind === 'pipe-w' ? FMODE.WRITE : FMODE.READ | FMODE.WRITE;
+  }
+
+  override get stream(): boolean {
+    return true;
+  }
+
   get isSocket(): boolean {
     return this.kind === 'tcp' || this.kind === 'unix';
   }
 
   readable(): boolean {
-    return !!this.rx && (this.rx.size > 0 || this.rx.writerClosed);
+    return !!this.rx && (this.rx.size > 0 || this.rx.writerClosed || this.sockErr !== 0);
+  }
+
+  writable(): boolean {
+    if (!this.tx) return false;
+    return this.tx.size < this.tx.capacity || this.tx.readerClosed || this.sockErr !== 0 || this.tcpClosed;
+  }
+
+  /** sock_error(): the pending error as -errno, cleared; 0 if none. */
+  takeError(): number {
+    const e = this.sockErr;
+    this.sockErr = 0;
+    return e ? -e : 0;
   }
 
   /**
-   * msg_inq as tcp_inq_hint() reports it: bytes still queued, except that once a TCP peer's FIN
-   * has arrived an empty queue says 1, so the reader comes back for the EOF. -1 when unknown.
+   * msg_inq as tcp_inq_hint() reports it: bytes still queued, except that once a TCP FIN has
+   * arrived an empty queue says 1, so the reader comes back for the EOF. -1 when unknown.
    */
   inq(): number {
     const q = this.rx;
     if (!q || !this.isSocket) return -1;
-    if (q.size === 0 && q.writerClosed && this.kind === 'tcp') return 1;
+    if (q.size === 0 && this.finRcvd) return 1;
     return q.size;
   }
 
-  writable(): boolean {
-    return !!this.tx && (this.tx.size < this.tx.capacity || this.tx.readerClosed);
+  /**
+   * What a read that finds the queue empty returns, in the protocol's order: 0 for EOF, the
+   * pending error (consumed), or -EAGAIN when it would wait. tcp_recvmsg() checks SOCK_DONE
+   * before sk_err; unix_stream_read_generic() and pipes have no FIN state.
+   */
+  emptyReadResult(): number {
+    if (!this.rx) return -ERRNO.EBADF;
+    if (this.kind === 'tcp' && this.finRcvd) return 0;
+    if (this.isSocket && this.sockErr) return this.takeError();
+    if (this.rx.writerClosed) return 0;
+    return -ERRNO.EAGAIN;
   }
 
   read(len: number): ReadResult {
     if (!this.rx) return { res: -ERRNO.EBADF };
-    if (this.rx.size === 0) return this.rx.writerClosed ? { res: 0, data: new Uint8Array(0) } : { res: -ERRNO.EAGAIN };
+    // A null read succeeds at once, data or not (pipe_read(), sock_read_iter()).
+    if (len === 0) return { res: 0, data: new Uint8Array(0) };
+    if (this.rx.size === 0) {
+      const res = this.emptyReadResult();
+      return res === 0 ? { res, data: new Uint8Array(0) } : { res };
+    }
     const data = this.rx.pull(len);
     this.rx.wakeAll();
     return { res: data.byteLength, data };
   }
 
-  write(data: Uint8Array): number {
+  /**
+   * What a send meets before it copies anything: 0, or the error it fails with. A reset TCP
+   * socket reports its pending error once (sk_stream_wait_connect()), then -EPIPE; AF_UNIX and
+   * pipes fail -EPIPE once the other end is gone.
+   */
+  sendError(): number {
     if (!this.tx) return -ERRNO.EBADF;
-    if (this.tx.readerClosed) return -ERRNO.EPIPE;
+    if (this.kind === 'tcp') {
+      if (this.tcpClosed) return this.takeError() || -ERRNO.EPIPE;
+      return 0;
+    }
+    return this.tx.readerClosed ? -ERRNO.EPIPE : 0;
+  }
+
+  /** Bytes a send can hand over now (sk_stream_memory_free()); 0 means it would wait. */
+  sendRoom(): number {
+    const q = this.tx;
+    if (!q) return 0;
+    // The peer is gone: TCP still transmits (and gets a reset back), so there is room.
+    if (q.readerClosed) return q.capacity;
+    return q.capacity - q.size;
+  }
+
+  /**
+   * Hands bytes to the other end after sendError() said 0; returns how many were taken, or
+   * -EAGAIN when there is no room. Data for a closed TCP peer is lost and draws a reset.
+   */
+  transmit(data: Uint8Array): number {
+    const q = this.tx!;
     if (data.byteLength === 0) return 0;
-    const n = this.tx.push(data);
+    if (q.readerClosed) {
+      const n = Math.min(data.byteLength, q.capacity);
+      if (this.kind === 'tcp') this.reset();
+      return n;
+    }
+    const n = q.push(data);
     if (n === 0) return -ERRNO.EAGAIN;
-    this.tx.wakeAll();
+    q.wakeAll();
     return n;
   }
 
-  override release(): void {
+  write(data: Uint8Array): number {
+    // pipe_write(): a null write succeeds before the readers are checked; a socket's send
+    // checks the connection first.
+    if (data.byteLength === 0 && !this.isSocket) return 0;
+    const err = this.sendError();
+    if (err) return err;
+    return this.transmit(data);
+  }
+
+  /** tcp_reset(): a RST arrived (EPIPE if our side had seen the FIN, else ECONNRESET). */
+  reset(): void {
+    if (this.tcpClosed) return;
+    this.sockErr = this.finRcvd ? ERRNO.EPIPE : ERRNO.ECONNRESET;
+    this.tcpClosed = true;
+    // tcp_done(): shut down both ways; what was already received stays readable.
+    if (this.rx) this.rx.writerClosed = true;
+    this.wake();
+  }
+
+  protected override release(): void {
+    this.released = true;
+    const peer = this.peer && !this.peer.released ? this.peer : null;
+    const unread = (this.rx?.size ?? 0) > 0;
     if (this.tx) this.tx.writerClosed = true;
-    if (this.rx) this.rx.readerClosed = true;
+    if (this.rx) {
+      this.rx.readerClosed = true;
+      if (this.isSocket) this.rx.purge();
+    }
+    if (peer && this.kind === 'tcp') {
+      // tcp_close(): unread data means a reset instead of a FIN.
+      if (unread && !this.tcpClosed) peer.reset();
+      else if (!this.tcpClosed) peer.finRcvd = true;
+    } else if (peer && this.kind === 'unix' && unread) {
+      peer.sockErr = ERRNO.ECONNRESET;
+    }
     this.tx?.wakeAll();
     this.rx?.wakeAll();
   }
@@ -120,7 +246,11 @@ export function makePipe(): [StreamEnd, StreamEnd] {
 export function makeSocketPair(kind: 'tcp' | 'unix'): [StreamEnd, StreamEnd] {
   const ab = new ByteQueue(SOCK_CAPACITY);
   const ba = new ByteQueue(SOCK_CAPACITY);
-  return [new StreamEnd(kind, ba, ab), new StreamEnd(kind, ab, ba)];
+  const a = new StreamEnd(kind, ba, ab);
+  const b = new StreamEnd(kind, ab, ba);
+  a.peer = b;
+  b.peer = a;
+  return [a, b];
 }
 
 /** A connected stream socket (a brand check on `kind`, so it holds across package copies). */

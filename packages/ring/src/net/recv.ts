@@ -1,41 +1,39 @@
-// IORING_OP_RECV (io_uring/net.c): io_recv(), io_recv_buf_select() and
-// io_recv_finish(). Covers plain receives, legacy and ring buffers, multishot (a CQE with
-// F_MORE per receive until one fails, ENOBUFS included) and bundles (several buffers per CQE).
+// IORING_OP_RECV (io_uring/net.c): io_recv(), io_recv_buf_select() and io_recv_finish() (which
+// RECVMSG shares). Covers plain receives, registered buffers (IORING_RECVSEND_FIXED_BUF), legacy
+// and ring buffers, multishot (a CQE with F_MORE per receive until one fails, ENOBUFS included)
+// and bundles (several buffers per CQE).
 
 import { ERRNO } from '../uapi/errno.js';
 import { IORING_CQE_F, IORING_OP, IORING_RECVSEND } from '../uapi/constants.js';
-import { IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, IOU_RETRY, ISSUE_F, REQ_F, reqSetFail, type Req } from '../core/req.js';
+import { IOU_COMPLETE, IOU_RETRY, ISSUE_F, REQ_F, reqSetFail, type Req } from '../core/req.js';
 import { opFlags, type OpDef } from '../core/opdef.js';
-import { APOLL, armPollHandler } from '../core/poll.js';
-import { reqTaskQueue } from '../core/tw.js';
 import { reqPostCqe } from '../core/complete.js';
-import { bufferSelect, buffersPeek, doBufferSelect, kbufCommit, kbufIsIncremental, kbufRecycle, putKbufs } from '../core/kbuf.js';
+import { bufferSelect, buffersPeek, doBufferSelect, kbufRecycle, putKbufs } from '../core/kbuf.js';
 import { KBUF_MODE, bufSelArg } from '../extension/types.js';
-import { TASK_SIZE } from '../memory.js';
 import { isSocket } from '../files/stream.js';
 import { MAX_RW_COUNT } from '../rw/limits.js';
-import { RecvIter, bundleNbufs } from './iter.js';
+import { MsgIter, bundleNbufs } from './iter.js';
+import { MSG } from './msg-flags.js';
+import { importUbuf } from './msghdr.js';
 import { netmsgRecycle } from './netmsg.js';
 import { sockRecv } from './sock.js';
-import { MSG_DONTWAIT, MSG_WAITALL, SR, SR_NO_RETRY, SR_RETRY_CLEAR, recvCmd, recvPrep, type RecvCmd } from './recv-prep.js';
+import { SR, SR_NO_RETRY, importFixed, minNotZero, mshotPrepRetry, netKbufCanRetry, netKbufRecycle, netRetry, srMsg, type SrMsg } from './sr-msg.js';
+import { recvPrep } from './recv-prep.js';
+import { iowqMultishot, isMultishot } from './iowq-multishot.js';
 
 /** Multishot receives in a row before the request yields to others. */
 const MULTISHOT_MAX_RETRY = 32;
 /** CQE flags a bundle retry recomputes rather than keeps. */
 const CQE_F_MASK = IORING_CQE_F.SOCK_NONEMPTY | IORING_CQE_F.MORE | IORING_CQE_F.BUF_MORE;
 
-interface Sel {
+export interface Sel {
   val: number;
   /** sel.buf_list: the provider's list, opaque to the core. */
   bl: unknown;
 }
 
-function minNotZero(a: number, b: number): number {
-  return a === 0 ? b : b === 0 ? a : Math.min(a, b);
-}
-
 /** io_recv_buf_select(): map provided buffers for this receive; the length, or -errno. */
-function recvBufSelect(req: Req, sr: RecvCmd, sel: Sel, issueFlags: number): number {
+function recvBufSelect(req: Req, sr: SrMsg, sel: Sel, issueFlags: number): number {
   const kmsg = sr.kmsg;
   // Unlocked (io-wq) callers would drop the lock between peek and commit: one buffer only.
   if (!(issueFlags & ISSUE_F.UNLOCKED) && sr.flags & IORING_RECVSEND.BUNDLE) {
@@ -54,10 +52,12 @@ function recvBufSelect(req: Req, sr: RecvCmd, sel: Sel, issueFlags: number): num
     if (ret === 1) {
       sr.buf = arg.iovs[0]!.addr;
       sr.len = arg.iovs[0]!.len;
-      kmsg.iter = new RecvIter([{ addr: sr.buf, len: sr.len }]);
+      const it = importUbuf(req.ctx.kernel.memory, sr.buf, sr.len);
+      if (typeof it === 'number') return it;
+      kmsg.iter = it;
       return sr.len;
     }
-    kmsg.iter = new RecvIter(arg.iovs);
+    kmsg.iter = new MsgIter(arg.iovs, 'iovec');
     return arg.outLen;
   }
   const s = bufferSelect(req, sel.val, sr.bufGroup, issueFlags);
@@ -66,24 +66,17 @@ function recvBufSelect(req: Req, sr: RecvCmd, sel: Sel, issueFlags: number): num
   sr.buf = s.addr;
   sr.len = Math.min(s.len, MAX_RW_COUNT);
   // import_ubuf(): access_ok() of what the ring entry says (6.18 did not check at selection).
-  if (sr.buf + sr.len > TASK_SIZE) return -ERRNO.EFAULT;
-  kmsg.iter = new RecvIter([{ addr: sr.buf, len: sr.len }]);
+  const it = importUbuf(req.ctx.kernel.memory, sr.buf, sr.len);
+  if (typeof it === 'number') return it;
+  kmsg.iter = it;
   return sr.len;
-}
-
-/** io_mshot_prep_retry() */
-function mshotPrepRetry(req: Req, sr: RecvCmd): void {
-  req.flags &= ~REQ_F.BL_EMPTY;
-  sr.doneIo = 0;
-  sr.flags &= ~SR_RETRY_CLEAR;
-  sr.len = sr.mshotLen;
 }
 
 /**
  * io_recv_finish(): put the buffers and fill the CQE. Returns false when the receive should run
  * again right away (a bundle that can take more, or multishot with data still queued).
  */
-function recvFinish(req: Req, sr: RecvCmd, sel: Sel, mshotFinished: boolean, issueFlags: number, consumed: number): boolean {
+export function recvFinish(req: Req, sr: SrMsg, sel: Sel, mshotFinished: boolean, issueFlags: number, consumed: number): boolean {
   const kmsg = sr.kmsg;
   let cflags = 0;
   if (kmsg.inq > 0) cflags |= IORING_CQE_F.SOCK_NONEMPTY;
@@ -137,28 +130,28 @@ function reqPostMore(req: Req, res: number, cflags: number): boolean {
   return reqPostCqe(req, res, (cflags | IORING_CQE_F.MORE) >>> 0);
 }
 
-/** io_net_kbuf_can_retry(): a partial MSG_WAITALL receive may go on with what it has mapped. */
-function netKbufCanRetry(req: Req, bl: unknown, it: RecvIter | null): boolean {
-  if (!(req.flags & REQ_F.BUFFERS_COMMIT)) return true;
-  return !kbufIsIncremental(req, bl) && !!it?.isUbuf;
-}
-
 /** io_recv() */
 function recvIssue(req: Req, issueFlags: number): number {
-  const sr = recvCmd(req);
+  const sr = srMsg(req);
   const k = req.ctx.kernel;
+  // io_wq_submit_work() diverts multishot requests before ->issue() runs.
+  if (issueFlags & ISSUE_F.IOWQ && isMultishot(req)) return iowqMultishot(req);
   const sock = isSocket(req.file) ? req.file : undefined;
   if (!sock) return -ERRNO.ENOTSOCK;
-  if (issueFlags & ISSUE_F.IOWQ && req.flags & REQ_F.APOLL_MULTISHOT) return iowqMultishot(req);
   if (!(req.flags & REQ_F.POLLED) && sr.flags & IORING_RECVSEND.POLL_FIRST) return -ERRNO.EAGAIN;
   const forceNonblock = (issueFlags & ISSUE_F.NONBLOCK) !== 0;
-  const dontwait = forceNonblock || (sr.msgFlags & MSG_DONTWAIT) !== 0;
+  const flags = forceNonblock ? sr.msgFlags | MSG.DONTWAIT : sr.msgFlags;
+  let importErr = 0;
+  if (sr.importBuffer) {
+    importErr = importFixed(req, sr, 'in', issueFlags);
+    if (importErr) sr.kmsg.inq = -1;
+  }
   for (;;) {
     const sel: Sel = { val: 0, bl: null };
     let len = sr.len;
-    let ret = 0;
-    let failed = false;
-    if (doBufferSelect(req)) {
+    let ret = importErr;
+    let failed = importErr !== 0;
+    if (!failed && doBufferSelect(req)) {
       sel.val = sr.len;
       ret = recvBufSelect(req, sr, sel, issueFlags);
       if (ret < 0) {
@@ -171,7 +164,7 @@ function recvIssue(req: Req, issueFlags: number): number {
     if (!failed) {
       sr.kmsg.inq = -1;
       const it = sr.kmsg.iter!;
-      const minRet = sr.msgFlags & MSG_WAITALL ? it.count : 0;
+      const minRet = flags & MSG.WAITALL ? it.count : 0;
       const r = sockRecv(k, sock, it);
       ret = r.ret;
       sr.kmsg.inq = r.inq;
@@ -180,18 +173,15 @@ function recvIssue(req: Req, issueFlags: number): number {
           kbufRecycle(req, sel.bl, issueFlags);
           return IOU_RETRY;
         }
-        if (ret === -ERRNO.EAGAIN && !dontwait) {
+        if (ret === -ERRNO.EAGAIN && !(flags & MSG.DONTWAIT)) {
           // A blocking receive on an io-wq worker sleeps holding its buffer; the core re-issues it.
           return -ERRNO.EAGAIN;
         }
-        if (ret > 0 && sr.msgFlags & MSG_WAITALL && netKbufCanRetry(req, sel.bl, it)) {
+        if (ret > 0 && netRetry(sock, flags) && netKbufCanRetry(req, sel.bl, it)) {
           sr.len -= ret;
           sr.buf += ret;
           sr.doneIo += ret;
-          // io_net_kbuf_recyle(): keep what is mapped, commit what was filled.
-          req.flags |= REQ_F.BL_NO_RECYCLE;
-          if (req.flags & REQ_F.BUFFERS_COMMIT) kbufCommit(req, sel.bl, ret, bundleNbufs(it, ret));
-          return IOU_RETRY;
+          return netKbufRecycle(req, sel.bl, sr.kmsg, ret);
         }
         reqSetFail(req);
       }
@@ -199,6 +189,7 @@ function recvIssue(req: Req, issueFlags: number): number {
       reqSetFail(req);
     }
     const mshotFinished = ret <= 0;
+    // With MSG_TRUNC the protocol may report more than it stored; consume what was stored.
     const consumed = ret > 0 ? Math.min(ret, len) : ret;
     if (ret > 0) ret += sr.doneIo;
     else if (sr.doneIo) ret = sr.doneIo;
@@ -207,17 +198,6 @@ function recvIssue(req: Req, issueFlags: number): number {
     if (!recvFinish(req, sr, sel, mshotFinished, issueFlags, consumed)) continue;
     return sel.val;
   }
-}
-
-/**
- * io_wq_submit_work() does not run multishot requests on a worker: for a socket (FMODE_NOWAIT)
- * it arms poll instead. A multishot poll that finds the socket ready runs its handler through
- * task_work rather than report "ready", so the receive then happens inline, and so do later ones.
- */
-function iowqMultishot(req: Req): number {
-  req.flags &= ~REQ_F.FORCE_ASYNC;
-  if (armPollHandler(req) === APOLL.READY) reqTaskQueue(req);
-  return IOU_ISSUE_SKIP_COMPLETE;
 }
 
 export const RECV: OpDef = {

@@ -1,15 +1,18 @@
-// sock_recvmsg() on the core's stream sockets, into a RecvIter: data is copied segment by
-// segment, a fault before anything was copied is -EFAULT, and msg_inq reports what is left.
+// sock_recvmsg() and sock_sendmsg() on the core's stream sockets, through a MsgIter: data is
+// copied segment by segment, a fault before anything was copied is -EFAULT, and a receive
+// reports msg_inq (what is left) whenever it returns >= 0, as tcp_recvmsg() and
+// unix_stream_read_generic() do.
 
 import { ERRNO } from '../uapi/errno.js';
 import { counter } from '../cost.js';
 import type { IoHost } from '../core/host.js';
 import type { StreamEnd } from '../files/stream.js';
-import type { RecvIter } from './iter.js';
+import type { MsgIter } from './iter.js';
 
 const C_COPY = counter('copy', 'net_bytes');
 /** One call into the socket layer (tcp_recvmsg and friends), for the cost model. */
 const C_RECVMSG = counter('event', 'net:sock_recvmsg');
+const C_SENDMSG = counter('event', 'net:sock_sendmsg');
 
 export interface RecvResult {
   ret: number;
@@ -17,54 +20,82 @@ export interface RecvResult {
   inq: number;
 }
 
-/** Bytes of the iterator's remaining room that are mapped, from the current position. */
-function writablePrefix(k: IoHost, it: RecvIter): number {
-  let skip = it.done;
+/** Bytes of the iterator's remaining room that are mapped, from its current position. */
+function mappedPrefix(k: IoHost, it: MsgIter): number {
   let n = 0;
-  for (const s of it.segs) {
-    if (skip >= s.len) {
-      skip -= s.len;
-      continue;
-    }
-    const addr = s.addr + skip;
-    const len = s.len - skip;
-    skip = 0;
-    if (!k.memory.mapped(addr, len)) return n;
-    n += len;
+  for (const s of it.remaining()) {
+    if (!k.memory.mapped(s.addr, s.len)) return n;
+    n += s.len;
   }
   return n;
 }
 
-function scatter(k: IoHost, it: RecvIter, data: Uint8Array): void {
-  let skip = it.done;
+function scatter(k: IoHost, it: MsgIter, data: Uint8Array): void {
   let at = 0;
-  for (const s of it.segs) {
+  for (const s of it.remaining()) {
     if (at >= data.byteLength) break;
-    if (skip >= s.len) {
-      skip -= s.len;
-      continue;
-    }
-    const take = Math.min(s.len - skip, data.byteLength - at);
-    k.memory.write(s.addr + skip, data.subarray(at, at + take));
+    const take = Math.min(s.len, data.byteLength - at);
+    k.memory.write(s.addr, data.subarray(at, at + take));
     at += take;
-    skip = 0;
   }
   it.done += data.byteLength;
 }
 
-export function sockRecv(k: IoHost, sock: StreamEnd, it: RecvIter): RecvResult {
+function gather(k: IoHost, it: MsgIter, len: number): Uint8Array {
+  const out = new Uint8Array(len);
+  let at = 0;
+  for (const s of it.remaining()) {
+    if (at >= len) break;
+    const take = Math.min(s.len, len - at);
+    out.set(k.memory.read(s.addr, take)!, at);
+    at += take;
+  }
+  return out;
+}
+
+/** sock_recvmsg(): fill the iterator from the socket's receive queue. */
+export function sockRecv(k: IoHost, sock: StreamEnd, it: MsgIter): RecvResult {
   k.costs.add(C_RECVMSG);
-  const want = it.count;
-  if (want === 0) return { ret: 0, inq: sock.inq() };
   const q = sock.rx;
   if (!q) return { ret: -ERRNO.EBADF, inq: -1 };
-  // tcp_recvmsg() reports msg_inq only for a result >= 0; EOF is 0 bytes.
-  if (q.size === 0) return q.writerClosed ? { ret: 0, inq: sock.inq() } : { ret: -ERRNO.EAGAIN, inq: -1 };
-  const room = writablePrefix(k, it);
+  // Nothing queued: EOF, a pending error or -EAGAIN, even for a zero-length receive.
+  if (q.size === 0) {
+    const ret = sock.emptyReadResult();
+    return { ret, inq: ret >= 0 ? sock.inq() : -1 };
+  }
+  const want = it.count;
+  if (want === 0) return { ret: 0, inq: sock.inq() };
+  const room = mappedPrefix(k, it);
   if (room === 0) return { ret: -ERRNO.EFAULT, inq: -1 };
   const r = sock.read(Math.min(want, room));
-  if (r.res <= 0 || !r.data) return { ret: r.res, inq: sock.inq() };
+  if (r.res <= 0 || !r.data) return { ret: r.res, inq: r.res >= 0 ? sock.inq() : -1 };
   scatter(k, it, r.data);
   k.costs.add(C_COPY, r.res);
   return { ret: r.res, inq: sock.inq() };
+}
+
+/**
+ * sock_sendmsg(): copy from the iterator into the socket, in tcp_sendmsg_locked()'s order:
+ * the socket's state first, then room (-EAGAIN), then the copy (-EFAULT if nothing was readable).
+ * `namelen` is the destination address length the send carries (sendto, msg_name).
+ */
+export function sockSend(k: IoHost, sock: StreamEnd, it: MsgIter, namelen = 0): number {
+  k.costs.add(C_SENDMSG);
+  // unix_stream_sendmsg(): a connected socket takes no destination (TCP ignores one).
+  if (namelen && sock.kind === 'unix') return -ERRNO.EISCONN;
+  const err = sock.sendError();
+  if (err) return err;
+  const want = it.count;
+  if (want === 0) return 0;
+  const room = sock.sendRoom();
+  if (room === 0) return -ERRNO.EAGAIN;
+  const readable = mappedPrefix(k, it);
+  if (readable === 0) return -ERRNO.EFAULT;
+  const n = Math.min(want, room, readable);
+  const ret = sock.transmit(gather(k, it, n));
+  if (ret > 0) {
+    it.done += ret;
+    k.costs.add(C_COPY, ret);
+  }
+  return ret;
 }

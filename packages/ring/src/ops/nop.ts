@@ -3,7 +3,7 @@
 import { ERRNO } from '../uapi/errno.js';
 import { IORING_NOP, IORING_OP, IORING_SETUP as S } from '../uapi/constants.js';
 import { opFlags, type OpDef } from '../core/opdef.js';
-import { IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, REQ_F, reqSetFail, type Req } from '../core/req.js';
+import { IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, REQ_F, reqSetCqe32Extra, reqSetFail, type Req } from '../core/req.js';
 import { completeDefer } from '../core/complete.js';
 import { taskWorkAdd } from '../core/tw.js';
 import { findBufNode } from '../core/rsrc.js';
@@ -33,8 +33,8 @@ function nopPrep(req: Req, sqe: SqeReader): number {
   if (flags & IORING_NOP.FIXED_BUFFER) req.bufIndex = sqe.u16(40);
   if (flags & IORING_NOP.CQE32) {
     if (!(req.ctx.flags & (S.CQE32 | S.CQE_MIXED))) return -ERRNO.EINVAL;
-    req.extra1 = sqe.u64(8);
-    req.extra2 = sqe.u64(16);
+    // big_cqe[0] = sqe->off, big_cqe[1] = sqe->addr, copied as u32 words.
+    reqSetCqe32Extra(req, sqe.u32(8), sqe.u32(12), sqe.u32(16), sqe.u32(20));
   }
   req.cmd = cmd as unknown as Record<string, unknown>;
   return 0;
@@ -51,7 +51,9 @@ function nopIssue(req: Req, issueFlags: number): number {
   if (cmd.flags & IORING_NOP.FILE) {
     // Fixed files are not modelled in the core, so a fixed-file NOP finds no file.
     const f = cmd.flags & IORING_NOP.FIXED_FILE ? null : req.ctx.kernel.fget(cmd.fd);
-    if (!f) ret = -ERRNO.EBADF;
+    // io_file_get_normal(): the request holds the file until it is freed.
+    if (f) req.file = f.get();
+    else ret = -ERRNO.EBADF;
   }
   if (ret >= 0 && cmd.flags & IORING_NOP.FIXED_BUFFER) {
     if (!findBufNode(req, req.bufIndex, issueFlags)) ret = -ERRNO.EFAULT;
@@ -59,10 +61,7 @@ function nopIssue(req: Req, issueFlags: number): number {
   if (ret < 0) reqSetFail(req);
   req.res = ret;
   req.cflags = cmd.flags & IORING_NOP.CQE32 && req.ctx.flags & S.CQE_MIXED ? IORING_CQE_F['32'] : 0;
-  if (!(cmd.flags & IORING_NOP.CQE32)) {
-    req.extra1 = 0n;
-    req.extra2 = 0n;
-  }
+  if (!(cmd.flags & IORING_NOP.CQE32)) reqSetCqe32Extra(req, 0, 0, 0, 0);
   if (cmd.flags & IORING_NOP.TW) {
     taskWorkAdd(req.ctx, () => completeDefer(req));
     return IOU_ISSUE_SKIP_COMPLETE;

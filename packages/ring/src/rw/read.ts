@@ -1,85 +1,93 @@
-// IORING_OP_READ (io_uring/rw.c: io_read(), __io_read(), io_import_rw_buffer(), kiocb_done()).
+// The read opcodes (io_uring/rw.c: io_read(), __io_read(), io_read_fixed(), io_iter_do_read()):
+// READ, READV, READ_FIXED and READV_FIXED share one issue path and differ in what they import.
 // A provided buffer is selected before the read is tried, so a read that must wait on a pipe
 // already holds it: a legacy buffer stays with the request until it completes, while a ring
 // buffer is recycled (its head not advanced) and chosen again later. Pollable files return
 // -EAGAIN and get poll-armed; regular files complete inline; O_DIRECT block I/O completes after
-// the device latency, through task_work.
+// the device latency, through task_work or, on an IOPOLL ring, when the ring is polled.
 
 import { ERRNO } from '../uapi/errno.js';
 import { IORING_OP } from '../uapi/constants.js';
 import { counter } from '../cost.js';
-import { TASK_SIZE } from '../memory.js';
 import { opFlags, type OpDef } from '../core/opdef.js';
-import { IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, ISSUE_F, REQ_F, reqSetFail, type Req } from '../core/req.js';
-import { completeDefer } from '../core/complete.js';
-import { taskWorkAdd } from '../core/tw.js';
-import { bufferSelect, doBufferSelect, kbufRecycle, putKbufs } from '../core/kbuf.js';
+import { IOU_ISSUE_SKIP_COMPLETE, REQ_F, type Req } from '../core/req.js';
+import { doBufferSelect, kbufRecycle } from '../core/kbuf.js';
 import { isBlockDevice } from '../files/regular.js';
-import { MAX_RW_COUNT } from './limits.js';
-import { rwCmd, rwPrep } from './prep.js';
+import { isSocket } from '../files/stream.js';
+import { rwCmd } from './cmd.js';
+import { rwFixedPrep, rwPrep, rwvFixedPrep, rwvPrep } from './prep.js';
+import { importRwBuffer, type BrSel } from './import.js';
+import { initRwFixed, rwImportRegVec } from './fixed.js';
+import { rwInitFile } from './init-file.js';
+import { updatePos } from './pos.js';
+import { copyToIter } from './iter.js';
+import { blkdevDirect } from './direct.js';
+import { EIOCBQUEUED, kiocbDone, rwFail } from './done.js';
 
 const C_COPY = counter('copy', 'rw_bytes');
 
-/** kiocb_done() for a result, or io_req_defer_failed() for an error: res plus buffer flags. */
-function complete(req: Req, res: number, list: unknown, issueFlags: number): number {
-  if (res < 0) reqSetFail(req);
-  req.res = res;
-  req.cflags = putKbufs(req, res, res < 0 ? null : list, 1, issueFlags);
-  return IOU_COMPLETE;
-}
-
-/**
- * io_read() failing: a ring buffer not yet committed is recycled (REQ_F_BUFFERS_COMMIT); a
- * legacy buffer is kept. -EAGAIN goes back to the core (poll, or a sleeping worker); other
- * errors complete here with whatever buffer flags io_req_defer_failed() would report.
- */
-function fail(req: Req, err: number, list: unknown, issueFlags: number): number {
-  if (req.flags & REQ_F.BUFFERS_COMMIT) kbufRecycle(req, list, issueFlags);
-  if (err === -ERRNO.EAGAIN) return err;
-  return complete(req, err, null, issueFlags);
-}
-
-function readIssue(req: Req, issueFlags: number): number {
-  const cmd = rwCmd(req);
+/** io_iter_do_read() -> ->read_iter(): bytes, -EAGAIN (nothing there yet), EIOCBQUEUED or -errno. */
+function iterDoRead(req: Req, pos: number | undefined): number {
   const file = req.file!;
   const k = req.ctx.kernel;
-  let list: unknown = null;
-  if (cmd.rwFlags) return complete(req, -ERRNO.EOPNOTSUPP, null, issueFlags);
-  if (doBufferSelect(req)) {
-    const sel = bufferSelect(req, cmd.len, req.bufIndex, issueFlags);
-    if (!sel) return complete(req, -ERRNO.ENOBUFS, null, issueFlags);
-    // rw->addr and rw->len now describe the provided buffer, for this issue and any retry.
-    cmd.addr = sel.addr;
-    cmd.len = sel.len;
-    list = sel.list;
-    if (cmd.addr + cmd.len > TASK_SIZE) return fail(req, -ERRNO.EFAULT, list, issueFlags);
-  }
-  const len = Math.min(cmd.len, MAX_RW_COUNT);
-  if (file.pollable && !file.readable() && issueFlags & ISSUE_F.NONBLOCK) return fail(req, -ERRNO.EAGAIN, list, issueFlags);
-  if (isBlockDevice(file) && file.odirect) {
-    const pos = cmd.pos < 0 ? file.pos : cmd.pos;
-    const bad = file.checkDirect(cmd.addr, len, pos);
-    if (bad) return fail(req, bad, list, issueFlags);
-    const addr = cmd.addr;
-    k.sched.after(file.latencyNs, () => {
-      const r = file.read(len, pos);
-      const res = r.data && !k.memory.write(addr, r.data) ? -ERRNO.EFAULT : r.res;
-      if (r.res > 0) k.costs.add(C_COPY, r.res);
-      // io_req_rw_complete(): the buffer was committed at selection (not pollable).
-      taskWorkAdd(req.ctx, () => {
-        complete(req, res, null, 0);
-        completeDefer(req);
-      });
-    });
-    return IOU_ISSUE_SKIP_COMPLETE;
-  }
-  const r = file.read(len, cmd.pos < 0 ? undefined : cmd.pos);
-  if (r.res === -ERRNO.EAGAIN) return fail(req, -ERRNO.EAGAIN, list, issueFlags);
-  if (r.res > 0 && r.data) {
-    if (!k.memory.write(cmd.addr, r.data)) return fail(req, -ERRNO.EFAULT, list, issueFlags);
-    k.costs.add(C_COPY, r.res);
-  }
-  return complete(req, r.res, list, issueFlags);
+  const it = rwCmd(req).iter!;
+  if (isBlockDevice(file) && file.odirect) return blkdevDirect(req, file, 'in', pos ?? file.pos);
+  // sock_read_iter() takes no offset.
+  if (isSocket(file) && pos) return -ERRNO.ESPIPE;
+  const r = file.read(it.count, file.stream ? undefined : pos);
+  if (r.res <= 0 || !r.data) return r.res;
+  const n = copyToIter(k.memory, it, r.data);
+  if (n > 0) k.costs.add(C_COPY, n);
+  return n === r.res ? n : n > 0 ? n : -ERRNO.EFAULT;
 }
 
-export const READ: OpDef = { opcode: IORING_OP.READ, name: 'READ', ...opFlags('READ'), prep: rwPrep, issue: readIssue };
+/** __io_read(): the read attempt; >= 0 bytes, IOU_ISSUE_SKIP_COMPLETE, or -errno (-EAGAIN retries). */
+function ioReadAttempt(req: Req, sel: BrSel, issueFlags: number): number {
+  if (req.flags & REQ_F.IMPORT_BUFFER) {
+    const ret = rwImportRegVec(req, 'in', issueFlags);
+    if (ret) return ret;
+  } else if (doBufferSelect(req)) {
+    const ret = importRwBuffer(req, sel, issueFlags);
+    if (ret < 0) return ret;
+  }
+  const init = rwInitFile(req, 'in');
+  if (init) return init;
+  // req->cqe.res: what a full read returns; anything else is short.
+  req.res = rwCmd(req).iter!.count;
+  const ret = iterDoRead(req, updatePos(req));
+  // -EAGAIN: a pollable file waits through poll (or, on an io-wq worker, by sleeping). The
+  // model's other files never run dry, so the kernel's page-cache retry is never needed.
+  if (ret === -ERRNO.EAGAIN) return ret;
+  if (ret === EIOCBQUEUED) return IOU_ISSUE_SKIP_COMPLETE;
+  // A short read of a regular file or block device would be retried for the rest; the model's
+  // files return everything up to EOF at once, so the retry would find nothing more.
+  return ret;
+}
+
+/** io_read() */
+export function ioRead(req: Req, issueFlags: number): number {
+  const sel: BrSel = { list: null };
+  const ret = ioReadAttempt(req, sel, issueFlags);
+  if (ret >= 0) return kiocbDone(req, ret, sel, issueFlags);
+  // A ring buffer not yet committed goes back unconsumed; a legacy buffer stays with the request.
+  if (req.flags & REQ_F.BUFFERS_COMMIT) kbufRecycle(req, sel.list, issueFlags);
+  return ret;
+}
+
+/** io_read_fixed(): the registered range first, then the common read. */
+function ioReadFixed(req: Req, issueFlags: number): number {
+  const ret = initRwFixed(req, 'in', issueFlags);
+  if (ret) return ret;
+  return ioRead(req, issueFlags);
+}
+
+const cold = { fail: rwFail };
+
+export const READ: OpDef = { opcode: IORING_OP.READ, name: 'READ', ...opFlags('READ'), prep: rwPrep, issue: ioRead, ...cold };
+export const READV: OpDef = { opcode: IORING_OP.READV, name: 'READV', ...opFlags('READV'), prep: rwvPrep, issue: ioRead, ...cold };
+export const READ_FIXED: OpDef = {
+  opcode: IORING_OP.READ_FIXED, name: 'READ_FIXED', ...opFlags('READ_FIXED'), prep: rwFixedPrep, issue: ioReadFixed, ...cold,
+};
+export const READV_FIXED: OpDef = {
+  opcode: IORING_OP.READV_FIXED, name: 'READV_FIXED', ...opFlags('READV_FIXED'), prep: rwvFixedPrep, issue: ioRead, ...cold,
+};

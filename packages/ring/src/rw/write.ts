@@ -1,53 +1,81 @@
-// IORING_OP_WRITE (io_uring/rw.c: io_write()): the user buffer was imported at prep; pollable
-// files wait for room through poll, regular files complete inline, O_DIRECT block I/O completes
-// after the device latency, through task_work.
+// The write opcodes (io_uring/rw.c: io_write(), io_write_fixed()): WRITE, WRITEV, WRITE_FIXED
+// and WRITEV_FIXED share one issue path and differ in what they import. The user buffer was
+// imported at prep (READ_FIXED's twin at issue). Pollable files wait for room through poll,
+// regular files complete inline, O_DIRECT block I/O completes after the device latency. Unlike
+// a read, a write that the file itself fails (-EPIPE, -EFAULT, a misaligned O_DIRECT write)
+// completes through kiocb_done() and task_work, so its CQE follows the batch it was submitted in.
 
 import { ERRNO } from '../uapi/errno.js';
 import { IORING_OP } from '../uapi/constants.js';
 import { counter } from '../cost.js';
 import { opFlags, type OpDef } from '../core/opdef.js';
-import { IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, ISSUE_F, reqSetFail, type Req } from '../core/req.js';
-import { completeDefer } from '../core/complete.js';
-import { taskWorkAdd } from '../core/tw.js';
+import { ISSUE_F, REQ_F, type Req } from '../core/req.js';
 import { isBlockDevice } from '../files/regular.js';
-import { MAX_RW_COUNT } from './limits.js';
-import { rwCmd, rwPrep } from './prep.js';
+import { isSocket } from '../files/stream.js';
+import { rwCmd } from './cmd.js';
+import { rwFixedPrep, rwPrep, rwvFixedPrep, rwvPrep } from './prep.js';
+import { initRwFixed, rwImportRegVec } from './fixed.js';
+import { rwInitFile } from './init-file.js';
+import { updatePos } from './pos.js';
+import { copyFromIter } from './iter.js';
+import { blkdevDirect } from './direct.js';
+import { kiocbDone, rwFail } from './done.js';
 
 const C_COPY = counter('copy', 'rw_bytes');
 
-function finish(req: Req, res: number): number {
-  if (res < 0) reqSetFail(req);
-  req.res = res;
-  req.cflags = 0;
-  return IOU_COMPLETE;
-}
-
-function writeIssue(req: Req, issueFlags: number): number {
-  const cmd = rwCmd(req);
+/** ->write_iter(): bytes, -EAGAIN (no room), EIOCBQUEUED or -errno. */
+function iterDoWrite(req: Req, pos: number | undefined): number {
   const file = req.file!;
   const k = req.ctx.kernel;
-  if (cmd.rwFlags) return finish(req, -ERRNO.EOPNOTSUPP);
-  const len = Math.min(cmd.len, MAX_RW_COUNT);
-  const data = k.memory.read(cmd.addr, len);
-  if (!data) return finish(req, -ERRNO.EFAULT);
-  if (file.pollable && !file.writable() && issueFlags & ISSUE_F.NONBLOCK) return -ERRNO.EAGAIN;
-  if (isBlockDevice(file) && file.odirect) {
-    const pos = cmd.pos < 0 ? file.pos : cmd.pos;
-    const bad = file.checkDirect(cmd.addr, len, pos);
-    if (bad) return finish(req, bad);
-    k.sched.after(file.latencyNs, () => {
-      const res = file.write(data, pos);
-      taskWorkAdd(req.ctx, () => {
-        finish(req, res);
-        completeDefer(req);
-      });
-    });
-    return IOU_ISSUE_SKIP_COMPLETE;
-  }
-  const res = file.write(data, cmd.pos < 0 ? undefined : cmd.pos);
-  if (res === -ERRNO.EAGAIN) return -ERRNO.EAGAIN;
+  const it = rwCmd(req).iter!;
+  if (isBlockDevice(file) && file.odirect) return blkdevDirect(req, file, 'out', pos ?? file.pos);
+  // sock_write_iter() takes no offset.
+  if (isSocket(file) && pos) return -ERRNO.ESPIPE;
+  const data = copyFromIter(k.memory, it);
+  // copy_page_from_iter() faulting before the first byte.
+  if (data.byteLength === 0 && it.count > 0) return -ERRNO.EFAULT;
+  const res = file.write(data, file.stream ? undefined : pos);
   if (res > 0) k.costs.add(C_COPY, res);
-  return finish(req, res);
+  return res;
 }
 
-export const WRITE: OpDef = { opcode: IORING_OP.WRITE, name: 'WRITE', ...opFlags('WRITE'), prep: rwPrep, issue: writeIssue };
+/** io_write() */
+export function ioWrite(req: Req, issueFlags: number): number {
+  if (req.flags & REQ_F.IMPORT_BUFFER) {
+    const ret = rwImportRegVec(req, 'out', issueFlags);
+    if (ret) return ret;
+  }
+  const init = rwInitFile(req, 'out');
+  if (init) return init;
+  req.res = rwCmd(req).iter!.count;
+  const nonblock = (issueFlags & ISSUE_F.NONBLOCK) !== 0;
+  const ret2 = iterDoWrite(req, updatePos(req));
+  // No retry for RWF_NOWAIT: -EAGAIN is the result.
+  if (ret2 === -ERRNO.EAGAIN && req.flags & REQ_F.NOWAIT) return kiocbDone(req, ret2, null, issueFlags);
+  if (ret2 === -ERRNO.EAGAIN) {
+    // Nonblocking: poll for room (or io-wq). The model's files never sleep, so a blocking
+    // write that would sleep on a full pipe also goes back to its io-wq worker, which waits.
+    if (nonblock || req.file!.pollable || req.flags & REQ_F.IOPOLL) return -ERRNO.EAGAIN;
+  }
+  // A partial write to a regular file or block device would go on from io-wq; the model's
+  // files take everything they have room for at once.
+  return kiocbDone(req, ret2, null, issueFlags);
+}
+
+/** io_write_fixed(): the registered range first, then the common write. */
+function ioWriteFixed(req: Req, issueFlags: number): number {
+  const ret = initRwFixed(req, 'out', issueFlags);
+  if (ret) return ret;
+  return ioWrite(req, issueFlags);
+}
+
+const cold = { fail: rwFail };
+
+export const WRITE: OpDef = { opcode: IORING_OP.WRITE, name: 'WRITE', ...opFlags('WRITE'), prep: rwPrep, issue: ioWrite, ...cold };
+export const WRITEV: OpDef = { opcode: IORING_OP.WRITEV, name: 'WRITEV', ...opFlags('WRITEV'), prep: rwvPrep, issue: ioWrite, ...cold };
+export const WRITE_FIXED: OpDef = {
+  opcode: IORING_OP.WRITE_FIXED, name: 'WRITE_FIXED', ...opFlags('WRITE_FIXED'), prep: rwFixedPrep, issue: ioWriteFixed, ...cold,
+};
+export const WRITEV_FIXED: OpDef = {
+  opcode: IORING_OP.WRITEV_FIXED, name: 'WRITEV_FIXED', ...opFlags('WRITEV_FIXED'), prep: rwvFixedPrep, issue: ioWrite, ...cold,
+};

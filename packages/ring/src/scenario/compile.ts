@@ -2,7 +2,9 @@
 // register arguments with the UAPI codecs, and emits the primitive operations both executors run.
 
 import { z } from 'zod';
-import { UringError } from '../errors.js';
+import { UringError, isUringError } from '../errors.js';
+import { asUringError } from '../debug.js';
+import { U64_MAX, lookup } from '../args.js';
 import {
   IORING_ENTER, IORING_OP, IORING_REGISTER, IORING_SETUP, IOSQE, IORING_CQ, OPCODES, REGISTER_PSEUDO,
 } from '../uapi/constants.js';
@@ -13,6 +15,7 @@ import { resolveExtensions, stepTable } from '../extension/registry.js';
 import { CoreStep, ScenarioHeader, type Scenario } from './schema.js';
 import { CompileContext, type FieldInput } from './compile-context.js';
 import type { CompiledOp, Fixup, Program, ProgramOp } from './program.js';
+import { checkOp } from './check-ops.js';
 import { EFD_CLOEXEC, EFD_NONBLOCK, EFD_SEMAPHORE } from '../files/eventfd.js';
 
 /** eventfd(2) flags a scenario can name (EFD_*). */
@@ -24,21 +27,25 @@ function opcodeOf(cc: CompileContext, v: string | number): number {
   if (typeof v === 'number') return v;
   const n = v.replace(/^IORING_OP_/, '');
   const i = (OPCODES as readonly string[]).indexOf(n);
-  if (i < 0) cc.fail(`unknown opcode ${v}`);
+  if (i < 0) cc.fail(`unknown opcode ${JSON.stringify(v)}`);
   return i;
 }
 
 function registerOpcodeOf(cc: CompileContext, v: string | number): number {
   if (typeof v === 'number') return v;
   const n = v.replace(/^IORING_(REGISTER_)?/, '');
-  const table = IORING_REGISTER as Record<string, number>;
-  const code = table[n] ?? table[`UNREGISTER_${n.replace(/^UNREGISTER_/, '')}`];
-  if (code === undefined || REGISTER_PSEUDO.has(n)) cc.fail(`unknown register opcode ${v}`);
+  // Own names only: `constructor` or `__proto__` must never resolve to something of Object's.
+  const table = IORING_REGISTER as Readonly<Record<string, number>>;
+  const code = lookup(table, n) ?? lookup(table, `UNREGISTER_${n.replace(/^UNREGISTER_/, '')}`);
+  if (typeof code !== 'number' || REGISTER_PSEUDO.has(n)) cc.fail(`unknown register opcode ${JSON.stringify(v)}`);
   return code;
 }
 
-function addU64(v: number | string, add: number): bigint {
-  return BigInt.asUintN(64, BigInt(v) + BigInt(add));
+/** user_data plus the copy's index; counting past 2^64 - 1 is an error, not a silent wrap. */
+function addU64(cc: CompileContext, v: number | string, add: number): bigint {
+  const x = BigInt(v) + BigInt(add);
+  if (x > U64_MAX) cc.fail(`user_data ${v} + ${add} (repeat) passes 2^64 - 1`);
+  return x;
 }
 
 function compileSqe(cc: CompileContext, s: Extract<CoreStep, { op: 'sqe' }>, out: ProgramOp[]): void {
@@ -54,7 +61,7 @@ function compileSqe(cc: CompileContext, s: Extract<CoreStep, { op: 'sqe' }>, out
     const values: Record<string, FieldInput> = {
       opcode,
       flags: cc.flags(IOSQE, q.flags, 'IOSQE'),
-      user_data: addU64(q.user_data ?? 0, i).toString(),
+      user_data: addU64(cc, q.user_data ?? 0, i).toString(),
     };
     const copy = ['ioprio', 'len', 'buf_index', 'personality', 'file_index'] as const;
     for (const k of copy) if (q[k] !== undefined) values[k] = q[k]!;
@@ -205,6 +212,7 @@ function compileCore(cc: CompileContext, s: CoreStep, out: ProgramOp[]): void {
       return;
     case 'read': cc.requireFd(s.fd); out.push({ op: 'read', fd: s.fd, len: s.len }); return;
     case 'close': cc.requireFd(s.fd); out.push({ op: 'close', fd: s.fd }); return;
+    case 'sleep': out.push({ op: 'sleep', ms: s.ms }); return;
     case 'inject': cc.ring(s.ring); out.push({ op: 'inject', ring: s.ring, what: 'overflow_alloc_fail', n: s.overflow_alloc_fail }); return;
   }
 }
@@ -216,8 +224,28 @@ function formatIssues(e: z.ZodError): string {
   return e.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }
 
+/**
+ * A `__proto__` key anywhere in the document (JSON.parse makes it an own property) would be
+ * dropped silently by the schema's records: say so instead. Returns its path, if any.
+ */
+function protoKey(v: unknown, path: string, depth = 0): string | undefined {
+  if (typeof v !== 'object' || v === null || depth > 64) return undefined;
+  for (const k of Object.keys(v)) {
+    const at = path ? `${path}.${k}` : k;
+    if (k === '__proto__') return at;
+    const inner = protoKey((v as Record<string, unknown>)[k], at, depth + 1);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
 /** Validates a scenario document (core steps and the given extensions' steps). */
 export function parseScenario(doc: unknown, extensions: readonly Extension[] = []): Scenario {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new UringError('SCENARIO_INVALID', `scenario: a scenario is a JSON object, got ${doc === null ? 'null' : Array.isArray(doc) ? 'an array' : typeof doc}`);
+  }
+  const proto = protoKey(doc, '');
+  if (proto) throw new UringError('SCENARIO_INVALID', `scenario: the key ${proto} is not allowed (__proto__ is never a field name)`);
   const head = ScenarioHeader.safeParse(doc);
   if (!head.success) throw new UringError('SCENARIO_INVALID', `scenario: ${formatIssues(head.error)}`, { details: head.error.issues });
   const steps: Scenario['steps'] = [];
@@ -237,15 +265,29 @@ export function parseScenario(doc: unknown, extensions: readonly Extension[] = [
 
 /** Compiles a parsed scenario into the primitive program. */
 export function compileScenario(sc: Scenario, extensions: readonly Extension[] = []): Program {
+  if (typeof sc !== 'object' || sc === null || !Array.isArray(sc.steps) || typeof sc.name !== 'string') {
+    throw new UringError('SCENARIO_INVALID', 'compileScenario() takes a parsed scenario (from parseScenario())');
+  }
   const cc = new CompileContext(sc.name);
   const extSteps = stepTable(resolveExtensions(extensions, CORE_STEP_OPS));
   const ops: CompiledOp[] = [];
   for (const r of sc.requires ?? []) ops.push({ op: { op: 'require', what: r }, step: -1 });
   sc.steps.forEach((step, i) => {
+    cc.step = i;
+    cc.stepOp = String(step.op);
     const out: ProgramOp[] = [];
-    const ext = extSteps.get(step.op);
-    if (ext) out.push(...ext.compile(step, cc));
-    else compileCore(cc, step as CoreStep, out);
+    try {
+      const ext = extSteps.get(step.op);
+      if (ext) out.push(...ext.compile(step, cc));
+      else compileCore(cc, step as CoreStep, out);
+      for (const op of out) checkOp(cc, op);
+    } catch (e) {
+      // Every compile error names its step: a typed error from a codec becomes SCENARIO_INVALID,
+      // anything else is a bug (INTERNAL) in the compiler or an extension's step.
+      if (isUringError(e) && e.code === 'SCENARIO_INVALID') throw e;
+      if (isUringError(e)) throw new UringError('SCENARIO_INVALID', `${sc.name}: ${cc.where()}: ${e.message}`, { cause: e });
+      throw asUringError(e, `${sc.name}: ${cc.where()}`);
+    }
     for (const op of out) ops.push({ op, step: i });
   });
   return { id: sc.name, ops };

@@ -2,7 +2,8 @@
 // (testbed/PROTOCOL.md). Between operations the simulated system settles: io-wq workers and
 // devices finish what they can and task_work runs, as it would while the runner goes on.
 
-import { UringError, isUringError } from '../errors.js';
+import { UringError } from '../errors.js';
+import { asUringError } from '../debug.js';
 import { priceSince } from '../cost.js';
 import { Kernel } from '../kernel.js';
 import { IO_URING_PARAMS } from '../uapi/structs.js';
@@ -38,7 +39,11 @@ export class ModelExecutor {
   private readonly rings = new Map<string, RingUser>();
 
   constructor(opts: ModelRunOptions = {}) {
-    this.kernel = new Kernel({ profile: opts.profile ?? '7.3', extensions: opts.extensions ?? [], seed: opts.seed ?? 1 });
+    try {
+      this.kernel = new Kernel({ profile: opts.profile ?? '7.3', extensions: opts.extensions ?? [], seed: opts.seed ?? 1 });
+    } catch (e) {
+      throw asUringError(e, 'creating the model kernel');
+    }
     opts.onKernel?.(this.kernel);
   }
 
@@ -73,18 +78,25 @@ export class ModelExecutor {
     return out;
   }
 
-  /** Runs every operation; a model error ends the program with an `error` record. */
+  /**
+   * Runs every operation; a model error ends the program with an `error OP MESSAGE` record, OP
+   * being the operation's index in the program. A UringError keeps its code (`EINVAL: ...`);
+   * anything else is a model bug, recorded as `INTERNAL: ...` with its stack in the debug log.
+   */
   run(p: Program): string[] {
-    p.ops.forEach(({ op }, i) => {
-      if (this.records.length && this.records[this.records.length - 1]!.startsWith('error ')) return;
+    if (typeof p !== 'object' || p === null || !Array.isArray(p.ops)) {
+      throw new UringError('EINVAL', 'runOnModel needs a compiled program (compileScenario())');
+    }
+    for (let i = 0; i < p.ops.length; i++) {
       try {
-        this.exec(op);
+        this.exec(p.ops[i]!.op);
         this.kernel.settle();
       } catch (e) {
-        const msg = isUringError(e) ? e.message : String((e as Error)?.stack ?? e);
-        this.records.push(`error ${i} ${msg.replace(/\s+/g, ' ')}`);
+        const err = asUringError(e, `operation ${i} (${String(p.ops[i]?.op?.op)})`);
+        this.records.push(`error ${i} ${err.message.replace(/\s+/g, ' ')}`);
+        break;
       }
-    });
+    }
     return this.records;
   }
 
@@ -250,9 +262,15 @@ export class ModelExecutor {
         rec(`close ${op.fd} ${k.close(fd)}`);
         return;
       }
+      case 'sleep': {
+        // nanosleep(): the clock moves on; the task's task_work still runs (TWA_SIGNAL restarts the sleep).
+        const until = k.sched.now + op.ms * 1_000_000;
+        k.sched.runUntil(() => (k.task.run(), false), until - k.sched.now);
+        return;
+      }
       case 'mmap': {
         const r = this.ringUser(op.ring);
-        const m = k.mmapRing(r.fd, op.offset);
+        const m = k.mmapRing(r.fd, op.offset, op.size);
         if (typeof m === 'number') rec(`mmap ${op.region} ${m}`);
         else {
           this.regions.set(op.region, m);

@@ -1,6 +1,7 @@
 // The primitive program both executors interpret (testbed/PROTOCOL.md), and its text form.
 
 import { toHex } from '../uapi/layout.js';
+import { UringError } from '../errors.js';
 
 export type Fixup =
   | { at: number; kind: 'a'; region: string; add: number }
@@ -35,6 +36,7 @@ export type ProgramOp =
   /** Runs `inner` and records how long it took (measurements, never part of the verdict). */
   | { op: 'time'; name: string; inner: ProgramOp }
   | { op: 'close'; fd: string }
+  | { op: 'sleep'; ms: number }
   | { op: 'mmap'; region: string; ring: string; offset: number; size: number }
   /** Model-only fault injection: the next `n` overflow allocations fail. */
   | { op: 'inject'; ring: string; what: 'overflow_alloc_fail'; n: number };
@@ -86,6 +88,7 @@ export function opToText(o: ProgramOp): string | null {
       return inner === null ? null : `time ${o.name} ${inner}`;
     }
     case 'close': return `close ${o.fd}`;
+    case 'sleep': return `sleep ${o.ms}`;
     case 'mmap': return `mmap ${o.region} ${o.ring} ${o.offset} ${o.size}`;
     case 'inject': return null;
   }
@@ -93,10 +96,16 @@ export function opToText(o: ProgramOp): string | null {
 
 /** Program text for the C runner; throws if the program uses a model-only operation. */
 export function programToText(p: Program): string {
+  if (typeof p !== 'object' || p === null || !Array.isArray(p.ops) || typeof p.id !== 'string') {
+    throw new UringError('SCENARIO_INVALID', 'programToText() takes a compiled program (from compileScenario())');
+  }
+  if (!/^[A-Za-z0-9_.-]{1,63}$/.test(p.id)) throw new UringError('SCENARIO_INVALID', `program id ${JSON.stringify(p.id)} is not a runner name`);
   const lines = [`scenario ${p.id}`];
   for (const { op } of p.ops) {
     const t = opToText(op);
-    if (t === null) throw new Error(`${p.id}: operation ${op.op} runs only on the model`);
+    if (t === null) throw new UringError('SCENARIO_INVALID', `${p.id}: operation ${op.op} runs only on the model`);
+    // The runner reads lines: a NUL or a line break inside one would cut it short.
+    if (/[\0\r\n]/.test(t)) throw new UringError('SCENARIO_INVALID', `${p.id}: operation ${op.op} holds a NUL byte or a line break`);
     lines.push(t);
   }
   lines.push('end');

@@ -2,16 +2,28 @@
 // packages add their own steps (namespaced, like `kbuf.provide`) through the extension API.
 
 import { z } from 'zod';
+import { NAME_RE, RUNNER_LIMITS as L } from './limits.js';
 
-const name = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'names use letters, digits, _ . -');
-/** A u64 given as a number or a decimal/hex string (for values past 2^53). */
-export const u64 = z.union([z.number().int().nonnegative(), z.string().regex(/^(0x[0-9a-fA-F]+|\d+)$/)]);
+const U64_MAX = (1n << 64n) - 1n;
+
+const name = z.string().regex(NAME_RE, 'names use letters, digits, _ . -')
+  .max(L.nameLength, `names are at most ${L.nameLength} characters (the runner's limit)`);
+/**
+ * A u64 given as a number (an integer up to 2^53) or a decimal/hex string (for values past
+ * 2^53, up to 2^64 - 1: a larger one is an error, not a silent wrap).
+ */
+export const u64 = z.union([
+  z.number().int().nonnegative(),
+  z.string().regex(/^(0x[0-9a-fA-F]+|\d+)$/, 'a u64 string is decimal or 0x hex').refine((s) => BigInt(s) <= U64_MAX, 'a u64 is at most 2^64 - 1 (18446744073709551615)'),
+]);
 const u32 = z.number().int().min(0).max(0xffffffff);
+/** A byte offset into a region (or past it, to point at a guard page on purpose). */
+const offset = z.number().int().nonnegative();
 const flags = z.union([u32, z.array(z.string())]);
 /** A pointer: a number, or a region name with an optional offset. */
-export const pointer = z.union([u64, z.object({ region: name, offset: z.number().int().nonnegative().default(0) })]);
-/** An fd: a number, or the name of an fd or ring created earlier. */
-export const fdRef = z.union([z.number().int(), name]);
+export const pointer = z.union([u64, z.object({ region: name, offset: offset.default(0) }).strict()]);
+/** An fd: a number (an s32, as the kernel's `int fd`), or the name of an fd or ring created earlier. */
+export const fdRef = z.union([z.number().int().min(-0x80000000, 'an fd is an s32').max(0x7fffffff, 'an fd is an s32 (at most 2^31 - 1)'), name]);
 
 export const SqeFields = z.object({
   opcode: z.union([z.string(), z.number().int().min(0).max(255)]),
@@ -60,37 +72,41 @@ export const CoreSteps = [
     op: z.literal('register'), ring, opcode: z.union([z.string(), u32]), nr_args: u32.default(0),
     arg: z.union([
       z.null(),
-      z.object({ region: name, offset: z.number().int().nonnegative().default(0) }),
-      z.object({ struct: z.string(), fields: z.record(z.string(), z.union([u64, pointer, fdRef, z.array(u64)])).default({}), count: z.number().int().min(1).default(1), extra: z.number().int().nonnegative().default(0) }),
+      z.object({ region: name, offset: offset.default(0) }).strict(),
+      z.object({ struct: z.string(), fields: z.record(z.string(), z.union([u64, pointer, fdRef, z.array(u64)])).default({}), count: z.number().int().min(1).max(4096).default(1), extra: z.number().int().nonnegative().max(L.regionSize).default(0) }).strict(),
     ]).default(null),
   }).strict().describe('io_uring_register(); a struct arg is encoded with the UAPI codecs and read back afterwards'),
-  z.object({ op: z.literal('region'), name, size: z.number().int().min(1).max(1 << 28), fill: z.number().int().min(0).max(255).optional() }).strict()
+  z.object({ op: z.literal('region'), name, size: z.number().int().min(1).max(L.regionSize), fill: z.number().int().min(0).max(255).optional() }).strict()
     .describe('map anonymous memory (optionally filled with a byte pattern starting at `fill`)'),
   z.object({
-    op: z.literal('write_mem'), region: name, offset: z.number().int().nonnegative().default(0),
-    struct: z.string().optional(), fields: z.record(z.string(), z.union([u64, pointer, fdRef, z.array(u64)])).optional(), hex: z.string().optional(),
+    op: z.literal('write_mem'), region: name, offset: offset.default(0),
+    struct: z.string().optional(), fields: z.record(z.string(), z.union([u64, pointer, fdRef, z.array(u64)])).optional(),
+    hex: z.string().regex(/^([0-9a-fA-F]{2})*$/, 'hex is two digits a byte').max(2 * L.regionSize).optional(),
   }).strict().describe('write a struct (by UAPI name) or raw hex into a region'),
-  z.object({ op: z.literal('read_mem'), region: name, offset: z.number().int().nonnegative().default(0), len: z.number().int().min(1).optional(), struct: z.string().optional() }).strict()
+  z.object({ op: z.literal('read_mem'), region: name, offset: offset.default(0), len: z.number().int().min(1).max(L.regionSize).optional(), struct: z.string().optional() }).strict()
     .describe('record bytes of a region, decoded as a struct when named'),
-  z.object({ op: z.literal('mmap'), ring, region: name, offset: u32, size: z.number().int().min(1).max(1 << 30) }).strict()
+  z.object({ op: z.literal('mmap'), ring, region: name, offset: u32, size: z.number().int().min(1).max(L.mmapSize) }).strict()
     .describe('mmap() the ring fd at an offset (IORING_OFF_*) as a new region'),
   z.object({ op: z.literal('pipe'), read: name, write: name }).strict().describe('pipe2()'),
   z.object({ op: z.literal('socketpair'), a: name, b: name, kind: z.enum(['tcp', 'unix']).default('tcp') }).strict().describe('a connected stream socket pair (TCP over loopback, or AF_UNIX)'),
   z.object({ op: z.literal('eventfd'), name, initval: u32.default(0), flags: flags.default(0) }).strict()
     .describe('eventfd(initval, flags); flags by name: SEMAPHORE, NONBLOCK, CLOEXEC'),
-  z.object({ op: z.literal('tmpfile'), name, size: z.number().int().nonnegative(), seed: z.number().int().min(0).max(255).default(0) }).strict().describe('a regular file filled with a byte pattern'),
+  z.object({ op: z.literal('tmpfile'), name, size: z.number().int().nonnegative().max(L.tmpfileSize, `a tmpfile is at most ${L.tmpfileSize} bytes (the runner's limit)`), seed: z.number().int().min(0).max(255).default(0) }).strict().describe('a regular file filled with a byte pattern'),
   z.object({ op: z.literal('blockdev'), name, odirect: z.boolean().default(true) }).strict()
     .describe('open the testbed NVMe disk (64 MiB; byte i of 4 KiB block b is (b + i) & 0xff), O_DIRECT by default'),
   z.object({
-    op: z.literal('write'), fd: name, len: z.number().int().nonnegative().optional(), seed: z.number().int().min(0).max(255).default(0),
-    hex: z.string().regex(/^([0-9a-fA-F]{2})+$/, 'hex: two digits a byte').optional(),
+    op: z.literal('write'), fd: name, len: z.number().int().nonnegative().max(L.ioLength, `a write is at most ${L.ioLength} bytes (the runner's limit)`).optional(),
+    seed: z.number().int().min(0).max(255).default(0),
+    hex: z.string().regex(/^([0-9a-fA-F]{2})+$/, 'hex: two digits a byte').max(2 * L.ioLength, `a write is at most ${L.ioLength} bytes (the runner's limit)`).optional(),
   }).strict().describe('write(2): `len` pattern bytes from `seed`, or the bytes given as `hex`'),
-  z.object({ op: z.literal('read'), fd: name, len: z.number().int().nonnegative() }).strict().describe('read(2)'),
+  z.object({ op: z.literal('read'), fd: name, len: z.number().int().nonnegative().max(L.ioLength, `a read is at most ${L.ioLength} bytes (the runner's limit)`) }).strict().describe('read(2)'),
   z.object({
     op: z.literal('poll'), fd: name, events: flags.default(['IN']),
     timeout_ms: z.number().int().min(-1).max(60_000).default(0),
   }).strict().describe('poll(2) of one fd for IN and/or OUT, waiting up to timeout_ms (-1: until the watchdog)'),
   z.object({ op: z.literal('close'), fd: name }).strict().describe('close an fd or a ring'),
+  z.object({ op: z.literal('sleep'), ms: z.number().int().min(1).max(5000) }).strict()
+    .describe('let time pass (nanosleep): devices, io-wq and ring teardown go on meanwhile'),
   z.object({ op: z.literal('inject'), ring, overflow_alloc_fail: z.number().int().min(1) }).strict()
     .describe('model-only fault injection: the next N overflow-entry allocations fail (CQEs are dropped)'),
 ] as const;
@@ -109,9 +125,9 @@ export const ScenarioHeader = z.object({
   /** Runs only on the model; the testbed reports it as a skip with this reason. */
   modelOnly: z.string().optional(),
   requires: z.array(z.enum(['root', 'nvme', 'tcp'])).optional(),
-  seed: z.number().int().optional(),
-  steps: z.array(z.record(z.string(), z.unknown())).min(1),
-});
+  seed: z.number().int().min(0).max(0xffffffff).optional(),
+  steps: z.array(z.record(z.string(), z.unknown())).min(1).max(100_000),
+}).strict();
 export type ScenarioHeader = z.infer<typeof ScenarioHeader>;
 
 /** A parsed scenario: header plus steps validated against the core and extension schemas. */

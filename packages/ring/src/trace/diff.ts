@@ -16,8 +16,15 @@ export interface DiffResult {
   divergence?: Divergence;
 }
 
+/** Key order must not matter, at any depth (decoded struct fields are nested objects). */
+function sorted(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sorted);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])]));
+}
+
 function canon(e: TraceEvent | undefined): string {
-  return e === undefined ? '' : JSON.stringify(e, Object.keys(e).sort());
+  return e === undefined ? '' : JSON.stringify(sorted(e));
 }
 
 function stepText(sc: Scenario | undefined, step: number): string {

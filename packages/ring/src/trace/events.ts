@@ -1,6 +1,7 @@
 // The trace format: one JSON object per observable fact, the same for model and kernel.
 
 import { z } from 'zod';
+import { UringError } from '../errors.js';
 
 const base = { step: z.number().int() };
 const res = { res: z.number().int(), errno: z.string().optional() };
@@ -34,7 +35,8 @@ export const TraceEvent = z.discriminatedUnion('ev', [
   z.object({ ev: z.literal('skip'), ...base, reason: z.string() }),
   z.object({ ev: z.literal('crash'), ...base, signal: z.string() }),
   z.object({ ev: z.literal('timeout'), ...base }),
-  z.object({ ev: z.literal('error'), ...base, message: z.string() }),
+  /** `code`: the UringError code of a model error (INTERNAL for a model bug), TRACE_INVALID for a malformed record. */
+  z.object({ ev: z.literal('error'), ...base, message: z.string(), code: z.string().optional() }),
 ]);
 export type TraceEvent = z.infer<typeof TraceEvent>;
 
@@ -43,6 +45,24 @@ export function toJsonl(events: readonly TraceEvent[]): string {
   return events.map((e) => JSON.stringify(e)).join('\n') + (events.length ? '\n' : '');
 }
 
+/** Parses JSONL; a line that is not JSON or not a trace event is TRACE_INVALID naming the line. */
 export function fromJsonl(text: string): TraceEvent[] {
-  return text.split('\n').filter((l) => l.trim()).map((l) => TraceEvent.parse(JSON.parse(l)));
+  if (typeof text !== 'string') throw new UringError('TRACE_INVALID', 'fromJsonl() takes the JSONL text as a string');
+  const out: TraceEvent[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch (e) {
+      throw new UringError('TRACE_INVALID', `line ${i + 1} is not JSON: ${(e as Error).message}`);
+    }
+    const r = TraceEvent.safeParse(v);
+    if (!r.success) {
+      const why = r.error.issues.map((x) => `${x.path.join('.') || '(event)'}: ${x.message}`).join('; ');
+      throw new UringError('TRACE_INVALID', `line ${i + 1} is not a trace event: ${why}`, { details: r.error.issues });
+    }
+    out.push(r.data);
+  });
+  return out;
 }

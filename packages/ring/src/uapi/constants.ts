@@ -160,6 +160,8 @@ export const IORING_RECVSEND = {
   RECV_MULTISHOT: 1 << 1,
   FIXED_BUF: 1 << 2,
   BUNDLE: 1 << 4,
+  /** IORING_SEND_VECTORIZED: SEND's addr/len are an iovec array and its length. */
+  SEND_VECTORIZED: 1 << 5,
 } as const;
 
 export const IORING_NOP = {
@@ -171,11 +173,32 @@ export const IORING_NOP = {
   CQE32: 1 << 5,
 } as const;
 
+/** Per-I/O flags of READ/WRITE (sqe->rw_flags), from include/uapi/linux/fs.h. */
+export const RWF = {
+  HIPRI: 0x1,
+  DSYNC: 0x2,
+  SYNC: 0x4,
+  NOWAIT: 0x8,
+  APPEND: 0x10,
+  NOAPPEND: 0x20,
+  ATOMIC: 0x40,
+  DONTCACHE: 0x80,
+  NOSIGNAL: 0x100,
+} as const;
+/** RWF_SUPPORTED: every flag kiocb_set_rw_flags() knows. */
+export const RWF_SUPPORTED = Object.values(RWF).reduce((a, b) => a | b, 0);
+
 export const IO_URING_OP_SUPPORTED = 1 << 0;
 export const IORING_RSRC_REGISTER_SPARSE = 1 << 0;
 export const IORING_REGISTER_SRC_REGISTERED = 1 << 0;
 export const IORING_REGISTER_DST_REPLACE = 1 << 1;
 export const IOU_PBUF_RING = { MMAP: 1, INC: 2 } as const;
+
+/** io_uring_region_desc.flags: IORING_MEM_REGION_TYPE_USER (pin user memory) or 0 (kernel pages). */
+export const IORING_MEM_REGION_TYPE = { USER: 1 } as const;
+
+/** io_uring_mem_region_reg.flags (IORING_REGISTER_MEM_REGION). */
+export const IORING_MEM_REGION_REG = { WAIT_ARG: 1 } as const;
 
 /** Kernel-internal limits (io_uring/io_uring.h), not in the UAPI header. */
 export const IORING_MAX_ENTRIES = 32768;

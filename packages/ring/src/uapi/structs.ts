@@ -112,6 +112,25 @@ export const IOVEC = defineStruct({
   fields: [u64('iov_base', 0), u64('iov_len', 8)],
 });
 
+/** struct msghdr as user space passes it to SENDMSG/RECVMSG (the kernel reads it as user_msghdr). */
+export const MSGHDR = defineStruct({
+  name: 'msghdr',
+  c: 'struct msghdr',
+  size: 56,
+  fields: [
+    u64('msg_name', 0), u32('msg_namelen', 8), u64('msg_iov', 16), u64('msg_iovlen', 24),
+    u64('msg_control', 32), u64('msg_controllen', 40), u32('msg_flags', 48),
+  ],
+});
+
+/** The header a multishot RECVMSG writes at the start of each provided buffer. */
+export const IO_URING_RECVMSG_OUT = defineStruct({
+  name: 'io_uring_recvmsg_out',
+  c: 'struct io_uring_recvmsg_out',
+  size: 16,
+  fields: [u32('namelen', 0), u32('controllen', 4), u32('payloadlen', 8), u32('flags', 12)],
+});
+
 /** One entry of a provided-buffer ring; the ring's u16 tail overlays bufs[0].resv. */
 export const IO_URING_BUF = defineStruct({
   name: 'io_uring_buf',
@@ -188,6 +207,14 @@ export const IO_URING_REGION_DESC = defineStruct({
   ],
 });
 
+/** IORING_REGISTER_MEM_REGION's argument: a pointer to an io_uring_region_desc, and flags. */
+export const IO_URING_MEM_REGION_REG = defineStruct({
+  name: 'io_uring_mem_region_reg',
+  c: 'struct io_uring_mem_region_reg',
+  size: 32,
+  fields: [u64('region_uptr', 0), u64('flags', 8), u64('resv', 16, { count: 2, c: '__resv' })],
+});
+
 export const IO_URING_ZCRX_RQE = defineStruct({
   name: 'io_uring_zcrx_rqe',
   c: 'struct io_uring_zcrx_rqe',
@@ -251,9 +278,9 @@ export const ZCRX_EVENT_DESC = defineStruct({
 
 export const UAPI_STRUCTS = [
   IO_URING_SQE, IO_URING_CQE, IO_URING_CQE32, IO_SQRING_OFFSETS, IO_CQRING_OFFSETS, IO_URING_PARAMS,
-  IO_URING_PROBE, IO_URING_PROBE_OP, IOVEC, IO_URING_BUF, IO_URING_BUF_REG, IO_URING_BUF_STATUS,
+  IO_URING_PROBE, IO_URING_PROBE_OP, IOVEC, MSGHDR, IO_URING_RECVMSG_OUT, IO_URING_BUF, IO_URING_BUF_REG, IO_URING_BUF_STATUS,
   IO_URING_CLONE_BUFFERS, IO_URING_RSRC_REGISTER, IO_URING_RSRC_UPDATE2, IO_URING_GETEVENTS_ARG, KERNEL_TIMESPEC,
-  IO_URING_REGION_DESC, IO_URING_ZCRX_RQE, IO_URING_ZCRX_CQE, IO_URING_ZCRX_OFFSETS,
+  IO_URING_REGION_DESC, IO_URING_MEM_REGION_REG, IO_URING_ZCRX_RQE, IO_URING_ZCRX_CQE, IO_URING_ZCRX_OFFSETS,
   IO_URING_ZCRX_AREA_REG, IO_URING_ZCRX_IFQ_REG, ZCRX_CTRL, ZCRX_EVENT_DESC,
 ] as const;
 

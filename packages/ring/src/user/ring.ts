@@ -6,6 +6,7 @@ import { IO_URING_PARAMS } from '../uapi/structs.js';
 import { encode } from '../uapi/layout.js';
 import { IORING_ENTER, IORING_OP, IORING_SETUP as S } from '../uapi/constants.js';
 import { UringError } from '../errors.js';
+import { S32_MAX, S32_MIN, U16_MAX, U32_MAX, U8_MAX, checkInt, checkObject, checkU64, describeValue } from '../args.js';
 import { RINGS } from '../core/setup.js';
 import type { RingCtx } from '../core/ctx.js';
 import type { Kernel, SetupParams } from '../kernel.js';
@@ -17,16 +18,63 @@ export interface SqeInit {
   ioprio?: number;
   fd?: number;
   off?: bigint | number;
-  addr?: number;
+  addr?: bigint | number;
   len?: number;
   opFlags?: number;
-  /** user_data; exact up to 2^53. */
-  userData?: number;
+  /** user_data: a number up to 2^53, a bigint beyond. */
+  userData?: bigint | number;
   /** buf_index, or buf_group with IOSQE_BUFFER_SELECT (the same u16). */
   bufGroup?: number;
   personality?: number;
   fileIndex?: number;
-  addr3?: number;
+  addr3?: bigint | number;
+}
+
+/** Each SqeInit field: its byte offset, and how it is checked and stored. */
+const SQE_FIELDS: Readonly<Record<keyof SqeInit, { at: number; kind: 'u8' | 'u16' | 'u32' | 's32' | 'u64' }>> = {
+  opcode: { at: 0, kind: 'u8' },
+  flags: { at: 1, kind: 'u8' },
+  ioprio: { at: 2, kind: 'u16' },
+  fd: { at: 4, kind: 's32' },
+  off: { at: 8, kind: 'u64' },
+  addr: { at: 16, kind: 'u64' },
+  len: { at: 24, kind: 'u32' },
+  opFlags: { at: 28, kind: 'u32' },
+  userData: { at: 32, kind: 'u64' },
+  bufGroup: { at: 40, kind: 'u16' },
+  personality: { at: 42, kind: 'u16' },
+  fileIndex: { at: 44, kind: 'u32' },
+  addr3: { at: 48, kind: 'u64' },
+};
+
+/** Checks every field before anything is written, so a bad SQE leaves the SQ untouched. */
+function checkSqe(s: unknown): { at: number; kind: string; v: number | bigint }[] {
+  const o = checkObject(s, 'SQE');
+  const out: { at: number; kind: string; v: number | bigint }[] = [];
+  for (const [k, v] of Object.entries(o)) {
+    if (!Object.hasOwn(SQE_FIELDS, k)) {
+      throw new UringError('EINVAL', `unknown SQE field ${describeValue(k)}; fields: ${Object.keys(SQE_FIELDS).join(', ')}`);
+    }
+    if (v === undefined) continue;
+    const f = SQE_FIELDS[k as keyof SqeInit];
+    const what = `SQE field ${k}`;
+    const val =
+      f.kind === 'u64' ? checkU64(v, what)
+        : f.kind === 's32' ? checkInt(v, what, S32_MIN, S32_MAX)
+          : checkInt(v, what, 0, f.kind === 'u8' ? U8_MAX : f.kind === 'u16' ? U16_MAX : U32_MAX);
+    out.push({ at: f.at, kind: f.kind, v: val });
+  }
+  if (!Object.hasOwn(o, 'opcode') || o.opcode === undefined) throw new UringError('EINVAL', 'an SQE needs an opcode');
+  return out;
+}
+
+/** The kernel argument of the constructor: anything else is a typed error, not a TypeError later. */
+function checkKernel(k: unknown): Kernel {
+  const x = k as Partial<Kernel> | null | undefined;
+  if (typeof x !== 'object' || x === null || typeof x.io_uring_setup !== 'function' || typeof x.memory?.mmap !== 'function') {
+    throw new UringError('EINVAL', `UserRing needs a Kernel, got ${describeValue(k)}`);
+  }
+  return x as Kernel;
 }
 
 export interface Cqe {
@@ -52,8 +100,13 @@ export class UserRing {
    * implies IORING_SETUP_CQSIZE.
    */
   constructor(readonly kernel: Kernel, entries: number, params: SetupParams = {}) {
+    checkKernel(kernel);
+    checkInt(entries, 'entries', 0, U32_MAX);
+    checkObject(params, 'setup params');
+    if (params.flags !== undefined) checkInt(params.flags, 'setup flags', 0, U32_MAX);
+    if (params.cq_entries !== undefined) checkInt(params.cq_entries, 'cq_entries', 0, U32_MAX);
     const p = kernel.memory.mmap(IO_URING_PARAMS.size, 'params');
-    const flags = (params.flags ?? 0) | (params.cq_entries ? S.CQSIZE : 0);
+    const flags = ((params.flags ?? 0) | (params.cq_entries ? S.CQSIZE : 0)) >>> 0;
     kernel.memory.write(p.addr, encode(IO_URING_PARAMS, { flags, cq_entries: params.cq_entries ?? 0 }));
     const fd = kernel.io_uring_setup(entries, p.addr);
     kernel.memory.munmap(p.addr);
@@ -83,28 +136,30 @@ export class UserRing {
 
   /** io_uring_prep_nop() with a 32-bit user_data: the benchmark's fast path. */
   prepNop(off: number, userData: number): void {
+    // Cheap enough for the benchmark's hot path: an SQE offset getSqe() could have returned.
+    if (!(off >= 0 && off < this.ctx.sqes.byteLength && off % this.sqeBytes === 0)) {
+      throw new UringError('EINVAL', `prepNop: ${describeValue(off)} is not an SQE offset from getSqe()`);
+    }
+    if (userData >>> 0 !== userData) throw new UringError('EINVAL', `prepNop: user_data must be a u32, got ${describeValue(userData)}`);
     this.ctx.sqes[off] = IORING_OP.NOP;
     this.ctx.sqeU32[(off + 32) >> 2] = userData >>> 0;
   }
 
   /** Gets an SQE and fills it; throws EBUSY when the SQ is full (submit first). */
   sqe(s: SqeInit): void {
+    const fields = checkSqe(s);
     const at = this.getSqe();
     if (at < 0) throw new UringError('EBUSY', 'the SQ is full: submit before queueing more SQEs');
     const v = this.dv;
-    v.setUint8(at, s.opcode);
-    v.setUint8(at + 1, s.flags ?? 0);
-    v.setUint16(at + 2, s.ioprio ?? 0, true);
-    v.setInt32(at + 4, s.fd ?? 0, true);
-    v.setBigUint64(at + 8, BigInt.asUintN(64, BigInt(s.off ?? 0)), true);
-    v.setBigUint64(at + 16, BigInt(s.addr ?? 0), true);
-    v.setUint32(at + 24, s.len ?? 0, true);
-    v.setUint32(at + 28, s.opFlags ?? 0, true);
-    v.setBigUint64(at + 32, BigInt(s.userData ?? 0), true);
-    v.setUint16(at + 40, s.bufGroup ?? 0, true);
-    v.setUint16(at + 42, s.personality ?? 0, true);
-    v.setUint32(at + 44, s.fileIndex ?? 0, true);
-    v.setBigUint64(at + 48, BigInt(s.addr3 ?? 0), true);
+    // getSqe() zeroed the slot: fields not given stay 0.
+    for (const f of fields) {
+      const o = at + f.at;
+      if (f.kind === 'u64') v.setBigUint64(o, f.v as bigint, true);
+      else if (f.kind === 'u8') v.setUint8(o, f.v as number);
+      else if (f.kind === 'u16') v.setUint16(o, f.v as number, true);
+      else if (f.kind === 's32') v.setInt32(o, f.v as number, true);
+      else v.setUint32(o, f.v as number, true);
+    }
   }
 
   /** __io_uring_flush_sq(): publish written SQEs (fills the SQ array) and return how many. */
@@ -123,8 +178,11 @@ export class UserRing {
 
   /** io_uring_submit_and_wait(): one system call, nothing else. */
   submitAndWait(waitNr: number): number {
+    checkInt(waitNr, 'wait_nr', 0, U32_MAX);
     const n = this.flush();
-    return this.kernel.io_uring_enter(this.fd, n, waitNr, waitNr > 0 ? IORING_ENTER.GETEVENTS : 0);
+    // liburing enters with GETEVENTS on an IOPOLL ring even to submit: only a poll completes I/O.
+    const getevents = waitNr > 0 || (this.ctx.flags & S.IOPOLL) !== 0;
+    return this.kernel.io_uring_enter(this.fd, n, waitNr, getevents ? IORING_ENTER.GETEVENTS : 0);
   }
 
   /** Submits and waits, then lets the simulated system settle (workers, devices, task_work). */
@@ -169,6 +227,9 @@ export class UserRing {
 
   /** io_uring_register() on this ring. */
   register(opcode: number, arg: number, nrArgs: number): number {
+    checkInt(opcode, 'register opcode', 0, U32_MAX);
+    checkInt(arg, 'register arg', 0, Number.MAX_SAFE_INTEGER);
+    checkInt(nrArgs, 'nr_args', 0, U32_MAX);
     return this.kernel.io_uring_register(this.fd, opcode, arg, nrArgs);
   }
 

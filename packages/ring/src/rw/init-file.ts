@@ -1,0 +1,54 @@
+// io_rw_init_file() and kiocb_set_rw_flags() (io_uring/rw.c, include/linux/fs.h): checks made at
+// issue, once the buffer is imported, in the kernel's order. The file must be open for the
+// direction (-EBADF); rw_flags must be known; on an IOPOLL ring only O_DIRECT files with an
+// ->iopoll method can be used (-EOPNOTSUPP: pipes, buffered files), elsewhere RWF_HIPRI is -EINVAL.
+
+import { ERRNO } from '../uapi/errno.js';
+import { IORING_SETUP as S, RWF, RWF_SUPPORTED } from '../uapi/constants.js';
+import { UringError } from '../errors.js';
+import { REQ_F, type Req } from '../core/req.js';
+import { FMODE } from '../files/file.js';
+import { rwCmd, type RwDir } from './cmd.js';
+
+/** RWF_* flags the model does not implement (they change where or how data lands). */
+const RWF_UNMODELLED = RWF.APPEND | RWF.ATOMIC | RWF.DONTCACHE;
+
+/** kiocb_set_rw_flags(): 0 or -errno; RWF_NOWAIT makes -EAGAIN final (REQ_F_NOWAIT). */
+function setRwFlags(req: Req, flags: number, dir: RwDir): number {
+  if (!flags) return 0;
+  if (flags & ~RWF_SUPPORTED) return -ERRNO.EOPNOTSUPP;
+  if (flags & RWF.APPEND && flags & RWF.NOAPPEND) return -ERRNO.EINVAL;
+  // Pipes, sockets, block devices and eventfd are FMODE_NOWAIT; whether a regular file is
+  // depends on its filesystem (tmpfs is not, ext4 is), which the model does not know.
+  if (flags & RWF.NOWAIT && req.file!.isReg) {
+    throw new UringError('NOT_MODELLED', 'RWF_NOWAIT on a regular file depends on its filesystem (FMODE_NOWAIT), which is not modelled');
+  }
+  if (flags & RWF.ATOMIC && dir !== 'out') return -ERRNO.EOPNOTSUPP;
+  if (flags & RWF_UNMODELLED) {
+    throw new UringError('NOT_MODELLED', `rw_flags 0x${(flags & RWF_UNMODELLED).toString(16)} (RWF_APPEND/ATOMIC/DONTCACHE) are not modelled`);
+  }
+  if (flags & RWF.NOWAIT) req.flags |= REQ_F.NOWAIT;
+  if (flags & RWF.HIPRI) rwCmd(req).hipri = true;
+  // RWF_DSYNC/SYNC change nothing the model can show; RWF_NOAPPEND matters only for O_APPEND
+  // files and RWF_NOSIGNAL only for the SIGPIPE the testbed ignores.
+  return 0;
+}
+
+/** io_rw_init_file(): 0 or -errno. */
+export function rwInitFile(req: Req, dir: RwDir): number {
+  const file = req.file!;
+  const rw = rwCmd(req);
+  if (!(file.fmode & (dir === 'in' ? FMODE.READ : FMODE.WRITE))) return -ERRNO.EBADF;
+  if (file.isReg) req.flags |= REQ_F.ISREG;
+  const ret = setRwFlags(req, rw.rwFlags, dir);
+  if (ret) return ret;
+  if (req.ctx.flags & S.IOPOLL) {
+    if (!file.odirect || !file.iopoll) return -ERRNO.EOPNOTSUPP;
+    req.flags |= REQ_F.IOPOLL;
+    rw.hipri = true;
+    req.iopollCompleted = false;
+  } else if (rw.hipri) {
+    return -ERRNO.EINVAL;
+  }
+  return 0;
+}
