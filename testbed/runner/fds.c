@@ -4,7 +4,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +247,59 @@ int op_write(char **tok, int ntok)
 	watchdog_disarm();
 	free(buf);
 	rec("io %s %zd", tok[1], n);
+	return 0;
+}
+
+/* writemem FD REGION OFF LEN -> io FD RET: write(2) of bytes a region holds. Bounded by the
+ * watchdog. */
+int op_writemem(char **tok, int ntok)
+{
+	struct handle *h = need_handle(tok[1]);
+	uint64_t off, len;
+	struct region *r;
+	ssize_t n;
+
+	(void)ntok;
+	if (!h)
+		return -1;
+	if (parse_u64(tok[3], &off) || parse_u64(tok[4], &len))
+		return fail("writemem: bad offset or length");
+	if (!(r = region_span(tok[2], off, len)))
+		return -1;
+	watchdog_arm();
+	n = write(h->fd, r->base + off, len);
+	if (n < 0)
+		n = -errno;
+	watchdog_disarm();
+	rec("io %s %zd", tok[1], n);
+	return 0;
+}
+
+/* poll FD EVENTS TIMEOUT_MS -> poll FD RET REVENTS: poll(2) of one fd (TIMEOUT_MS -1 waits until
+ * the watchdog interrupts it, -EINTR). REVENTS is 0 unless RET is 1. */
+int op_poll(char **tok, int ntok)
+{
+	struct handle *h = need_handle(tok[1]);
+	struct pollfd p;
+	uint32_t events;
+	int64_t timeout;
+	int ret;
+
+	(void)ntok;
+	if (!h)
+		return -1;
+	if (parse_u32(tok[2], &events) || events > 0xffff || parse_s64(tok[3], &timeout) || timeout < -1 ||
+	    timeout > INT_MAX)
+		return fail("poll: bad events or timeout");
+	p.fd = h->fd;
+	p.events = (short)events;
+	p.revents = 0;
+	watchdog_arm();
+	ret = poll(&p, 1, (int)timeout);
+	if (ret < 0)
+		ret = -errno;
+	watchdog_disarm();
+	rec("poll %s %d %u", tok[1], ret, ret > 0 ? (unsigned)(unsigned short)p.revents : 0u);
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "runner.h"
 
@@ -14,21 +15,57 @@ void out_set_id(const char *id)
 	cur_id = id;
 }
 
+static int holding;
+static char *held;
+static size_t held_len;
+
+void out_hold(int on)
+{
+	holding = on;
+	if (on || !held)
+		return;
+	fwrite(held, 1, held_len, stdout);
+	fflush(stdout);
+	free(held);
+	held = NULL;
+	held_len = 0;
+}
+
 static void vrec(const uint8_t *hex, size_t n, const char *fmt, va_list ap)
 {
 	static const char digits[] = "0123456789abcdef";
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f = holding ? open_memstream(&line, &len) : stdout;
 
-	printf("@@ %s ", cur_id);
-	vprintf(fmt, ap);
+	if (!f) { /* no memory to hold it: print it now rather than lose it */
+		f = stdout;
+		holding = 0;
+	}
+	fprintf(f, "@@ %s ", cur_id);
+	vfprintf(f, fmt, ap);
 	if (hex && n) { /* nothing read: the HEX token is left out */
-		putchar(' ');
+		fputc(' ', f);
 		for (size_t i = 0; i < n; i++) {
-			putchar(digits[hex[i] >> 4]);
-			putchar(digits[hex[i] & 15]);
+			fputc(digits[hex[i] >> 4], f);
+			fputc(digits[hex[i] & 15], f);
 		}
 	}
-	putchar('\n');
-	fflush(stdout);
+	fputc('\n', f);
+	if (f == stdout) {
+		fflush(stdout);
+		return;
+	}
+	fclose(f);
+	char *grown = realloc(held, held_len + len);
+	if (grown) {
+		memcpy(grown + held_len, line, len);
+		held = grown;
+		held_len += len;
+	} else {
+		fwrite(line, 1, len, stdout);
+	}
+	free(line);
 }
 
 void rec(const char *fmt, ...)

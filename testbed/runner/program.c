@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "runner.h"
 
@@ -141,11 +142,58 @@ static const struct opdef OPS[] = {
 	{ "blockdev", 3, 3, op_blockdev },
 	{ "write", 3, 3, op_write },
 	{ "read", 2, 2, op_read },
+	{ "writemem", 4, 4, op_writemem },
+	{ "poll", 3, 3, op_poll },
+	{ "time", 2, -1, op_time },
 	{ "close", 1, 1, op_close },
 	{ "mmap", 4, 4, op_mmap },
 	{ "sleep", 1, 1, op_sleep },
 	{ "raise", 1, 1, op_raise },
 };
+
+static const struct opdef *find_op(const char *name)
+{
+	for (size_t i = 0; i < sizeof(OPS) / sizeof(OPS[0]); i++)
+		if (!strcmp(OPS[i].name, name))
+			return &OPS[i];
+	return NULL;
+}
+
+/* Looks the operation up and checks its argument count; -1 with fail() set if it cannot run. */
+static int dispatch(char **tok, int ntok)
+{
+	const struct opdef *d = find_op(tok[0]);
+
+	if (!d)
+		return fail("unknown operation '%s'", tok[0]);
+	if (ntok - 1 < d->min_args || (d->max_args >= 0 && ntok - 1 > d->max_args))
+		return fail("%s: wrong number of arguments (%d)", d->name, ntok - 1);
+	return d->fn(tok, ntok);
+}
+
+/* time NAME OP ARGS... -> OP's records, then `time NAME NS`: CLOCK_MONOTONIC nanoseconds around
+ * OP alone (its records are held back until the clock has been read again). */
+int op_time(char **tok, int ntok)
+{
+	struct timespec a, b;
+	long long ns;
+	int ret;
+
+	if (!valid_name(tok[1]))
+		return fail("time: bad name '%s'", tok[1]);
+	if (ntok < 3 || !strcmp(tok[2], "time"))
+		return fail("time: needs one operation to time (not another time)");
+	out_hold(1);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	ret = dispatch(tok + 2, ntok - 2);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	out_hold(0);
+	if (ret < 0)
+		return ret;
+	ns = (long long)(b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec);
+	rec("time %s %lld", tok[1], ns);
+	return ret;
+}
 
 /* Runs one line; returns 0 to go on, nonzero to end the scenario. */
 static int run_line(const struct line *ln)
@@ -170,21 +218,10 @@ static int run_line(const struct line *ln)
 		return 0;
 	}
 	fail("%s", ""); /* no stale message from an earlier line */
-	if (ntok < 0) {
+	if (ntok < 0)
 		fail("more than %d tokens", MAX_TOKENS);
-	} else {
-		const struct opdef *d = NULL;
-
-		for (size_t i = 0; i < sizeof(OPS) / sizeof(OPS[0]); i++)
-			if (!strcmp(OPS[i].name, tok[0]))
-				d = &OPS[i];
-		if (!d)
-			fail("unknown operation '%s'", tok[0]);
-		else if (ntok - 1 < d->min_args || (d->max_args >= 0 && ntok - 1 > d->max_args))
-			fail("%s: wrong number of arguments (%d)", d->name, ntok - 1);
-		else
-			ret = d->fn(tok, ntok);
-	}
+	else
+		ret = dispatch(tok, ntok);
 	if (ret < 0)
 		rec("error %d %s", ln->no, fail_message());
 	free(tok);

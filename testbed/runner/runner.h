@@ -50,6 +50,9 @@ void run_scenario(const struct scenario *sc);
 /* ---- records (out.c) ---- */
 
 void out_set_id(const char *id);
+/* While held, records are kept in memory and printed (in order) when the hold ends, so a timed
+ * operation's own output is not inside its measurement. */
+void out_hold(int on);
 /* Prints `@@ ID <formatted>` as one line and flushes. */
 void rec(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Like rec, with HEX of bytes appended after a space. */
@@ -110,7 +113,8 @@ op_fn op_region, op_fill, op_wmem, op_rmem, op_mmap;
 op_fn op_setup, op_sqe, op_enter, op_reap, op_observe, op_cqflags;
 op_fn op_register;
 op_fn op_pipe, op_tcppair, op_unixpair, op_eventfd, op_tmpfile, op_blockdev;
-op_fn op_write, op_read, op_close;
+op_fn op_write, op_read, op_close, op_writemem, op_poll;
+op_fn op_time;
 op_fn op_sleep, op_raise;
 
 /* ---- watchdog (watchdog.c) ---- */

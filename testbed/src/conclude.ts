@@ -6,6 +6,7 @@ import type { ScenarioVerdict } from './judge.js';
 import type { LayoutResult } from './layout-check.js';
 import { countVerdicts, writeReport, type RunSummary } from './report.js';
 import { runProblems, type RunResult } from './result.js';
+import { collectMeasurements, formatMeasurements } from './measurements.js';
 import type { SplatCoverage } from './splat-classes.js';
 import type { Suite } from './suite.js';
 
@@ -55,6 +56,7 @@ export function conclude(i: ConcludeInput): Concluded {
     invalid,
     notes: [...(i.notes ?? []), ...(run?.notes ?? []), ...problems],
     ...(i.failure ? { failure: i.failure } : {}),
+    measurements: collectMeasurements(i.verdicts),
     ok: false,
   };
   summary.ok = !i.failure && run !== undefined && summary.diverge === 0 && problems.length === 0 && layoutBad.length === 0 && invalid.length === 0 &&
@@ -71,6 +73,7 @@ export function conclude(i: ConcludeInput): Concluded {
     lines.push(`${v.name.padEnd(w)}  ${tag(v.verdict).padEnd(7)}  ${together.padEnd(16)}  ${ms.padStart(7)}  ${v.verdict === 'skip' ? (v.reason ?? '') : ''}`);
   }
   for (const v of i.verdicts.filter((x) => x.verdict === 'diverge')) lines.push('', `${v.name}: ${v.explanation ?? ''}`);
+  lines.push(...formatMeasurements(summary.measurements, `${summary.kernel} (${summary.mode}${summary.mode === 'vm' ? `, ${summary.accel}` : ''})`));
   for (const m of layoutBad) lines.push(`layout: ${m}`);
   for (const p of problems) lines.push('', p);
   if (run?.problem) lines.push('', run.problem);

@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScenarioVerdict } from './judge.js';
+import { formatNs, type Measurement } from './measurements.js';
 import type { SplatCoverage } from './splat-classes.js';
 
 export interface RunSummary {
@@ -30,6 +31,8 @@ export interface RunSummary {
   /** Scenario files that failed to parse or compile. */
   invalid: { file: string; message: string }[];
   notes: string[];
+  /** Timed operations (`time` events): the kernel's latency beside the model's prediction. */
+  measurements: Measurement[];
   ok: boolean;
 }
 
@@ -79,6 +82,7 @@ ${s.failure ? `<h2>The run stopped</h2><pre>${esc(s.failure)}</pre>` : ''}
 ${s.splats.length ? `<h2>Kernel splats</h2><pre>${esc(s.splats.join('\n'))}</pre>` : ''}
 ${s.invalid.length ? `<h2>Invalid scenarios</h2><pre>${esc(s.invalid.map((i) => `${i.file}: ${i.message}`).join('\n'))}</pre>` : ''}
 ${s.notes.length ? `<p class="muted">${s.notes.map(esc).join('<br>')}</p>` : ''}
+${s.measurements.length ? `<h2>Measured latencies</h2><p class="muted">The kernel's timings of operations the scenarios time, beside the model's prediction (a stated cost model); reported, not judged.</p><table><thead><tr><th>scenario</th><th>operation</th><th>n</th><th>median</th><th>min</th><th>p90</th><th>max</th><th>model</th></tr></thead><tbody>${s.measurements.map((m) => `<tr><td>${esc(m.scenario)}</td><td>${esc(m.name)}</td><td>${m.n}</td><td>${formatNs(m.kernel.median)}</td><td>${formatNs(m.kernel.min)}</td><td>${formatNs(m.kernel.p90)}</td><td>${formatNs(m.kernel.max)}</td><td>${formatNs(m.model)}</td></tr>`).join('')}</tbody></table>` : ''}
 <table><thead><tr><th>scenario</th><th>package</th><th>verdict</th><th>own model</th><th>every extension</th><th>pins</th><th>detail</th></tr></thead><tbody>
 ${rows}
 </tbody></table></body></html>

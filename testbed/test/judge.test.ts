@@ -55,7 +55,7 @@ describe('judging', () => {
     const v = judge(s, '7.3', { id: s.scenario.name, records, status: 'ok' });
     const summary: RunSummary = {
       kernel: '7.3.4', profile: '7.3', mode: 'vm', accel: 'tcg', scenarios: 1, agree: 1, diverge: 0, skipped: 0, judged_together: 1,
-      boot_s: 3.1, wall_s: 9, timings: {}, layout: { checked: 10, mismatches: [] }, splats: [], invalid: [], notes: [], ok: true,
+      boot_s: 3.1, wall_s: 9, timings: {}, layout: { checked: 10, mismatches: [] }, splats: [], invalid: [], notes: [], measurements: [], ok: true,
     };
     const html = renderHtml(summary, [v]);
     expect(html).toMatch(/<b>PASS<\/b>/);

@@ -287,6 +287,30 @@ describe.skipIf(SKIP)('runner on this kernel', () => {
     ]);
   });
 
+  it('writemem writes region bytes, poll waits up to its timeout, and time holds the inner records back', async () => {
+    const r = await run(
+      scenario(
+        'pw',
+        'eventfd e 0 2048',
+        'region V 16',
+        'wmem V 0 0500000000000000',
+        'poll e 1 0',
+        'time w writemem e V 0 8',
+        'poll e 5 50',
+        'read e 8',
+        'poll e 1 30',
+        'writemem e V 0 4',
+        'time t2 time x read e 8',
+      ),
+    );
+    const recs = r.recs('pw');
+    expect(recs.slice(0, 4)).toEqual(['begin', 'fd e 0', 'poll e 0 0', 'io e 8']);
+    expect(recs[4]).toMatch(/^time w \d+$/);
+    expect(recs.slice(5, 9)).toEqual(['poll e 1 5', 'io e 8 0500000000000000', 'poll e 0 0', 'io e -22']);
+    expect(recs[9]).toMatch(/^error \d+ time: needs one operation to time/);
+    expect(r.ms).toBeGreaterThanOrEqual(30);
+  });
+
   it('maps a ring region with mmap and registers through a region (probe)', async () => {
     const r = await run(
       scenario('mm', 'region P 4096', 'setup r 4 P 0', `sqe r ${sqe({})}`, 'enter r 1 1 1', 'mmap SQ r 0 64', 'rmem SQ 0 16', 'mmap bad r 0x40000000 64',

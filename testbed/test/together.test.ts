@@ -115,7 +115,7 @@ describe('the report of a scenario judged together', () => {
     const out = mkdtempSync(join(root, 'out-'));
     const summary: RunSummary = {
       kernel: '7.3.4', profile: '7.3', mode: 'native', accel: 'none', ...countVerdicts([v]), boot_s: null, wall_s: 1,
-      timings: {}, layout: null, splats: [], invalid: [], notes: [], ok: false,
+      timings: {}, layout: null, splats: [], invalid: [], notes: [], measurements: [], ok: false,
     };
     writeReport(out, summary, [v]);
     const line = JSON.parse(readFileSync(join(out, 'results.jsonl'), 'utf8')) as ScenarioVerdict;
@@ -149,5 +149,5 @@ describe('the repository\'s suite', () => {
     expect(suite.extensions.length).toBeGreaterThan(0);
     expect(core.every((s) => s.extensions.length === 0 && s.together?.extensions.length === suite.extensions.length)).toBe(true);
     for (const s of suite.scenarios) expect(s.together === undefined).toBe(suite.extensions.every((e) => s.extensions.includes(e)));
-  });
+  }, 60_000); // loads every package and compiles every scenario twice: seconds on a busy machine
 });

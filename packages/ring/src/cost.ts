@@ -88,6 +88,18 @@ export class Costs {
   }
 }
 
+/** Nanoseconds, under `model`, of what was counted between two snapshots. */
+export function priceSince(before: Readonly<Record<string, number>>, after: Readonly<Record<string, number>>, model: CostModel): number {
+  let ns = 0;
+  for (const [key, n] of Object.entries(after)) {
+    const d = n - (before[key] ?? 0);
+    if (!d) continue;
+    const kind = key.slice(0, key.indexOf(':'));
+    ns += d * (model[key] ?? model[kind] ?? 0);
+  }
+  return ns;
+}
+
 /** Rough x86 figures in ns, for comparing designs, not for predicting a machine. */
 export const DEFAULT_COST_MODEL: CostModel = {
   alloc: 40,

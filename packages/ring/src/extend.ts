@@ -25,7 +25,7 @@ export { opFlags, buildOpTable, isModelled, type OpDef, type OpFlags } from './c
 export { SqeReader } from './core/sqe.js';
 export { postCqe, fillCqeAux, fillCqeAux32, cqe32Flag, flushOverflow, commitCqringFlush } from './core/cqe.js';
 export { completeDefer, reqPostCqe, reqPostCqe32, flushCompletions, putKbufIfSelected } from './core/complete.js';
-export { taskWorkAdd, reqTaskQueue } from './core/tw.js';
+export { taskWorkAdd, reqTaskQueue, TWQ } from './core/tw.js';
 export { runLocalWork } from './core/tw-run.js';
 export { quiesceRing } from './core/quiesce.js';
 export { armPollHandler, APOLL } from './core/poll.js';
@@ -52,7 +52,8 @@ export { cqWaitArg, type CqWaitArg } from './core/param-region.js';
 export { FileObj, type PollDir, type ReadResult } from './files/file.js';
 export { StreamEnd, makePipe, makeSocketPair, isSocket } from './files/stream.js';
 export { RegularFile, BlockDevice, patternBytes, isBlockDevice } from './files/regular.js';
-export { EventFd } from './files/eventfd.js';
+export { EventFd, isEventFd, eventfdSignalAllowed, EFD_SEMAPHORE, EFD_NONBLOCK, EFD_CLOEXEC } from './files/eventfd.js';
+export { POLL } from './files/file.js';
 
 // Scenario compilation, for extension steps.
 export { CompileContext, type FieldInput } from './scenario/compile-context.js';

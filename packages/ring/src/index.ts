@@ -4,7 +4,7 @@
 export * from './uapi/index.js';
 export { VERSION } from './version.js';
 export { UringError, isUringError, type UringErrorCode } from './errors.js';
-export { Costs, counter, DEFAULT_COST_MODEL, TIME_CONSTANTS, type CostKind, type CostModel, type CostRow, type TimeConstant } from './cost.js';
+export { Costs, counter, priceSince, DEFAULT_COST_MODEL, TIME_CONSTANTS, type CostKind, type CostModel, type CostRow, type TimeConstant } from './cost.js';
 export { PROFILES, DEFAULT_KERNEL, getProfile, type KernelId, type KernelProfile } from './profile.js';
 export { Kernel, CORE_OPS, type KernelOptions, type SetupParams } from './kernel.js';
 export { UserRing, type Cqe, type SqeInit } from './user/ring.js';

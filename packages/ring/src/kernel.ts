@@ -6,7 +6,7 @@
 import { ERRNO } from './uapi/errno.js';
 import { IORING_REGISTER } from './uapi/constants.js';
 import { UringError } from './errors.js';
-import { Costs, counter } from './cost.js';
+import { Costs, DEFAULT_COST_MODEL, counter, type CostModel } from './cost.js';
 import { Scheduler } from './sched.js';
 import { UserMemory, type Mapping } from './memory.js';
 import { getProfile, type KernelId, type KernelProfile } from './profile.js';
@@ -26,11 +26,11 @@ import { queueIowq, taskSubmit } from './core/submit.js';
 import { NO_PROVIDED_BUFFERS } from './core/kbuf.js';
 import { NO_FIXED_BUFFERS } from './core/rsrc.js';
 import { FdTable } from './files/fdtable.js';
-import type { FileObj } from './files/file.js';
+import { POLL, type FileObj } from './files/file.js';
 import { makePipe, makeSocketPair } from './files/stream.js';
 import { BlockDevice, RegularFile } from './files/regular.js';
-import { EventFd } from './files/eventfd.js';
-import { blockingRead, blockingWrite } from './files/blocking.js';
+import { EFD_FLAGS_SET, EventFd } from './files/eventfd.js';
+import { blockingRead, blockingWrite, pollFile } from './files/blocking.js';
 import { NOP, NOP128 } from './ops/nop.js';
 import { READ, READV, READ_FIXED, READV_FIXED } from './rw/read.js';
 import { WRITE, WRITEV, WRITE_FIXED, WRITEV_FIXED } from './rw/write.js';
@@ -86,6 +86,8 @@ export class Kernel implements IoHost {
   /** The opcode table the registry fills (shared, so opdef() is one array load). */
   private readonly ops: readonly OpDef[];
   readonly extensions: readonly Extension[];
+  /** Prices for the cost counters: the defaults, then what each extension adds. */
+  readonly costModel: CostModel;
   readonly rings = new Set<RingCtx>();
   providedBuffers: BufferProvider = NO_PROVIDED_BUFFERS;
   fixedBuffers: FixedBufferImporter = NO_FIXED_BUFFERS;
@@ -103,6 +105,7 @@ export class Kernel implements IoHost {
     this.ops = this.registry.table;
     // Everything is checked before anything is attached: a conflict leaves no half-built kernel.
     this.extensions = resolveExtensions(opts.extensions ?? []);
+    this.costModel = Object.assign({}, DEFAULT_COST_MODEL, ...this.extensions.map((e) => e.costModel ?? {})) as CostModel;
     for (const ext of this.extensions) this.attach(ext);
   }
 
@@ -250,8 +253,10 @@ export class Kernel implements IoHost {
     return [this.fds.install(a), this.fds.install(b)];
   }
 
+  /** eventfd2(): do_eventfd() checks the flags first. */
   eventfd(initval: number, flags: number): number {
-    return this.fds.install(new EventFd(initval, flags));
+    if ((flags & ~EFD_FLAGS_SET) >>> 0) return -ERRNO.EINVAL;
+    return this.fds.install(new EventFd(initval >>> 0, flags));
   }
 
   tmpfile(size: number, seed: number): number {
@@ -263,7 +268,10 @@ export class Kernel implements IoHost {
     return this.fds.install(new BlockDevice(size, odirect));
   }
 
-  /** write(2) on a blocking fd: a full pipe waits, and the runner's watchdog ends the wait (files/blocking.ts). */
+  /**
+   * write(2) on a blocking fd: a full pipe, or an eventfd without EFD_NONBLOCK whose sum would
+   * reach ULLONG_MAX, waits, and the runner's watchdog ends the wait (files/blocking.ts).
+   */
   write(fd: number, data: Uint8Array): number {
     if (!(data instanceof Uint8Array)) throw new UringError('EINVAL', 'write() takes the bytes as a Uint8Array');
     const f = this.fds.get(fd);
@@ -271,12 +279,25 @@ export class Kernel implements IoHost {
     return this.syscallExit(blockingWrite(this, f, data));
   }
 
-  /** read(2) on a blocking fd: an empty pipe waits, and the runner's watchdog ends the wait with -EINTR. */
+  /**
+   * read(2) on a blocking fd: an empty pipe, or an eventfd at zero without EFD_NONBLOCK, waits,
+   * and the runner's watchdog ends the wait with -EINTR.
+   */
   read(fd: number, len: number): { res: number; data?: Uint8Array } {
     if (!Number.isSafeInteger(len) || len < 0) throw new UringError('EINVAL', `read() length must be a non-negative integer, got ${String(len)}`);
     const f = this.fds.get(fd);
     if (!f) return { res: -ERRNO.EBADF };
     return this.syscallExit(blockingRead(this, f, len));
+  }
+
+  /**
+   * poll(2) of one fd for POLLIN and/or POLLOUT, waiting up to timeoutMs (negative: no limit but
+   * the watchdog). res is 1 when an event is ready, 0 on timeout, -EINTR when interrupted.
+   */
+  poll(fd: number, events: number, timeoutMs: number): { res: number; revents: number } {
+    const f = this.fds.get(fd);
+    if (!f) return { res: 1, revents: POLL.NVAL };
+    return this.syscallExit(pollFile(this, f, events, timeoutMs < 0 ? Infinity : timeoutMs * 1e6));
   }
 
   close(fd: number): number {

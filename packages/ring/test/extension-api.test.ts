@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import {
-  ERRNO, IORING_NOP, IORING_OP, IORING_REGISTER, IORING_SETUP, IOU_COMPLETE, Kernel, UserRing, UringError, defineExtension,
+  ERRNO, IORING_NOP, IORING_OP, IORING_REGISTER, IORING_SETUP, IOSQE, IOU_COMPLETE, Kernel, TWQ, UserRing, UringError, defineExtension,
   defineKernelState, opFlags, parseScenario, runScenario, type Extension, type OpDef,
 } from '../src/extend.js';
 
@@ -120,6 +120,31 @@ describe('hooks at the kernel points', () => {
     ring.prepNop(ring.getSqe(), 9);
     ring.submitAndWait(1);
     expect(n.cqCommit).toBe(2);
+  });
+
+  it('commits (and runs cqCommit) for a batch whose CQEs were all skipped, as __io_cq_unlock_post() does', () => {
+    const { n, ext } = counting();
+    const k = new Kernel({ extensions: [ext] });
+    const ring = new UserRing(k, 8);
+    for (let i = 0; i < 3; i++) ring.sqe({ opcode: IORING_OP.NOP, userData: i + 1, flags: IOSQE.CQE_SKIP_SUCCESS });
+    ring.submitAndWait(0);
+    expect(ring.reap()).toEqual([]);
+    expect(n.cqCommit).toBe(1);
+  });
+
+  it('tells localWorkQueued whether the work was queued from a wakeup (IOU_F_TWQ_IN_WAKE)', () => {
+    const flags: number[] = [];
+    const ext = defineExtension({ name: '@x/lw', hooks: { localWorkQueued: (_ctx, f) => { flags.push(f); } } });
+    const k = new Kernel({ extensions: [ext] });
+    const ring = new UserRing(k, 4, { flags: IORING_SETUP.SINGLE_ISSUER | IORING_SETUP.DEFER_TASKRUN });
+    ring.sqe({ opcode: IORING_OP.NOP, userData: 1, opFlags: IORING_NOP.TW });
+    ring.submitAndWait(0);
+    const [pr, pw] = k.pipe();
+    const buf = k.memory.mmap(4096, 'b');
+    ring.sqe({ opcode: IORING_OP.READ, fd: pr, addr: buf.addr, len: 8, userData: 2 });
+    ring.submitAndWait(0);
+    k.write(pw, new Uint8Array(8)); // the armed poll fires from the pipe's wait queue
+    expect(flags).toEqual([0, TWQ.IN_WAKE]);
   });
 
   it('runs localWorkQueued when a DEFER_TASKRUN ring gets task work, and the exit stages on close', () => {

@@ -36,6 +36,15 @@ describe('ring core behaviour (facts observed on 6.18, sources of 7.3)', () => {
     expect(rings.at(-1)!.sq_flags).toEqual([]);
   });
 
+  it('wakes polls armed on one file newest first', () => {
+    expect(cqes(traceOf('poll-wakes-newest-first')).map((c) => Number(c.user_data))).toEqual([4, 3, 2, 1]);
+  });
+
+  it('keeps the eventfd counter inside fs/eventfd.c\'s rules', () => {
+    const io = events(traceOf('efd-counter-rules'), 'io').map((e) => e.errno ?? e.hex ?? e.res);
+    expect(io).toEqual(['EAGAIN', 'EINVAL', 'EINVAL', 'EINVAL', 8, 'EAGAIN', 'EINVAL', 'feffffffffffffff', '0100000000000000', '0100000000000000', 'EAGAIN']);
+  });
+
   it('does not flush the backlog without GETEVENTS', () => {
     const rings = events(traceOf('cq-overflow-no-flush-without-getevents'), 'ring');
     expect(rings[1]!.cq_tail).toBe(rings[2]!.cq_tail);

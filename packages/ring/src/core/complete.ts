@@ -18,21 +18,21 @@ export function completeDefer(req: Req): void {
   req.ctx.complReqs.push(req);
 }
 
-/** __io_submit_flush_completions() */
+/**
+ * io_submit_flush_completions(): runs when requests completed or an aux CQE was filled
+ * (submit_state.cq_flush), then __io_submit_flush_completions().
+ */
 export function flushCompletions(ctx: RingCtx): void {
   const reqs = ctx.complReqs;
-  if (reqs.length === 0) return;
+  if (reqs.length === 0 && !ctx.cqFlush) return;
   ctx.complReqs = [];
-  let posted = false;
+  ctx.cqFlush = false;
   for (let i = 0; i < reqs.length; i++) {
     const req = reqs[i]!;
-    if (!(req.flags & REQ_F.CQE_SKIP)) {
-      postCqe(ctx, req.udLo, req.udHi, req.res, req.cflags, req.big0, req.big1, req.big2, req.big3);
-      posted = true;
-    }
+    if (!(req.flags & REQ_F.CQE_SKIP)) postCqe(ctx, req.udLo, req.udHi, req.res, req.cflags, req.big0, req.big1, req.big2, req.big3);
   }
-  // __io_cq_unlock_post(): one commit, one flush, for the whole batch.
-  if (posted) commitCqringFlush(ctx);
+  // __io_cq_unlock_post(): one commit, one flush, for the whole batch, even if every CQE was skipped.
+  commitCqringFlush(ctx);
   let drainDone = false;
   if (ctx.intFlags & INT_F.DRAIN_ACTIVE && ctx.drainReq) drainDone = reqs.includes(ctx.drainReq);
   if (drainDone) ctx.drainReq = null;
@@ -95,14 +95,15 @@ function failLinks(req: Req): void {
 /**
  * io_req_post_cqe(): an extra CQE for a request that keeps running (multishot). Batched
  * completions are flushed first so CQEs stay in order; false when the CQ has no room, which
- * ends the multishot request.
+ * ends the multishot request. The tail is committed with the batch (submit_state.cq_flush), so
+ * several aux CQEs of one run make one commit.
  */
 export function reqPostCqe(req: Req, res: number, cflags: number): boolean {
   const ctx = req.ctx;
   if (ctx.complReqs.length) flushCompletions(ctx);
   ctx.kernel.costs.add(C_COMPLETION_LOCK);
   const ok = fillCqeAux(ctx, req.udLo, req.udHi, res, cflags);
-  if (ok) commitCqringFlush(ctx);
+  ctx.cqFlush = true;
   return ok;
 }
 
@@ -138,10 +139,9 @@ export function completePost(req: Req): void {
     taskWorkAdd(ctx, () => completeDefer(req));
     return;
   }
-  if (!(req.flags & REQ_F.CQE_SKIP)) {
-    postCqe(ctx, req.udLo, req.udHi, req.res, req.cflags, req.big0, req.big1, req.big2, req.big3);
-    commitCqringFlush(ctx);
-  }
+  if (!(req.flags & REQ_F.CQE_SKIP)) postCqe(ctx, req.udLo, req.udHi, req.res, req.cflags, req.big0, req.big1, req.big2, req.big3);
+  // io_cq_unlock_post(): commit and flush, whether or not a CQE was filled.
+  commitCqringFlush(ctx);
   // io_wq_free_work() -> io_free_req(): the request is freed through task_work, CQE skipped.
   req.flags |= REQ_F.CQE_SKIP;
   taskWorkAdd(ctx, () => completeDefer(req));

@@ -169,13 +169,13 @@ export function flushOverflow(ctx: RingCtx, dying = false): void {
     ctx.checkCq &= ~CHECK_CQ.OVERFLOW;
     ctx.sqFlags = ctx.sqFlags & ~IORING_SQ.CQ_OVERFLOW;
   }
-  if (moved) commitCqringFlush(ctx);
-  else ctx.commitCq();
+  // io_cq_unlock_post(): commits and flushes whether or not anything moved.
+  commitCqringFlush(ctx);
 }
 
 /**
  * io_commit_cqring() + io_commit_cqring_flush(): publish the cached tail, then run what hangs
- * off a commit (eventfd signalling), once per posting batch rather than once per CQE.
+ * off a commit (eventfd signalling), once per commit batch rather than once per CQE.
  */
 export function commitCqringFlush(ctx: RingCtx): void {
   ctx.commitCq();

@@ -67,6 +67,8 @@ export class RingCtx {
   linkHead: Req | null = null;
   linkLast: Req | null = null;
   complReqs: Req[] = [];
+  /** submit_state.cq_flush: an aux CQE was filled; the next flush commits it. */
+  cqFlush = false;
   private readonly reqCache: Req[] = [];
   nrReqAllocated = 0;
   /** Requests not yet freed (allocated from the cache and still alive). */

@@ -26,8 +26,8 @@ export interface TaskWorkQueue {
 export interface HookBus {
   /** io_commit_cqring_flush(): the CQ tail was published after a batch of postings. */
   cqCommit(ctx: RingCtx): void;
-  /** io_req_local_work_add(): work was queued on a DEFER_TASKRUN ring. */
-  localWorkQueued(ctx: RingCtx): void;
+  /** io_req_local_work_add(): work was queued on a DEFER_TASKRUN ring (IOU_F_TWQ_* flags). */
+  localWorkQueued(ctx: RingCtx, twqFlags: number): void;
   /** io_free_batch_list() / io_free_req(): the request's resources are being put. */
   reqFree(req: Req): void;
   /** io_uring_try_cancel_requests(): a closed ring's extensions cancel what they keep in flight. */

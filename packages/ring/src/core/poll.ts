@@ -6,7 +6,7 @@ import { ERRNO } from '../uapi/errno.js';
 import { counter } from '../cost.js';
 import { REQ_F, type Req } from './req.js';
 import type { RingCtx } from './ctx.js';
-import { taskWorkAdd } from './tw.js';
+import { TWQ, taskWorkAdd } from './tw.js';
 import { reqDeferFailed } from './complete.js';
 
 export const APOLL = { OK: 0, ABORTED: 1, READY: 2 } as const;
@@ -32,19 +32,20 @@ export function armPollHandler(req: Req): ApollResult {
   const st: ApollState = { cancelled: false, queued: false };
   // io_poll_req_insert()
   ctx.cancelTable.set(req, st);
+  // __io_queue_proc(): add_wait_queue() puts the entry at the head, so the newest poll wakes first.
   req.pollCancel = file.waitOnce(dir, () => {
     req.pollCancel = null;
-    // io_poll_wake() -> __io_poll_execute()
-    pollExecute(req, st);
-  });
+    // io_poll_wake() -> __io_poll_execute(), task_work queued from the waitqueue (IOU_F_TWQ_IN_WAKE)
+    pollExecute(req, st, TWQ.IN_WAKE);
+  }, { head: true });
   return APOLL.OK;
 }
 
 /** io_poll_execute(): the first to take ownership queues the task_work; later kicks find it queued. */
-function pollExecute(req: Req, st: ApollState): void {
+function pollExecute(req: Req, st: ApollState, twqFlags = 0): void {
   if (st.queued) return;
   st.queued = true;
-  taskWorkAdd(req.ctx, () => apollTaskFunc(req, st));
+  taskWorkAdd(req.ctx, () => apollTaskFunc(req, st), twqFlags);
 }
 
 /** io_apoll_task_func(): reissue the request, unless it was cancelled or its ring is dying. */

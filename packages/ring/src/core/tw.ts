@@ -9,6 +9,9 @@ import type { Req } from './req.js';
 
 const C_TW = counter('event', 'task_work');
 
+/** IOU_F_TWQ_* (include/linux/io_uring_types.h): how task work is being queued. */
+export const TWQ = { LAZY_WAKE: 1, IN_WAKE: 2 } as const;
+
 /** IORING_SQ_TASKRUN mirrors whether a DEFER_TASKRUN ring has local work pending. */
 export function updateTaskrunFlag(ctx: RingCtx): void {
   if (!(ctx.flags & S.TASKRUN_FLAG)) return;
@@ -18,14 +21,15 @@ export function updateTaskrunFlag(ctx: RingCtx): void {
 /**
  * io_req_task_work_add(): DEFER_TASKRUN rings keep work on the ring (run only by the submitter
  * waiting on it); other rings hand it to the task, which runs it on its way back to user space.
+ * `twqFlags` (TWQ.*) say how it is queued; the local-work hook sees them.
  */
-export function taskWorkAdd(ctx: RingCtx, fn: () => void): void {
+export function taskWorkAdd(ctx: RingCtx, fn: () => void, twqFlags = 0): void {
   const k = ctx.kernel;
   k.costs.add(C_TW);
   if (ctx.deferTaskrun) {
     ctx.localWork.push(fn);
     updateTaskrunFlag(ctx);
-    k.hooks.localWorkQueued(ctx);
+    k.hooks.localWorkQueued(ctx, twqFlags);
     // A closed ring's local work is no longer run by its submitter: the exit work moves it.
     ctx.exitWork?.kick();
   } else {
@@ -34,7 +38,7 @@ export function taskWorkAdd(ctx: RingCtx, fn: () => void): void {
 }
 
 /** io_req_task_queue(): (re)issue from task context, through io_req_task_submit(). */
-export function reqTaskQueue(req: Req): void {
+export function reqTaskQueue(req: Req, twqFlags = 0): void {
   const ctx = req.ctx;
-  taskWorkAdd(ctx, () => ctx.kernel.taskSubmit(req));
+  taskWorkAdd(ctx, () => ctx.kernel.taskSubmit(req), twqFlags);
 }

@@ -101,7 +101,7 @@ export class Registry implements HookBus {
   private readonly hookList: ExtensionHooks[] = [];
   // Flat lists per hook, so the hot paths loop over exactly the extensions that care.
   private cqCommitFns: ((ctx: RingCtx) => void)[] = [];
-  private localWorkFns: ((ctx: RingCtx) => void)[] = [];
+  private localWorkFns: ((ctx: RingCtx, twqFlags: number) => void)[] = [];
   private reqFreeFns: ((req: Req) => void)[] = [];
 
   constructor(coreOps: readonly OpDef[], coreRegisterOps: readonly RegisterOpDef[]) {
@@ -172,9 +172,9 @@ export class Registry implements HookBus {
     for (let i = 0; i < fns.length; i++) fns[i]!(ctx);
   }
 
-  localWorkQueued(ctx: RingCtx): void {
+  localWorkQueued(ctx: RingCtx, twqFlags: number): void {
     const fns = this.localWorkFns;
-    for (let i = 0; i < fns.length; i++) fns[i]!(ctx);
+    for (let i = 0; i < fns.length; i++) fns[i]!(ctx, twqFlags);
   }
 
   reqFree(req: Req): void {

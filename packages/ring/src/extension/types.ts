@@ -13,6 +13,7 @@ import type { MappedRegion } from '../core/memmap.js';
 import type { ProgramOp } from '../scenario/program.js';
 import type { CompileContext } from '../scenario/compile-context.js';
 import type { CoreStamp } from '../version.js';
+import type { CostModel } from '../cost.js';
 
 export interface RegisterOpDef {
   readonly opcode: number;
@@ -116,10 +117,16 @@ export interface RingExitHooks {
 export interface ExtensionHooks {
   /** After setup succeeded. */
   ringCreated?(ctx: RingCtx): void;
-  /** io_commit_cqring_flush(): once per commit batch that published CQEs (eventfd signals here). */
+  /**
+   * io_commit_cqring_flush(): once per commit batch, after the tail store, not once per CQE (a
+   * batch whose CQEs were all skipped commits too); eventfd signals here.
+   */
   cqCommit?(ctx: RingCtx): void;
-  /** io_req_local_work_add(): work was queued on a DEFER_TASKRUN ring. */
-  localWorkQueued?(ctx: RingCtx): void;
+  /**
+   * io_req_local_work_add(): work was queued on a DEFER_TASKRUN ring. `twqFlags` are the
+   * IOU_F_TWQ_* bits (TWQ.IN_WAKE: queued from a wait-queue wakeup, such as a poll firing).
+   */
+  localWorkQueued?(ctx: RingCtx, twqFlags: number): void;
   /** The request is being freed: put what it holds (resource nodes). */
   reqFree?(req: Req): void;
   /** Ring teardown stages. */
@@ -156,6 +163,8 @@ export interface ExtensionDef {
   readonly fixedBuffers?: (kernel: Kernel) => FixedBufferImporter;
   readonly hooks?: ExtensionHooks;
   readonly steps?: readonly StepDef[];
+  /** Prices (ns) for the cost counters this extension adds, merged into the kernel's cost model. */
+  readonly costModel?: CostModel;
   /** Runs once when the extension is attached to a kernel. */
   init?(kernel: Kernel): void;
 }

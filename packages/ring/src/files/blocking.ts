@@ -3,12 +3,12 @@
 // pipe_write(), eventfd_read(), sk_wait_data()), interruptibly. io-wq, devices and timers keep
 // running meanwhile, in virtual time. Nothing ends a wait on an empty pipe, so the testbed
 // runner's watchdog (SIGALRM after WATCHDOG_NS, no SA_RESTART) does: the call returns -EINTR,
-// or, for a write, the bytes it had already moved.
+// or, for a write, the bytes it had already moved. poll(2) sleeps the same way, up to its timeout.
 
 import { ERRNO } from '../uapi/errno.js';
 import { WATCHDOG_NS } from '../core/enter.js';
 import type { Scheduler } from '../sched.js';
-import type { FileObj, PollDir, ReadResult } from './file.js';
+import { POLL, type FileObj, type PollDir, type ReadResult } from './file.js';
 import { EFD_NONBLOCK, EventFd } from './eventfd.js';
 
 interface Sleeper {
@@ -24,15 +24,20 @@ function nonblocking(f: FileObj): boolean {
 
 /** Sleeps until `f` is ready in `dir`; false when the watchdog fired first. */
 function sleepOn(s: Sleeper, f: FileObj, dir: PollDir, deadline: number): boolean {
+  return sleepUntil(s, () => f.ready(dir), deadline);
+}
+
+/** An interruptible sleep until cond() holds; false when `deadline` came first. */
+function sleepUntil(s: Sleeper, cond: () => boolean, deadline: number): boolean {
   for (;;) {
-    if (f.ready(dir)) return true;
+    if (cond()) return true;
     if (s.task.pending) {
       s.task.run();
       continue;
     }
     const left = deadline - s.sched.now;
     if (left <= 0) return false;
-    if (s.sched.runUntil(() => f.ready(dir) || s.task.pending, left) === undefined) return false;
+    if (s.sched.runUntil(() => cond() || s.task.pending, left) === undefined) return false;
   }
 }
 
@@ -56,6 +61,22 @@ export function blockingWrite(s: Sleeper, f: FileObj, data: Uint8Array): number 
     if (done === data.byteLength) return done;
     if (r < 0 && r !== -ERRNO.EAGAIN) return done || r;
     if (nonblocking(f)) return done || r;
-    if (!sleepOn(s, f, 'out', deadline)) return done || -ERRNO.EINTR;
+    // eventfd_write() waits for room for this value, not for EPOLLOUT (which a smaller one may see).
+    const woke = f instanceof EventFd ? sleepUntil(s, () => f.hasRoomFor(data), deadline) : sleepOn(s, f, 'out', deadline);
+    if (!woke) return done || -ERRNO.EINTR;
   }
+}
+
+/**
+ * poll(2) of one file for POLLIN and/or POLLOUT, waiting up to timeoutNs (Infinity: until the
+ * watchdog). res is 1 when an event is ready, 0 on timeout, -EINTR when the watchdog fired.
+ */
+export function pollFile(s: Sleeper, f: FileObj, events: number, timeoutNs: number): { res: number; revents: number } {
+  const mask = () => (events & POLL.IN && f.ready('in') ? POLL.IN : 0) | (events & POLL.OUT && f.ready('out') ? POLL.OUT : 0);
+  const byTimeout = timeoutNs < WATCHDOG_NS;
+  if (!mask() && timeoutNs > 0 && !sleepUntil(s, () => mask() !== 0, s.sched.now + (byTimeout ? timeoutNs : WATCHDOG_NS))) {
+    return byTimeout ? { res: 0, revents: 0 } : { res: -ERRNO.EINTR, revents: 0 };
+  }
+  const m = mask();
+  return { res: m ? 1 : 0, revents: m };
 }

@@ -8,6 +8,9 @@ import type { Scheduler } from '../sched.js';
 
 export type PollDir = 'in' | 'out';
 
+/** poll(2) event bits (include/uapi/asm-generic/poll.h). */
+export const POLL = { IN: 0x1, OUT: 0x4, ERR: 0x8, HUP: 0x10, NVAL: 0x20 } as const;
+
 /** fmode_t bits io_uring checks before a transfer (io_rw_init_file()). */
 export const FMODE = { READ: 1 << 0, WRITE: 1 << 1 } as const;
 
@@ -60,10 +63,14 @@ export abstract class FileObj {
     return dir === 'in' ? this.readable() : this.writable();
   }
 
-  /** Registers a one-shot wakeup for readiness in `dir`; returns a cancel function. */
-  waitOnce(dir: PollDir, fn: () => void): () => void {
+  /**
+   * Registers a one-shot wakeup for readiness in `dir`; returns a cancel function. `head` adds it
+   * first, as add_wait_queue() does for poll entries (woken newest first); otherwise it goes last.
+   */
+  waitOnce(dir: PollDir, fn: () => void, opts: { head?: boolean } = {}): () => void {
     const w: Waiter = { dir, fn };
-    this.waiters.push(w);
+    if (opts.head) this.waiters.unshift(w);
+    else this.waiters.push(w);
     return () => {
       this.waiters = this.waiters.filter((x) => x !== w);
     };

@@ -44,6 +44,15 @@ export function checkOp(cc: CompileContext, o: ProgramOp): void {
     case 'write': count(cc, o.len, 'write length', 0, L.ioLength); break;
     case 'read': count(cc, o.len, 'read length', 0, L.ioLength); break;
     case 'tmpfile': count(cc, o.size, `tmpfile ${o.fd}: size`, 0, L.tmpfileSize); break;
+    case 'writemem': count(cc, o.len, 'write length', 0, L.ioLength); span(cc, o.region, o.off, o.len, 'a write(2) from memory'); break;
+    case 'poll':
+      count(cc, o.events, 'poll events', 0, 0xffff);
+      count(cc, o.timeoutMs, 'poll timeout', -1, 0x7fffffff);
+      break;
+    case 'time':
+      if (o.inner.op === 'time') cc.fail(`time ${o.name}: times one operation, not another time`);
+      checkOp(cc, o.inner);
+      break;
     case 'sqe': {
       const ring = cc.ring(o.ring);
       const n = o.bytes.byteLength;

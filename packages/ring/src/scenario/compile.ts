@@ -16,6 +16,12 @@ import { CoreStep, ScenarioHeader, type Scenario } from './schema.js';
 import { CompileContext, type FieldInput } from './compile-context.js';
 import type { CompiledOp, Fixup, Program, ProgramOp } from './program.js';
 import { checkOp } from './check-ops.js';
+import { EFD_CLOEXEC, EFD_NONBLOCK, EFD_SEMAPHORE } from '../files/eventfd.js';
+
+/** eventfd(2) flags a scenario can name (EFD_*). */
+const EFD_FLAGS = { SEMAPHORE: EFD_SEMAPHORE, NONBLOCK: EFD_NONBLOCK, CLOEXEC: EFD_CLOEXEC } as const;
+/** poll(2) events a scenario can name. */
+const POLL_EVENTS = { IN: 0x1, OUT: 0x4 } as const;
 
 function opcodeOf(cc: CompileContext, v: string | number): number {
   if (typeof v === 'number') return v;
@@ -178,13 +184,32 @@ function compileCore(cc: CompileContext, s: CoreStep, out: ProgramOp[]): void {
       cc.fds.add(s.a); cc.fds.add(s.b);
       out.push(s.kind === 'tcp' ? { op: 'tcppair', a: s.a, b: s.b } : { op: 'unixpair', a: s.a, b: s.b });
       return;
-    case 'eventfd': cc.fds.add(s.name); out.push({ op: 'eventfd', fd: s.name, initval: s.initval, flags: s.flags }); return;
+    case 'eventfd':
+      cc.fds.add(s.name);
+      out.push({ op: 'eventfd', fd: s.name, initval: s.initval, flags: cc.flags(EFD_FLAGS, s.flags, 'eventfd') });
+      return;
     case 'tmpfile': cc.fds.add(s.name); out.push({ op: 'tmpfile', fd: s.name, size: s.size, seed: s.seed }); return;
     case 'blockdev':
       cc.fds.add(s.name);
       out.push({ op: 'require', what: 'nvme' }, { op: 'blockdev', fd: s.name, path: '/dev/nvme0n1', odirect: s.odirect });
       return;
-    case 'write': cc.requireFd(s.fd); out.push({ op: 'write', fd: s.fd, len: s.len, seed: s.seed }); return;
+    case 'write': {
+      cc.requireFd(s.fd);
+      if (s.hex !== undefined) {
+        if (s.len !== undefined) cc.fail('write takes `len` (pattern bytes) or `hex`, not both');
+        const bytes = fromHex(s.hex.toLowerCase());
+        const region = cc.tempRegion('wbuf', bytes.byteLength, out);
+        out.push({ op: 'wmem', region, off: 0, bytes, fixups: [] }, { op: 'writemem', fd: s.fd, region, off: 0, len: bytes.byteLength });
+        return;
+      }
+      if (s.len === undefined) cc.fail('write needs `len` (pattern bytes) or `hex`');
+      out.push({ op: 'write', fd: s.fd, len: s.len, seed: s.seed });
+      return;
+    }
+    case 'poll':
+      cc.requireFd(s.fd);
+      out.push({ op: 'poll', fd: s.fd, events: cc.flags(POLL_EVENTS, s.events, 'poll'), timeoutMs: s.timeout_ms });
+      return;
     case 'read': cc.requireFd(s.fd); out.push({ op: 'read', fd: s.fd, len: s.len }); return;
     case 'close': cc.requireFd(s.fd); out.push({ op: 'close', fd: s.fd }); return;
     case 'sleep': out.push({ op: 'sleep', ms: s.ms }); return;

@@ -4,6 +4,7 @@
 
 import { UringError } from '../errors.js';
 import { asUringError } from '../debug.js';
+import { priceSince } from '../cost.js';
 import { Kernel } from '../kernel.js';
 import { IO_URING_PARAMS } from '../uapi/structs.js';
 import { toHex } from '../uapi/layout.js';
@@ -211,10 +212,12 @@ export class ModelExecutor {
         rec(`fd ${op.a} 0`);
         return;
       }
-      case 'eventfd':
-        this.fds.set(op.fd, k.eventfd(op.initval, op.flags));
-        rec(`fd ${op.fd} 0`);
+      case 'eventfd': {
+        const fd = k.eventfd(op.initval, op.flags);
+        this.fds.set(op.fd, fd < 0 ? -1 : fd);
+        rec(`fd ${op.fd} ${fd < 0 ? fd : 0}`);
         return;
+      }
       case 'tmpfile':
         this.fds.set(op.fd, k.tmpfile(op.size, op.seed));
         rec(`fd ${op.fd} 0`);
@@ -231,10 +234,31 @@ export class ModelExecutor {
         rec(`io ${op.fd} ${r.res} ${r.data ? toHex(r.data) : ''}`.trimEnd());
         return;
       }
+      case 'writemem': {
+        const bytes = k.memory.read(this.regionAddr(op.region) + op.off, op.len);
+        if (!bytes) throw new UringError('EFAULT', `writemem past the end of region ${op.region}`);
+        rec(`io ${op.fd} ${k.write(this.fdOf(op.fd), bytes)}`);
+        return;
+      }
+      case 'poll': {
+        const r = k.poll(this.fdOf(op.fd), op.events, op.timeoutMs);
+        rec(`poll ${op.fd} ${r.res} ${r.revents}`);
+        return;
+      }
+      case 'time': {
+        // The model's figure: virtual time that passed plus the counted costs, priced.
+        const t0 = k.sched.now;
+        const before = k.costs.snapshot();
+        this.exec(op.inner);
+        const ns = k.sched.now - t0 + priceSince(before, k.costs.snapshot(), k.costModel);
+        rec(`time ${op.name} ${Math.round(ns)}`);
+        return;
+      }
       case 'close': {
         const fd = this.fdOf(op.fd);
+        // The name keeps its old number for `f:` fixups (as the runner's does); a ring is gone.
         this.rings.delete(op.fd);
-        this.fds.delete(op.fd);
+        this.fds.set(op.fd, fd);
         rec(`close ${op.fd} ${k.close(fd)}`);
         return;
       }

@@ -29,6 +29,12 @@ export type ProgramOp =
   | { op: 'blockdev'; fd: string; path: string; odirect: boolean }
   | { op: 'write'; fd: string; len: number; seed: number }
   | { op: 'read'; fd: string; len: number }
+  /** write(2) of `len` bytes taken from a region. */
+  | { op: 'writemem'; fd: string; region: string; off: number; len: number }
+  /** poll(2) of one fd for `events` (POLLIN 1, POLLOUT 4), up to timeoutMs (-1: no limit). */
+  | { op: 'poll'; fd: string; events: number; timeoutMs: number }
+  /** Runs `inner` and records how long it took (measurements, never part of the verdict). */
+  | { op: 'time'; name: string; inner: ProgramOp }
   | { op: 'close'; fd: string }
   | { op: 'sleep'; ms: number }
   | { op: 'mmap'; region: string; ring: string; offset: number; size: number }
@@ -75,6 +81,12 @@ export function opToText(o: ProgramOp): string | null {
     case 'blockdev': return `blockdev ${o.fd} ${o.path} ${o.odirect ? 1 : 0}`;
     case 'write': return `write ${o.fd} ${o.len} ${o.seed}`;
     case 'read': return `read ${o.fd} ${o.len}`;
+    case 'writemem': return `writemem ${o.fd} ${o.region} ${o.off} ${o.len}`;
+    case 'poll': return `poll ${o.fd} ${o.events} ${o.timeoutMs}`;
+    case 'time': {
+      const inner = opToText(o.inner);
+      return inner === null ? null : `time ${o.name} ${inner}`;
+    }
     case 'close': return `close ${o.fd}`;
     case 'sleep': return `sleep ${o.ms}`;
     case 'mmap': return `mmap ${o.region} ${o.ring} ${o.offset} ${o.size}`;

@@ -89,12 +89,21 @@ export const CoreSteps = [
     .describe('mmap() the ring fd at an offset (IORING_OFF_*) as a new region'),
   z.object({ op: z.literal('pipe'), read: name, write: name }).strict().describe('pipe2()'),
   z.object({ op: z.literal('socketpair'), a: name, b: name, kind: z.enum(['tcp', 'unix']).default('tcp') }).strict().describe('a connected stream socket pair (TCP over loopback, or AF_UNIX)'),
-  z.object({ op: z.literal('eventfd'), name, initval: u32.default(0), flags: u32.default(0) }).strict().describe('eventfd()'),
+  z.object({ op: z.literal('eventfd'), name, initval: u32.default(0), flags: flags.default(0) }).strict()
+    .describe('eventfd(initval, flags); flags by name: SEMAPHORE, NONBLOCK, CLOEXEC'),
   z.object({ op: z.literal('tmpfile'), name, size: z.number().int().nonnegative().max(L.tmpfileSize, `a tmpfile is at most ${L.tmpfileSize} bytes (the runner's limit)`), seed: z.number().int().min(0).max(255).default(0) }).strict().describe('a regular file filled with a byte pattern'),
   z.object({ op: z.literal('blockdev'), name, odirect: z.boolean().default(true) }).strict()
     .describe('open the testbed NVMe disk (64 MiB; byte i of 4 KiB block b is (b + i) & 0xff), O_DIRECT by default'),
-  z.object({ op: z.literal('write'), fd: name, len: z.number().int().nonnegative().max(L.ioLength, `a write is at most ${L.ioLength} bytes (the runner's limit)`), seed: z.number().int().min(0).max(255).default(0) }).strict().describe('write(2) pattern bytes'),
+  z.object({
+    op: z.literal('write'), fd: name, len: z.number().int().nonnegative().max(L.ioLength, `a write is at most ${L.ioLength} bytes (the runner's limit)`).optional(),
+    seed: z.number().int().min(0).max(255).default(0),
+    hex: z.string().regex(/^([0-9a-fA-F]{2})+$/, 'hex: two digits a byte').max(2 * L.ioLength, `a write is at most ${L.ioLength} bytes (the runner's limit)`).optional(),
+  }).strict().describe('write(2): `len` pattern bytes from `seed`, or the bytes given as `hex`'),
   z.object({ op: z.literal('read'), fd: name, len: z.number().int().nonnegative().max(L.ioLength, `a read is at most ${L.ioLength} bytes (the runner's limit)`) }).strict().describe('read(2)'),
+  z.object({
+    op: z.literal('poll'), fd: name, events: flags.default(['IN']),
+    timeout_ms: z.number().int().min(-1).max(60_000).default(0),
+  }).strict().describe('poll(2) of one fd for IN and/or OUT, waiting up to timeout_ms (-1: until the watchdog)'),
   z.object({ op: z.literal('close'), fd: name }).strict().describe('close an fd or a ring'),
   z.object({ op: z.literal('sleep'), ms: z.number().int().min(1).max(5000) }).strict()
     .describe('let time pass (nanosleep): devices, io-wq and ring teardown go on meanwhile'),

@@ -9,6 +9,7 @@ import { decode as decodeStruct, fromHex } from '../uapi/layout.js';
 import type { Program, ProgramOp } from '../scenario/program.js';
 import type { TraceEvent } from './events.js';
 
+const POLL_NAMES = { IN: 0x1, OUT: 0x4, ERR: 0x8, HUP: 0x10, NVAL: 0x20 } as const;
 const REGISTER_NAMES = new Map<number, string>(Object.entries(IORING_REGISTER).map(([k, v]) => [v, k]));
 
 function withErrno(res: number): { res: number; errno?: string } {
@@ -25,6 +26,9 @@ function jsonable(v: unknown): unknown {
 /** Records each operation produces; `reap` produces cqe records then one `reaped`. */
 function recordsOf(op: ProgramOp): string[] {
   switch (op.op) {
+    case 'writemem': return ['io'];
+    case 'poll': return ['poll'];
+    case 'time': return [...recordsOf(op.inner), 'time'];
     case 'setup': case 'enter': case 'observe': case 'register': case 'rmem':
     case 'pipe': case 'tcppair': case 'unixpair': case 'eventfd': case 'tmpfile': case 'blockdev':
     case 'write': case 'read': case 'close': case 'mmap':
@@ -179,6 +183,12 @@ function parseRecord(rec: string, step: number, op: ProgramOp | undefined): Trac
     case 'close':
       noMore(t, 3);
       return { ev: 'close', fd: word(t[1], 'the fd'), step, ...withErrno(int(t[2], 'the result')) };
+    case 'poll':
+      noMore(t, 4);
+      return { ev: 'poll', fd: word(t[1], 'the fd'), step, ...withErrno(int(t[2], 'the result')), revents: flagNames(POLL_NAMES, int(t[3], 'the revents')) };
+    case 'time':
+      noMore(t, 3);
+      return { ev: 'time', name: word(t[1], 'the name'), step, ns: int(t[2], 'the nanoseconds') };
     case 'mmap':
       noMore(t, 3);
       return { ev: 'mmap', region: word(t[1], 'the region'), step, ...withErrno(int(t[2], 'the result')) };

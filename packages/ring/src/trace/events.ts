@@ -28,6 +28,9 @@ export const TraceEvent = z.discriminatedUnion('ev', [
   z.object({ ev: z.literal('fd'), name: z.string(), ...base, ...res }),
   z.object({ ev: z.literal('io'), fd: z.string(), ...base, ...res, hex: z.string().optional() }),
   z.object({ ev: z.literal('close'), fd: z.string(), ...base, ...res }),
+  z.object({ ev: z.literal('poll'), fd: z.string(), ...base, ...res, revents: z.array(z.string()) }),
+  /** How long an operation took (kernel: measured; model: predicted). A measurement, not a fact: diffs skip it. */
+  z.object({ ev: z.literal('time'), name: z.string(), ...base, ns: z.number() }),
   z.object({ ev: z.literal('mmap'), region: z.string(), ...base, ...res }),
   z.object({ ev: z.literal('skip'), ...base, reason: z.string() }),
   z.object({ ev: z.literal('crash'), ...base, signal: z.string() }),
