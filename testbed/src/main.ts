@@ -19,9 +19,11 @@ import { runProblems, type RunResult } from './result.js';
 import { dirs } from './paths.js';
 import type { AccelChoice } from './accel.js';
 import type { TestbedEvent } from './events.js';
+import { fuzzMain } from './fuzz/main.js';
 
 const USAGE = `usage: pnpm testbed [--native] [--accel auto|kvm|tcg] [--kernel-version SEL]
-                    [--scenarios PATH]... [--only-scenarios] [--filter RE] [--keep] [--verbose]`;
+                    [--scenarios PATH]... [--only-scenarios] [--filter RE] [--keep] [--verbose]
+       pnpm testbed --fuzz N [--seed S] [--native] [--accel auto|kvm|tcg]`;
 
 /** A mistyped option is a usage error, not a stack trace. */
 function options() {
@@ -36,6 +38,8 @@ function options() {
         filter: { type: 'string' },
         keep: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
+        fuzz: { type: 'string' },
+        seed: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -52,6 +56,21 @@ if (opt.help) {
 if (!['auto', 'kvm', 'tcg'].includes(opt.accel)) {
   console.error(`--accel must be auto, kvm or tcg\n${USAGE}`);
   process.exit(2);
+}
+
+if (opt.fuzz !== undefined || opt.seed !== undefined) {
+  const n = Number(opt.fuzz);
+  const seed = opt.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(opt.seed);
+  if (opt.fuzz === undefined || !Number.isInteger(n) || n < 1 || !Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) {
+    console.error(`--fuzz takes a case count (1 or more) and --seed a number in [0, 2^32)\n${USAGE}`);
+    process.exit(2);
+  }
+  try {
+    process.exit(await fuzzMain({ cases: n, seed, native: opt.native, accel: opt.accel as AccelChoice, kernelVersion: opt['kernel-version'] }));
+  } catch (e) {
+    console.error(`\n${(e as Error).stack ?? String(e)}`);
+    process.exit(1);
+  }
 }
 
 /** Which model profile judges a kernel release: its own, else the newest (7.3) with a note. */

@@ -42,5 +42,8 @@ export { StreamEnd, makePipe, makeSocketPair, isSocket } from './files/stream.js
 export { RegularFile, BlockDevice, patternBytes, isBlockDevice } from './files/regular.js';
 export { EventFd } from './files/eventfd.js';
 
+// Step generators for the differential fuzzer.
+export { makeFd, MAX_FDS } from './fuzz/gen/common.js';
+
 // Scenario compilation, for extension steps.
 export { CompileContext, type FieldInput } from './scenario/compile-context.js';

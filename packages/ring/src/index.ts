@@ -10,10 +10,11 @@ export { Kernel, CORE_OPS, type KernelOptions, type SetupParams } from './kernel
 export { UserRing, type Cqe, type SqeInit } from './user/ring.js';
 export type { Extension } from './extension/types.js';
 export { CoreStep, CoreSteps, ScenarioHeader, SqeFields, type Scenario } from './scenario/schema.js';
-export { parseScenario, compileScenario } from './scenario/compile.js';
+export { parseScenario, compileScenario, stepCompiler } from './scenario/compile.js';
 export { programToText, opToText, isModelOnly, type Program, type ProgramOp, type CompiledOp, type Fixup } from './scenario/program.js';
 export { ModelExecutor, runOnModel, type ModelRunOptions } from './scenario/model-executor.js';
 export { runScenario, type ScenarioRun } from './scenario/run.js';
 export { TraceEvent, toJsonl, fromJsonl } from './trace/events.js';
 export { decodeRecords } from './trace/decode.js';
 export { diffTraces, type DiffResult, type Divergence } from './trace/diff.js';
+export * from './fuzz/index.js';

@@ -13,6 +13,7 @@ import type { Mapping } from '../memory.js';
 import type { ProgramOp } from '../scenario/program.js';
 import type { CompileContext } from '../scenario/compile-context.js';
 import type { CoreStamp } from '../version.js';
+import type { StepFuzz } from '../fuzz/types.js';
 
 export interface RegisterOpDef {
   readonly opcode: number;
@@ -122,6 +123,11 @@ export interface StepDef<S extends z.ZodType = z.ZodType> {
   /** One-line description for docs and schema output. */
   readonly description: string;
   compile(step: z.infer<S>, cc: CompileContext): ProgramOp[];
+  /**
+   * Optional generator for the differential fuzzer (`pnpm testbed --fuzz`): steps of this op,
+   * built from integer choices against what the scenario holds so far (see fuzz/types.ts).
+   */
+  readonly fuzz?: StepFuzz;
 }
 
 export interface ExtensionDef {
