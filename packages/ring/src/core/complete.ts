@@ -32,14 +32,11 @@ export function flushCompletions(ctx: RingCtx): void {
   }
   // __io_cq_unlock_post(): one commit, one flush, for the whole batch.
   if (posted) commitCqringFlush(ctx);
-  let drainDone = false;
-  if (ctx.intFlags & INT_F.DRAIN_ACTIVE && ctx.drainReq) drainDone = reqs.includes(ctx.drainReq);
-  if (drainDone) ctx.drainReq = null;
+  if (ctx.intFlags & INT_F.DRAIN_ACTIVE && ctx.drainReq && reqs.includes(ctx.drainReq)) ctx.drainReq = null;
   for (let i = 0; i < reqs.length; i++) freeReq(reqs[i]!);
-  if (ctx.intFlags & INT_F.DRAIN_ACTIVE) {
-    if (queueDeferred(ctx)) drainDone = false;
-    if (drainDone && ctx.deferList.length === 0) ctx.intFlags &= ~INT_F.DRAIN_ACTIVE;
-  }
+  // drain_active stays set here: only io_drain_req() of a request without IO_DRAIN clears it,
+  // so the first request after a drain still takes the deferred path (task_work).
+  if (ctx.intFlags & INT_F.DRAIN_ACTIVE) queueDeferred(ctx);
 }
 
 /** The per-request part of io_free_batch_list(): start the next link member, clean up, recycle. */

@@ -40,7 +40,9 @@ export abstract class FileObj {
   /** Registers a one-shot wakeup for readiness in `dir`; returns a cancel function. */
   waitOnce(dir: PollDir, fn: () => void): () => void {
     const w: Waiter = { dir, fn };
-    this.waiters.push(w);
+    // add_wait_queue() puts the entry at the head and __wake_up() walks from the head: the
+    // request armed last is woken (and completes) first.
+    this.waiters.unshift(w);
     return () => {
       this.waiters = this.waiters.filter((x) => x !== w);
     };

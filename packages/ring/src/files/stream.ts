@@ -10,6 +10,8 @@ export class ByteQueue {
   size = 0;
   writerClosed = false;
   readerClosed = false;
+  /** sk_err for the reader: an errno its next read reports once the queue is empty, then 0. */
+  pendingError = 0;
   endpoints: StreamEnd[] = [];
   constructor(readonly capacity: number) {}
 
@@ -83,7 +85,15 @@ export class StreamEnd extends FileObj {
 
   read(len: number): ReadResult {
     if (!this.rx) return { res: -ERRNO.EBADF };
-    if (this.rx.size === 0) return this.rx.writerClosed ? { res: 0, data: new Uint8Array(0) } : { res: -ERRNO.EAGAIN };
+    if (this.rx.size === 0) {
+      // sock_error(): the error is reported once, then the read sees EOF.
+      if (this.rx.pendingError) {
+        const err = this.rx.pendingError;
+        this.rx.pendingError = 0;
+        return { res: -err };
+      }
+      return this.rx.writerClosed ? { res: 0, data: new Uint8Array(0) } : { res: -ERRNO.EAGAIN };
+    }
     const data = this.rx.pull(len);
     this.rx.wakeAll();
     return { res: data.byteLength, data };
@@ -100,6 +110,8 @@ export class StreamEnd extends FileObj {
   }
 
   override release(): void {
+    // unix_release_sock(): closing with data still unread resets the peer (sk_err = ECONNRESET).
+    if (this.kind === 'unix' && this.rx && this.rx.size > 0 && this.tx) this.tx.pendingError = ERRNO.ECONNRESET;
     if (this.tx) this.tx.writerClosed = true;
     if (this.rx) this.rx.readerClosed = true;
     this.tx?.wakeAll();

@@ -8,4 +8,4 @@ export { fuzzGenerators, generatorOf, realise, totalWeight, type Realised, type 
 export { Shrinker, type ShrinkOptions } from './shrink.js';
 export { CORE_FUZZ } from './gen/index.js';
 export { BOUND_WAIT_NS } from './gen/ring.js';
-export { EXCLUSIONS, type Exclusion } from './exclusions.js';
+export { BY_DESIGN, EXCLUSIONS, KNOWN_DIVERGENCES, avoids, type AvoidId, type Exclusion } from './exclusions.js';

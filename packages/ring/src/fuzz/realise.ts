@@ -120,10 +120,11 @@ class Env implements FuzzEnv {
     } catch {
       u = undefined;
     }
-    if (!u) return { name, flags, live: false, sqEntries: 0, cqEntries: 0, pending: 0, sqFree: 0 };
+    if (!u) return { name, flags, live: false, sqEntries: 0, cqEntries: 0, pending: 0, sqFree: 0, cqReady: 0 };
     const ctx = u.ctx;
     const pending = ctx.flags & S.SQ_REWIND ? u.sqeTail : (u.sqeTail - ctx.sqHead) >>> 0;
-    return { name, flags, live: true, sqEntries: ctx.sqEntries, cqEntries: ctx.cqEntries, pending, sqFree: Math.max(0, ctx.sqEntries - pending) };
+    const cqReady = ((ctx.cqTail - ctx.cqHead) >>> 0) + ctx.overflow.length;
+    return { name, flags, live: true, sqEntries: ctx.sqEntries, cqEntries: ctx.cqEntries, pending, sqFree: Math.max(0, ctx.sqEntries - pending), cqReady };
   }
 
   private fdView(name: string, kind: FuzzFdKind): FuzzFd {

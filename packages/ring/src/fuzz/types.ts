@@ -43,6 +43,8 @@ export interface FuzzRing {
   pending: number;
   /** SQ slots free for new SQEs (the model's view). */
   sqFree: number;
+  /** CQEs the application could reap now, plus those in the overflow backlog (the model's view). */
+  cqReady: number;
 }
 
 export type FuzzFdKind = 'pipe-r' | 'pipe-w' | 'tcp' | 'unix' | 'file' | 'eventfd';

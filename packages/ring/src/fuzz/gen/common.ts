@@ -15,11 +15,11 @@ export function anyLiveRing(c: FuzzChoices, env: FuzzEnv): FuzzRing | undefined 
 }
 
 /**
- * IOSQE flags for an SQE that does not wait for itself. ASYNC and IO_DRAIN are left to the
- * waited generators (see EXCLUSIONS): both send the request to io-wq, whose completion races
- * the runner's next step on a real kernel.
+ * IOSQE flags for an SQE on its own. ASYNC and IO_DRAIN are left to sqe.waited and the link
+ * flags to sqe.chain (see exclusions.ts): unwaited io-wq work races the runner's next step on a
+ * real kernel, and so does a chain cut off at the end of a submission.
  */
-export const PLAIN_SQE_FLAGS = ['IO_LINK', 'IO_HARDLINK', 'CQE_SKIP_SUCCESS', 'BUFFER_SELECT', 'FIXED_FILE'] as const;
+export const PLAIN_SQE_FLAGS = ['CQE_SKIP_SUCCESS', 'BUFFER_SELECT', 'FIXED_FILE'] as const;
 
 export function sqeFlags(c: FuzzChoices, oneIn = 8): (string | number)[] {
   const names: (string | number)[] = c.subset(PLAIN_SQE_FLAGS, oneIn);
@@ -54,11 +54,14 @@ export function makeFd(c: FuzzChoices, env: FuzzEnv, kind: FuzzFdKind): { name: 
  * The fd of a request: one of `kinds` (made on the spot when none is open), or, one time in
  * 12, any open fd or a number that is no fd at all. Made fds' steps are pushed to `out`.
  */
-export function targetFd(c: FuzzChoices, env: FuzzEnv, kinds: readonly FuzzFdKind[], out: Record<string, unknown>[]): string | number {
+export function targetFd(
+  c: FuzzChoices, env: FuzzEnv, kinds: readonly FuzzFdKind[], out: Record<string, unknown>[], avoid: readonly FuzzFdKind[] = [],
+): string | number {
   if (c.rare(12)) {
-    const x = c.pick<FuzzFd | number>([-1, ...env.openFds(), 1000]);
+    const x = c.pick<FuzzFd | number>([-1, ...env.openFds().filter((f) => !avoid.includes(f.kind)), 1000]);
     return typeof x === 'number' ? x : x.name;
   }
+  kinds = kinds.filter((k) => !avoid.includes(k));
   const fitting = env.openFds(kinds);
   if (fitting.length && (!c.rare(6) || env.fds.length >= MAX_FDS)) return c.pick(fitting).name;
   if (env.fds.length >= MAX_FDS) return -1;
@@ -66,6 +69,21 @@ export function targetFd(c: FuzzChoices, env: FuzzEnv, kinds: readonly FuzzFdKin
   out.push(...made.steps);
   return made.name;
 }
+
+/** The kind of a named fd of this case, or of one that `made` (steps not run yet) defines. */
+export function kindOf(env: FuzzEnv, fd: string | number, made: readonly Record<string, unknown>[] = []): FuzzFdKind | undefined {
+  if (typeof fd === 'number') return undefined;
+  const known = env.fds.find((f) => f.name === fd)?.kind;
+  if (known) return known;
+  for (const s of made) {
+    if (s.op === 'pipe') return s.read === fd ? 'pipe-r' : s.write === fd ? 'pipe-w' : undefined;
+    if (s.op === 'socketpair' && (s.a === fd || s.b === fd)) return s.kind === 'tcp' ? 'tcp' : 'unix';
+    if (s.op === 'tmpfile' && s.name === fd) return 'file';
+  }
+  return undefined;
+}
+
+export const isStream = (k: FuzzFdKind | undefined) => k === 'pipe-r' || k === 'pipe-w' || k === 'tcp' || k === 'unix';
 
 /** A u32 holding a negative errno (for NOP's INJECT_RESULT and bad lengths). */
 export const neg = (errno: number) => (2 ** 32 - errno) >>> 0;

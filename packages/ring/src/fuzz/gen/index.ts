@@ -5,9 +5,9 @@ import type { NamedFuzz } from '../types.js';
 import { closeFuzz, pipeFuzz, readFuzz, socketFuzz, tmpfileFuzz, writeFuzz } from './files.js';
 import { enterFuzz, observeFuzz, reapFuzz, registerFuzz } from './ring.js';
 import { setupFuzz } from './setup.js';
-import { netFuzz, nopFuzz, rwFuzz, waitedFuzz } from './sqe.js';
+import { chainFuzz, netFuzz, nopFuzz, rwFuzz, waitedFuzz } from './sqe.js';
 
 export const CORE_FUZZ: readonly NamedFuzz[] = [
-  setupFuzz, nopFuzz, enterFuzz, reapFuzz, rwFuzz, netFuzz, waitedFuzz, pipeFuzz, socketFuzz, tmpfileFuzz,
+  setupFuzz, nopFuzz, enterFuzz, reapFuzz, rwFuzz, netFuzz, chainFuzz, waitedFuzz, pipeFuzz, socketFuzz, tmpfileFuzz,
   writeFuzz, readFuzz, closeFuzz, observeFuzz, registerFuzz,
 ];
