@@ -32,7 +32,7 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     setupFlags: setupMaskUpTo(Math.log2(IORING_SETUP.SQ_REWIND)),
     features: ALL_FEATURES,
     registerLast: 38,
-    quirks: { mmapBadOffsetErrno: 'passthrough' },
+    quirks: { mmapBadOffsetErrno: 'passthrough', drainActiveUntilNextReq: false },
   },
   '6.18': {
     id: '6.18',
@@ -42,8 +42,10 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     setupFlags: setupMaskUpTo(Math.log2(IORING_SETUP.CQE_MIXED)),
     features: ALL_FEATURES,
     registerLast: 36,
-    // io_uring_get_unmapped_area() turned every failed mmap validation into -ENOMEM.
-    quirks: { mmapBadOffsetErrno: 'ENOMEM' },
+    // io_uring_get_unmapped_area() turned every failed mmap validation into -ENOMEM. Only
+    // io_drain_req() of a request without IO_DRAIN cleared drain_active (7.3 also clears it
+    // when the drained request completes with nothing deferred).
+    quirks: { mmapBadOffsetErrno: 'ENOMEM', drainActiveUntilNextReq: true },
   },
 };
 

@@ -32,11 +32,17 @@ export function flushCompletions(ctx: RingCtx): void {
   }
   // __io_cq_unlock_post(): one commit, one flush, for the whole batch.
   if (posted) commitCqringFlush(ctx);
-  if (ctx.intFlags & INT_F.DRAIN_ACTIVE && ctx.drainReq && reqs.includes(ctx.drainReq)) ctx.drainReq = null;
+  let drainDone = false;
+  if (ctx.intFlags & INT_F.DRAIN_ACTIVE && ctx.drainReq) drainDone = reqs.includes(ctx.drainReq);
+  if (drainDone) ctx.drainReq = null;
   for (let i = 0; i < reqs.length; i++) freeReq(reqs[i]!);
-  // drain_active stays set here: only io_drain_req() of a request without IO_DRAIN clears it,
-  // so the first request after a drain still takes the deferred path (task_work).
-  if (ctx.intFlags & INT_F.DRAIN_ACTIVE) queueDeferred(ctx);
+  if (ctx.intFlags & INT_F.DRAIN_ACTIVE) {
+    if (queueDeferred(ctx)) drainDone = false;
+    // 6.18 keeps drain_active until io_drain_req() of the next request without IO_DRAIN, so
+    // that request still takes the deferred path (task_work).
+    const keep = ctx.kernel.profile.quirks.drainActiveUntilNextReq === true;
+    if (drainDone && ctx.deferList.length === 0 && !keep) ctx.intFlags &= ~INT_F.DRAIN_ACTIVE;
+  }
 }
 
 /** The per-request part of io_free_batch_list(): start the next link member, clean up, recycle. */

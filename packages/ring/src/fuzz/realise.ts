@@ -258,6 +258,11 @@ function realiseOnce(templates: readonly FuzzTemplate[], o: RealiseOptions, gens
       env.refresh();
     }
   }
+  // A scenario has at least one step; a case whose templates made none maps a page.
+  if (!steps.length) {
+    steps.push({ op: 'region', name: 'm0', size: 4096 });
+    origin.push(-1);
+  }
   const doc: ScenarioDoc = {
     name: o.name,
     pins: o.pins ?? 'a generated case of the differential fuzzer (pnpm testbed --fuzz)',
