@@ -1,3 +1,4 @@
+// (The testbed's fuzz tests keep a copy that imports the published entry: test folders do not import across packages.)
 // A planted divergence for the fuzzer's tests: IORING_OP_FADVISE (which the core does not
 // model) as two extensions. `truthful` answers pipes with -ESPIPE, as generic_fadvise() does;
 // `planted` wrongly answers 0. Run the truthful one as "the kernel" and judge the planted one:

@@ -41,6 +41,8 @@ export interface FuzzOptions {
   shrinkPerClass?: number;
   /** Shrink rounds per case at most; default 40. */
   maxRounds?: number;
+  /** Rounds when a case shrinks on `on` although a cheaper `shrinkOn` exists (a VM boot each); default 12. */
+  slowRounds?: number;
   log?: (line: string) => void;
 }
 
@@ -200,6 +202,10 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzSummary> {
     }
   }
 
+  // A case that did not come back on the cheap kernel shrinks in boots of the slow one: fewer rounds.
+  if (o.shrinkOn) {
+    for (const s of shrinkings) if (s.on === o.on) s.shrinker = new Shrinker(s.original.templates, { maxRounds: o.slowRounds ?? 12 });
+  }
   // Lockstep rounds: every active shrinker's candidates, one batch per kernel.
   const tShrink0 = performance.now();
   for (;;) {

@@ -4,10 +4,13 @@
 // is frequent and not yet fixed is listed here too, with the regression scenario that shows it,
 // until its owner fixes the model.
 
+import type { KernelId } from '../profile.js';
+
 export type AvoidId =
   | 'sqpoll' | 'iopoll' | 'no-mmap' | 'unwaited-iowq' | 'drain' | 'close-under-sqe' | 'split-links' | 'blocking-syscalls'
   | 'regular-file-write' | 'zero-length-stream-io' | 'send-buffer-select' | 'tcp-after-peer-close'
-  | 'short-rw-fails' | 'rw-wrong-direction';
+  | 'short-rw-fails' | 'rw-wrong-direction' | 'regular-file-read' | 'close-with-inflight' | 'stream-rw-efault' | 'pipe-slots'
+  | 'socket-after-peer-close' | 'defer-taskrun-flag';
 
 export interface Exclusion {
   /** The name generators check (`avoids(id)`). */
@@ -17,6 +20,8 @@ export interface Exclusion {
   readonly why: string;
   /** A regression scenario (testbed/fuzz-found) that shows the divergence, for classes the model gets wrong. */
   readonly regression?: string;
+  /** Profiles whose kernels show it (default: every one). */
+  readonly kernels?: readonly KernelId[];
 }
 
 /** Left out by design: timing the runner cannot control, or set-up the generators do not make. */
@@ -25,6 +30,8 @@ export const BY_DESIGN: readonly Exclusion[] = [
   { id: 'iopoll', what: 'IORING_SETUP_IOPOLL', why: 'means something only with a polled block device; the generated files are pipes, sockets and tmpfiles' },
   { id: 'no-mmap', what: 'IORING_SETUP_NO_MMAP, ATTACH_WQ', why: 'need ring memory or a wq fd placed by the scenario; covered by hand-written scenarios' },
   { id: 'unwaited-iowq', what: 'IOSQE_ASYNC without a wait for the CQE', why: 'the request runs on io-wq and a real kernel posts its CQE whenever the worker gets to it; waited (sqe.waited) it is deterministic' },
+  { id: 'regular-file-write', what: 'WRITE SQEs on regular files without a wait for the CQE (sqe.waited makes them)', why: 'the 6.18 host finishes a buffered tmpfs write inline or from io-wq depending on timing (the nonblocking attempt may return -EAGAIN): whether the CQE is there after the enter is not determined', regression: 'testbed/fuzz-found/fuzz-1-8.json' },
+  { id: 'regular-file-read', what: 'READ SQEs (and kbuf.read) on regular files without a wait for the CQE, on 7.3 (sqe.waited makes them)', why: 'the 7.3 guest completes a buffered tmpfs read from io-wq, so the CQE comes after later inline ones at a time the runner does not control; the model completes it inline (rw/: worth a look by its owner)', regression: 'testbed/fuzz-found/fuzz-1-956.json, testbed/fuzz-found/fuzz-1-1943.json', kernels: ['7.3'] },
   { id: 'drain', what: 'IOSQE_IO_DRAIN', why: 'the request after a drain is still REQ_F_FORCE_ASYNC (drain_active) and, deferred, runs on io-wq: its CQE races the runner (drain-active-until-next-request pins the part that is deterministic)' },
   { id: 'close-under-sqe', what: 'close(2) while an SQE is written but not submitted', why: 'the kernel looks the fd up at submission, and after a close the runner\'s fd numbers differ from the model\'s (a TCP pair\'s listening socket takes one)' },
   { id: 'split-links', what: 'a link flag outside a generated chain, and an enter that submits part of the SQ', why: 'a chain cut off at the end of a submission goes to io-wq (io_queue_sqe_fallback()), which races the runner like ASYNC does' },
@@ -37,12 +44,6 @@ export const BY_DESIGN: readonly Exclusion[] = [
  * shrunk regression scenario.
  */
 export const KNOWN_DIVERGENCES: readonly Exclusion[] = [
-  {
-    id: 'regular-file-write',
-    what: 'WRITE SQEs on regular files (tmpfiles)',
-    why: 'the host kernel (6.18) completes a buffered tmpfs write from io-wq (the nonblocking attempt returns -EAGAIN), so its CQE is not there after the enter; the model completes it inline (rw/)',
-    regression: 'testbed/fuzz-found/fuzz-1-8.json',
-  },
   {
     id: 'zero-length-stream-io',
     what: 'READ, RECV and kbuf.recv/kbuf.read of 0 bytes on pipes and sockets',
@@ -73,13 +74,45 @@ export const KNOWN_DIVERGENCES: readonly Exclusion[] = [
     why: 'the kernel fails it with -EBADF at issue (FMODE_READ/FMODE_WRITE), inline; the model arms a poll first, so the CQE comes later (rw/)',
     regression: 'testbed/fuzz-found/fuzz-3-955.json',
   },
+  {
+    id: 'close-with-inflight',
+    what: 'close(2) while any request is in flight',
+    why: 'a request in flight holds its file: after closing a pipe\'s read end under an armed READ, a WRITE still succeeds on the kernel; the model releases the file at close and answers -EPIPE (file lifetimes)',
+    regression: 'testbed/fuzz-found/fuzz-1-429.json',
+  },
+  {
+    id: 'stream-rw-efault',
+    what: 'READ and WRITE with a bad buffer address on pipes and sockets',
+    why: 'the kernel retries a nonblocking copy that faulted from io-wq, so the -EFAULT CQE comes after later inline ones; the model fails it inline (rw/)',
+    regression: 'testbed/fuzz-found/fuzz-1-946.json',
+  },
+  {
+    id: 'pipe-slots',
+    what: 'writes of more than 4096 bytes to pipes',
+    why: 'a pipe holds 16 page-sized buffers and only the sub-page head of a write merges into the last one (pipe_write()): after 16 bytes, a 65536-byte write takes 61440; the model counts bytes and takes 65520 (files/stream.ts)',
+    regression: 'testbed/fuzz-found/fuzz-1-1913.json',
+  },
+  {
+    id: 'socket-after-peer-close',
+    what: 'READ, WRITE, SEND and RECV SQEs on a socket whose peer is closed',
+    why: 'the kernel does not complete a WRITE to a dead AF_UNIX peer inline (the model fails it with -EPIPE at once), and a RECV after the peer closed with data unread fails -ECONNRESET where the model\'s net/ path reads EOF (net/, rw/)',
+    regression: 'testbed/fuzz-found/fuzz-1-5052.json, testbed/fuzz-found/fuzz-1-4877.json',
+  },
+  {
+    id: 'defer-taskrun-flag',
+    what: 'IORING_SETUP_TASKRUN_FLAG together with DEFER_TASKRUN',
+    why: 'after a timed wait ran a link chain\'s task_work to the end, the kernel still shows IORING_SQ_TASKRUN; the model clears it when no work is left (core/tw.ts, not yet understood)',
+    regression: 'testbed/fuzz-found/fuzz-1-3813.json',
+  },
 ];
 
 export const EXCLUSIONS: readonly Exclusion[] = [...BY_DESIGN, ...KNOWN_DIVERGENCES];
 
-const ACTIVE = new Set<AvoidId>(EXCLUSIONS.map((e) => e.id));
+const BY_ID = new Map<AvoidId, Exclusion>(EXCLUSIONS.map((e) => [e.id, e]));
 
-/** Whether generators avoid this (every exclusion listed above is active). */
-export function avoids(id: AvoidId): boolean {
-  return ACTIVE.has(id);
+/** Whether generators avoid this, on this profile's kernel (every exclusion listed above is active). */
+export function avoids(id: AvoidId, profile?: KernelId): boolean {
+  const e = BY_ID.get(id);
+  if (!e) return false;
+  return !e.kernels || profile === undefined || e.kernels.includes(profile);
 }

@@ -120,11 +120,11 @@ class Env implements FuzzEnv {
     } catch {
       u = undefined;
     }
-    if (!u) return { name, flags, live: false, sqEntries: 0, cqEntries: 0, pending: 0, sqFree: 0, cqReady: 0 };
+    if (!u) return { name, flags, live: false, sqEntries: 0, cqEntries: 0, pending: 0, sqFree: 0, cqReady: 0, inflight: 0 };
     const ctx = u.ctx;
     const pending = ctx.flags & S.SQ_REWIND ? u.sqeTail : (u.sqeTail - ctx.sqHead) >>> 0;
     const cqReady = ((ctx.cqTail - ctx.cqHead) >>> 0) + ctx.overflow.length;
-    return { name, flags, live: true, sqEntries: ctx.sqEntries, cqEntries: ctx.cqEntries, pending, sqFree: Math.max(0, ctx.sqEntries - pending), cqReady };
+    return { name, flags, live: true, sqEntries: ctx.sqEntries, cqEntries: ctx.cqEntries, pending, sqFree: Math.max(0, ctx.sqEntries - pending), cqReady, inflight: ctx.inflight };
   }
 
   private fdView(name: string, kind: FuzzFdKind): FuzzFd {
@@ -138,7 +138,8 @@ class Env implements FuzzEnv {
     const stream = kind !== 'file' && kind !== 'eventfd';
     const readable = !!f && (!stream || f.readable());
     const room = !f ? 0 : !stream ? Infinity : f.tx ? (f.tx.readerClosed ? Infinity : f.tx.capacity - f.tx.size) : 0;
-    return { name, kind, open: open && !!f, readable, writable: (len) => len <= room };
+    const peerClosed = !!f && (kind === 'tcp' || kind === 'unix') && (!!f.tx?.readerClosed || !!f.rx?.writerClosed);
+    return { name, kind, open: open && !!f, readable, peerClosed, writable: (len) => len <= room };
   }
 
   liveRings(): FuzzRing[] {

@@ -43,6 +43,8 @@ export interface FuzzRing {
   pending: number;
   /** SQ slots free for new SQEs (the model's view). */
   sqFree: number;
+  /** Requests of this ring in flight: submitted and not yet completed (the model's view). */
+  inflight: number;
   /** CQEs the application could reap now, plus those in the overflow backlog (the model's view). */
   cqReady: number;
 }
@@ -56,6 +58,8 @@ export interface FuzzFd {
   open: boolean;
   /** The model says read(2) would not block: data queued, EOF, or a regular file. */
   readable: boolean;
+  /** A socket whose peer end is closed (the model's view). */
+  peerClosed: boolean;
   /** The model says write(2) of `len` bytes would not block. */
   writable(len: number): boolean;
 }

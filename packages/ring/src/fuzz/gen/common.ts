@@ -2,6 +2,7 @@
 // fd a request targets (mostly a fitting one, sometimes a wrong kind or a bad number).
 
 import type { FuzzChoices, FuzzEnv, FuzzFd, FuzzFdKind, FuzzRing } from '../types.js';
+import { avoids } from '../exclusions.js';
 
 /** A live ring with at least `slots` free SQ slots, or undefined. */
 export function ringWithRoom(c: FuzzChoices, env: FuzzEnv, slots = 1): FuzzRing | undefined {
@@ -57,12 +58,13 @@ export function makeFd(c: FuzzChoices, env: FuzzEnv, kind: FuzzFdKind): { name: 
 export function targetFd(
   c: FuzzChoices, env: FuzzEnv, kinds: readonly FuzzFdKind[], out: Record<string, unknown>[], avoid: readonly FuzzFdKind[] = [],
 ): string | number {
+  const usable = (f: FuzzFd) => !avoid.includes(f.kind) && !(f.peerClosed && avoids('socket-after-peer-close'));
   if (c.rare(12)) {
-    const x = c.pick<FuzzFd | number>([-1, ...env.openFds().filter((f) => !avoid.includes(f.kind)), 1000]);
+    const x = c.pick<FuzzFd | number>([-1, ...env.openFds().filter(usable), 1000]);
     return typeof x === 'number' ? x : x.name;
   }
   kinds = kinds.filter((k) => !avoid.includes(k));
-  const fitting = env.openFds(kinds);
+  const fitting = env.openFds(kinds).filter(usable);
   if (fitting.length && (!c.rare(6) || env.fds.length >= MAX_FDS)) return c.pick(fitting).name;
   if (env.fds.length >= MAX_FDS) return -1;
   const made = makeFd(c, env, c.pick(kinds));

@@ -4,6 +4,7 @@
 import { IORING_SETUP } from '../../uapi/constants.js';
 import type { NamedFuzz } from '../types.js';
 import { flagsValue } from './common.js';
+import { avoids } from '../exclusions.js';
 
 /**
  * Flags a valid setup may combine. Left out on purpose (see EXCLUSIONS): SQPOLL (a kernel thread
@@ -26,8 +27,9 @@ export const setupFuzz: NamedFuzz = {
     if (!c.rare(8)) {
       // A valid-looking combination; rules between flags (DEFER_TASKRUN needs SINGLE_ISSUER,
       // TASKRUN_FLAG needs COOP or DEFER, CQE32 with CQE_MIXED) still fail some of them.
-      const flags: string[] = c.subset(SETUP_FLAGS, 10);
+      let flags: string[] = c.subset(SETUP_FLAGS, 10);
       if (c.rare(3) && !flags.includes('DEFER_TASKRUN')) flags.push('SINGLE_ISSUER', 'DEFER_TASKRUN');
+      if (flags.includes('DEFER_TASKRUN') && avoids('defer-taskrun-flag')) flags = flags.filter((f) => f !== 'TASKRUN_FLAG');
       if (flags.length) step.flags = flags;
       if (flags.includes('CQSIZE')) step.cq_entries = c.pick([16, 8, 4, 2, 0, 5, 1 << 20]);
       return [step];

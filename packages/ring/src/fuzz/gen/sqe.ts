@@ -36,8 +36,9 @@ function withFlags(c: FuzzChoices, sqe: Step, extra: readonly string[] = [], dro
 const selects = (sqe: Step) => Array.isArray(sqe.flags) && sqe.flags.includes('BUFFER_SELECT');
 
 /** Where a transfer's bytes go: a region (mapped first if none is big enough), or a bad pointer. */
-function buffer(c: FuzzChoices, env: FuzzEnv, len: number, out: Step[]): unknown {
-  if (c.rare(15)) return c.pick([0, 4096]); // NULL, or a page nobody mapped: -EFAULT
+function buffer(c: FuzzChoices, env: FuzzEnv, len: number, out: Step[], stream = false): unknown {
+  const bad = c.rare(15);
+  if (bad && !(stream && avoids('stream-rw-efault'))) return c.pick([0, 4096]); // NULL, or a page nobody mapped: -EFAULT
   const r = env.region(Math.max(len, 1));
   out.push(...r.steps);
   return { region: r.name, offset: c.pick([0, 8, 100]) };
@@ -56,12 +57,15 @@ function rwSqe(c: FuzzChoices, env: FuzzEnv, out: Step[], extra: readonly string
   const avoid: FuzzFdKind[] = [];
   if (write && avoids('regular-file-write')) avoid.push('file');
   if (avoids('rw-wrong-direction')) avoid.push(write ? 'pipe-r' : 'pipe-w');
+  if (!write && avoids('regular-file-read', env.profile)) avoid.push('file');
   const fd = targetFd(c, env, write ? ['pipe-w', 'file', 'tcp', 'unix'] : ['pipe-r', 'file', 'tcp', 'unix'], out, avoid);
-  const len = lengthFor(c, env, fd, out);
+  const kind = kindOf(env, fd, out);
+  let len = lengthFor(c, env, fd, out);
+  if (write && kind === 'pipe-w' && len > 4096 && avoids('pipe-slots')) len = 4096;
   const sqe: Step = { opcode: write ? 'WRITE' : 'READ', fd, len, user_data: env.userData() };
   const shortFails = avoids('short-rw-fails');
   withFlags(c, sqe, shortFails ? [] : extra, shortFails ? ['CQE_SKIP_SUCCESS'] : []);
-  if (!selects(sqe)) sqe.addr = buffer(c, env, len + 100, out);
+  if (!selects(sqe)) sqe.addr = buffer(c, env, len + 100, out, isStream(kind));
   sqe.off = c.pick([CUR_POS, 0, 10, 4096]);
   if (c.rare(8)) sqe.op_flags = c.pick([8, 1, 1 << 30]); // RWF_NOWAIT, RWF_HIPRI, no such flag
   return sqe;
@@ -144,23 +148,33 @@ export const chainFuzz: NamedFuzz = {
 };
 
 /**
- * One SQE that goes through io-wq (IOSQE_ASYNC), submitted alone by
- * an enter that waits for its CQE: waited this way the CQE is there before the next step, on a
- * real kernel as in the model.
+ * One SQE whose CQE may come from io-wq, submitted alone by an enter that waits for its CQE: an
+ * IOSQE_ASYNC NOP, or a READ or WRITE of a regular file (whose nonblocking attempt a kernel may
+ * or may not finish inline). Waited this way the CQE is there before the next step, on a real
+ * kernel as in the model.
  */
 export const waitedFuzz: NamedFuzz = {
   name: 'sqe.waited',
-  weight: 2,
+  weight: 3,
   generate(c, env) {
     // Alone in the SQ, and with room in the CQ, so the wait is for this request's CQE.
     const ring = env.liveRings().filter((r) => r.pending === 0 && r.sqFree > 0 && r.cqReady < r.cqEntries)[0];
     if (!ring) return undefined;
     const steps: Step[] = [];
-    const sqe = nopSqe(c, env, steps);
-    const nf = Number(sqe.op_flags ?? 0) & ~(IORING_NOP.TW | IORING_NOP.CQE32);
-    if (nf) sqe.op_flags = nf;
-    else delete sqe.op_flags;
-    sqe.flags = ['ASYNC'];
+    let sqe: Step;
+    const kind = c.int(3);
+    if (kind === 0) {
+      sqe = nopSqe(c, env, steps);
+      const nf = Number(sqe.op_flags ?? 0) & ~(IORING_NOP.TW | IORING_NOP.CQE32);
+      if (nf) sqe.op_flags = nf;
+      else delete sqe.op_flags;
+      sqe.flags = ['ASYNC'];
+    } else {
+      const write = kind === 1;
+      const fd = targetFd(c, env, ['file'], steps);
+      const len = c.pick([16, 4096, 1, 0, 10000]);
+      sqe = { opcode: write ? 'WRITE' : 'READ', fd, len, user_data: env.userData(), addr: buffer(c, env, len + 100, steps), off: c.pick([CUR_POS, 0, 100, 8192]) };
+    }
     steps.push(sqeStep(ring, sqe), { op: 'enter', ring: ring.name, to_submit: 1, min_complete: ring.cqReady + 1, flags: ['GETEVENTS'] });
     return steps;
   },
