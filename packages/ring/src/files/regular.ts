@@ -41,6 +41,8 @@ export class RegularFile extends FileObj {
   }
 
   write(bytes: Uint8Array, pos: number | undefined): number {
+    // generic_perform_write() of nothing copies nothing: the size stays, wherever pos points.
+    if (bytes.byteLength === 0) return 0;
     const at = pos ?? this.pos;
     if (at + bytes.byteLength > this.data.byteLength) {
       const grown = new Uint8Array(Math.max(at + bytes.byteLength, this.data.byteLength * 2));

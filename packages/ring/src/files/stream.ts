@@ -87,7 +87,8 @@ export class StreamEnd extends FileObj {
     if (!this.rx) return { res: -ERRNO.EBADF };
     if (this.rx.size === 0) {
       // sock_error(): the error is reported once, then the read sees EOF.
-      if (this.rx.pendingError) {
+      // A read of 0 bytes returns before sock_error() looks (sock_read_iter()).
+      if (this.rx.pendingError && len > 0) {
         const err = this.rx.pendingError;
         this.rx.pendingError = 0;
         return { res: -err };

@@ -7,10 +7,10 @@
 import type { KernelId } from '../profile.js';
 
 export type AvoidId =
-  | 'sqpoll' | 'iopoll' | 'no-mmap' | 'unwaited-iowq' | 'drain' | 'close-under-sqe' | 'split-links' | 'blocking-syscalls'
+  | 'sqpoll' | 'iopoll' | 'tcp' | 'no-mmap' | 'unwaited-iowq' | 'drain' | 'close-under-sqe' | 'split-links' | 'blocking-syscalls'
   | 'regular-file-write' | 'zero-length-stream-io' | 'send-buffer-select' | 'tcp-after-peer-close'
-  | 'short-rw-fails' | 'rw-wrong-direction' | 'regular-file-read' | 'close-with-inflight' | 'stream-rw-efault' | 'pipe-slots'
-  | 'socket-after-peer-close' | 'defer-taskrun-flag';
+  | 'short-rw-fails' | 'rw-wrong-direction' | 'regular-file-read' | 'close-with-inflight' | 'rw-efault' | 'pipe-slots'
+  | 'socket-after-peer-close' | 'defer-taskrun-flag' | 'zero-length-bad-address' | 'socket-rw-offset';
 
 export interface Exclusion {
   /** The name generators check (`avoids(id)`). */
@@ -30,6 +30,7 @@ export const BY_DESIGN: readonly Exclusion[] = [
   { id: 'iopoll', what: 'IORING_SETUP_IOPOLL', why: 'means something only with a polled block device; the generated files are pipes, sockets and tmpfiles' },
   { id: 'no-mmap', what: 'IORING_SETUP_NO_MMAP, ATTACH_WQ', why: 'need ring memory or a wq fd placed by the scenario; covered by hand-written scenarios' },
   { id: 'unwaited-iowq', what: 'IOSQE_ASYNC without a wait for the CQE', why: 'the request runs on io-wq and a real kernel posts its CQE whenever the worker gets to it; waited (sqe.waited) it is deterministic' },
+  { id: 'tcp', what: 'TCP socket pairs (AF_UNIX pairs stand in)', why: 'loopback TCP hands data to the peer through the socket backlog and softirq: a RECV right after several WRITEs of one submission got 32 of 48 bytes on the host; how much is there depends on timing', regression: 'testbed/fuzz-found/fuzz-1-8433.json' },
   { id: 'regular-file-write', what: 'WRITE SQEs on regular files without a wait for the CQE (sqe.waited makes them)', why: 'the 6.18 host finishes a buffered tmpfs write inline or from io-wq depending on timing (the nonblocking attempt may return -EAGAIN): whether the CQE is there after the enter is not determined', regression: 'testbed/fuzz-found/fuzz-1-8.json' },
   { id: 'regular-file-read', what: 'READ SQEs (and kbuf.read) on regular files without a wait for the CQE, on 7.3 (sqe.waited makes them)', why: 'the 7.3 guest completes a buffered tmpfs read from io-wq, so the CQE comes after later inline ones at a time the runner does not control; the model completes it inline (rw/: worth a look by its owner)', regression: 'testbed/fuzz-found/fuzz-1-956.json, testbed/fuzz-found/fuzz-1-1943.json', kernels: ['7.3'] },
   { id: 'drain', what: 'IOSQE_IO_DRAIN', why: 'the request after a drain is still REQ_F_FORCE_ASYNC (drain_active) and, deferred, runs on io-wq: its CQE races the runner (drain-active-until-next-request pins the part that is deterministic)' },
@@ -81,10 +82,10 @@ export const KNOWN_DIVERGENCES: readonly Exclusion[] = [
     regression: 'testbed/fuzz-found/fuzz-1-429.json',
   },
   {
-    id: 'stream-rw-efault',
-    what: 'READ and WRITE with a bad buffer address on pipes and sockets',
-    why: 'the kernel retries a nonblocking copy that faulted from io-wq, so the -EFAULT CQE comes after later inline ones; the model fails it inline (rw/)',
-    regression: 'testbed/fuzz-found/fuzz-1-946.json',
+    id: 'rw-efault',
+    what: 'READ and WRITE with a bad buffer address',
+    why: 'on pipes and sockets the kernel retries a nonblocking copy that faulted from io-wq, so the -EFAULT CQE comes after later inline ones; on regular files a faulting READ leaves the file position alone where the model advances it, and a faulting WRITE past the end still grows the file (rw/)',
+    regression: 'testbed/fuzz-found/fuzz-1-946.json, testbed/fuzz-found/fuzz-1-5904.json, testbed/fuzz-found/fuzz-1-1840.json',
   },
   {
     id: 'pipe-slots',
@@ -94,15 +95,27 @@ export const KNOWN_DIVERGENCES: readonly Exclusion[] = [
   },
   {
     id: 'socket-after-peer-close',
-    what: 'READ, WRITE, SEND and RECV SQEs on a socket whose peer is closed',
-    why: 'the kernel does not complete a WRITE to a dead AF_UNIX peer inline (the model fails it with -EPIPE at once), and a RECV after the peer closed with data unread fails -ECONNRESET where the model\'s net/ path reads EOF (net/, rw/)',
-    regression: 'testbed/fuzz-found/fuzz-1-5052.json, testbed/fuzz-found/fuzz-1-4877.json',
+    what: 'READ, WRITE, SEND and RECV SQEs on a socket whose peer is closed, and on a pipe whose read end is',
+    why: 'the kernel does not complete a WRITE to a dead AF_UNIX peer or a readerless pipe inline (the model fails it with -EPIPE at once), and a RECV after the peer closed with data unread fails -ECONNRESET where the model\'s net/ path reads EOF (net/, rw/)',
+    regression: 'testbed/fuzz-found/fuzz-1-5052.json, testbed/fuzz-found/fuzz-1-4877.json, testbed/fuzz-found/fuzz-1-8588.json',
   },
   {
     id: 'defer-taskrun-flag',
     what: 'IORING_SETUP_TASKRUN_FLAG together with DEFER_TASKRUN',
     why: 'after a timed wait ran a link chain\'s task_work to the end, the kernel still shows IORING_SQ_TASKRUN; the model clears it when no work is left (core/tw.ts, not yet understood)',
     regression: 'testbed/fuzz-found/fuzz-1-3813.json',
+  },
+  {
+    id: 'zero-length-bad-address',
+    what: 'READ and WRITE of 0 bytes from a bad address',
+    why: 'the kernel transfers nothing and completes with 0; the model checks the address first and fails with -EFAULT (rw/)',
+    regression: 'testbed/fuzz-found/fuzz-1-342.json',
+  },
+  {
+    id: 'socket-rw-offset',
+    what: 'READ and WRITE on sockets with an offset other than -1 and 0',
+    why: 'sock_read_iter()/sock_write_iter() fail a nonzero position with -ESPIPE at once; the model waits for readiness first and ignores the offset (rw/)',
+    regression: 'testbed/fuzz-found/fuzz-1-8489.json',
   },
 ];
 

@@ -138,7 +138,7 @@ class Env implements FuzzEnv {
     const stream = kind !== 'file' && kind !== 'eventfd';
     const readable = !!f && (!stream || f.readable());
     const room = !f ? 0 : !stream ? Infinity : f.tx ? (f.tx.readerClosed ? Infinity : f.tx.capacity - f.tx.size) : 0;
-    const peerClosed = !!f && (kind === 'tcp' || kind === 'unix') && (!!f.tx?.readerClosed || !!f.rx?.writerClosed);
+    const peerClosed = !!f && (kind === 'tcp' || kind === 'unix' || kind === 'pipe-w') && (!!f.tx?.readerClosed || !!f.rx?.writerClosed);
     return { name, kind, open: open && !!f, readable, peerClosed, writable: (len) => len <= room };
   }
 

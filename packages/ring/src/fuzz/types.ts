@@ -58,7 +58,7 @@ export interface FuzzFd {
   open: boolean;
   /** The model says read(2) would not block: data queued, EOF, or a regular file. */
   readable: boolean;
-  /** A socket whose peer end is closed (the model's view). */
+  /** A socket whose peer end, or a pipe write end whose read end, is closed (the model's view). */
   peerClosed: boolean;
   /** The model says write(2) of `len` bytes would not block. */
   writable(len: number): boolean;

@@ -43,6 +43,7 @@ export function makeFd(c: FuzzChoices, env: FuzzEnv, kind: FuzzFdKind): { name: 
     return { name: kind === 'pipe-r' ? `${p}r` : `${p}w`, steps: [{ op: 'pipe', read: `${p}r`, write: `${p}w` }] };
   }
   if (kind === 'tcp' || kind === 'unix') {
+    if (kind === 'tcp' && avoids('tcp')) kind = 'unix';
     if (kind === 'tcp') env.require('tcp');
     const s = env.fresh('s');
     return { name: `${s}${c.pick(['a', 'b'])}`, steps: [{ op: 'socketpair', a: `${s}a`, b: `${s}b`, kind }] };

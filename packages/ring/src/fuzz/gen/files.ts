@@ -21,7 +21,7 @@ export const socketFuzz: NamedFuzz = {
   weight: 1,
   generate(c, env) {
     if (env.fds.length + 2 > MAX_FDS) return undefined;
-    const kind = c.pick(['unix', 'tcp'] as const);
+    const kind = avoids('tcp') ? 'unix' : c.pick(['unix', 'tcp'] as const);
     if (kind === 'tcp') env.require('tcp');
     const s = env.fresh('s');
     return [{ op: 'socketpair', a: `${s}a`, b: `${s}b`, kind }];

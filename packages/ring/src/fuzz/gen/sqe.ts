@@ -36,9 +36,9 @@ function withFlags(c: FuzzChoices, sqe: Step, extra: readonly string[] = [], dro
 const selects = (sqe: Step) => Array.isArray(sqe.flags) && sqe.flags.includes('BUFFER_SELECT');
 
 /** Where a transfer's bytes go: a region (mapped first if none is big enough), or a bad pointer. */
-function buffer(c: FuzzChoices, env: FuzzEnv, len: number, out: Step[], stream = false): unknown {
+function buffer(c: FuzzChoices, env: FuzzEnv, len: number, out: Step[], noBad = false): unknown {
   const bad = c.rare(15);
-  if (bad && !(stream && avoids('stream-rw-efault'))) return c.pick([0, 4096]); // NULL, or a page nobody mapped: -EFAULT
+  if (bad && !noBad) return c.pick([0, 4096]); // NULL, or a page nobody mapped: -EFAULT
   const r = env.region(Math.max(len, 1));
   out.push(...r.steps);
   return { region: r.name, offset: c.pick([0, 8, 100]) };
@@ -65,8 +65,9 @@ function rwSqe(c: FuzzChoices, env: FuzzEnv, out: Step[], extra: readonly string
   const sqe: Step = { opcode: write ? 'WRITE' : 'READ', fd, len, user_data: env.userData() };
   const shortFails = avoids('short-rw-fails');
   withFlags(c, sqe, shortFails ? [] : extra, shortFails ? ['CQE_SKIP_SUCCESS'] : []);
-  if (!selects(sqe)) sqe.addr = buffer(c, env, len + 100, out, isStream(kind));
-  sqe.off = c.pick([CUR_POS, 0, 10, 4096]);
+  if (!selects(sqe)) sqe.addr = buffer(c, env, len + 100, out, avoids('rw-efault') || (len === 0 && avoids('zero-length-bad-address')));
+  const socket = kind === 'tcp' || kind === 'unix';
+  sqe.off = c.pick(socket && avoids('socket-rw-offset') ? [CUR_POS, 0] : [CUR_POS, 0, 10, 4096]);
   if (c.rare(8)) sqe.op_flags = c.pick([8, 1, 1 << 30]); // RWF_NOWAIT, RWF_HIPRI, no such flag
   return sqe;
 }
@@ -162,18 +163,23 @@ export const waitedFuzz: NamedFuzz = {
     if (!ring) return undefined;
     const steps: Step[] = [];
     let sqe: Step;
-    const kind = c.int(3);
-    if (kind === 0) {
+    const what = c.int(3);
+    if (what === 0) {
       sqe = nopSqe(c, env, steps);
       const nf = Number(sqe.op_flags ?? 0) & ~(IORING_NOP.TW | IORING_NOP.CQE32);
       if (nf) sqe.op_flags = nf;
       else delete sqe.op_flags;
       sqe.flags = ['ASYNC'];
     } else {
-      const write = kind === 1;
-      const fd = targetFd(c, env, ['file'], steps);
+      const write = what === 1;
+      // A regular file, or (rarely) a number that is no fd: streams are the other generators'.
+      const fd = targetFd(c, env, ['file'], steps, ['pipe-r', 'pipe-w', 'tcp', 'unix', 'eventfd']);
       const len = c.pick([16, 4096, 1, 0, 10000]);
-      sqe = { opcode: write ? 'WRITE' : 'READ', fd, len, user_data: env.userData(), addr: buffer(c, env, len + 100, steps), off: c.pick([CUR_POS, 0, 100, 8192]) };
+      const kind = kindOf(env, fd, steps);
+      const safe = (len === 0 && avoids('zero-length-bad-address')) || avoids('rw-efault');
+      const socket = kind === 'tcp' || kind === 'unix';
+      const off = c.pick(socket && avoids('socket-rw-offset') ? [CUR_POS, 0] : [CUR_POS, 0, 100, 8192]);
+      sqe = { opcode: write ? 'WRITE' : 'READ', fd, len, user_data: env.userData(), addr: buffer(c, env, len + 100, steps, safe), off };
     }
     steps.push(sqeStep(ring, sqe), { op: 'enter', ring: ring.name, to_submit: 1, min_complete: ring.cqReady + 1, flags: ['GETEVENTS'] });
     return steps;
