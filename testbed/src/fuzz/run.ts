@@ -50,6 +50,8 @@ export interface FuzzClass {
   key: string;
   /** Cases of this class among the N. */
   cases: number;
+  /** The cases of this class (at most 10), to regenerate with the same seed. */
+  examples: string[];
   /** The regression scenario written for it (relative to foundDir), if it was shrunk. */
   file?: string;
   explanation: string;
@@ -165,7 +167,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzSummary> {
   const classes: FuzzClass[] = [];
   const picked: { cls: FuzzClass; c: Case; v: ScenarioVerdict }[] = [];
   for (const [key, g] of byKey) {
-    const cls: FuzzClass = { key, cases: g.cases.length, explanation: g.verdicts[0]!.explanation ?? '', steps: { from: g.cases[0]!.doc.steps.length, to: g.cases[0]!.doc.steps.length } };
+    const cls: FuzzClass = { key, cases: g.cases.length, examples: g.cases.slice(0, 10).map((c) => c.name), explanation: g.verdicts[0]!.explanation ?? '', steps: { from: g.cases[0]!.doc.steps.length, to: g.cases[0]!.doc.steps.length } };
     classes.push(cls);
     // A run that never reached the case says nothing about the case: not shrunk.
     if (key.startsWith('the kernel run')) continue;
@@ -297,7 +299,7 @@ export function formatSummary(s: FuzzSummary, foundDir: string): string {
   const lines: string[] = [];
   for (const c of s.classes) {
     lines.push(`DIVERGE  ${c.key}  (${c.cases} case${c.cases === 1 ? '' : 's'})`);
-    if (c.flaky) lines.push('         not reproduced on a second run: timing-dependent, not shrunk');
+    if (c.flaky) lines.push(`         not reproduced on a second run: timing-dependent, not shrunk (${c.examples.join(', ')})`);
     if (c.file) lines.push(`         ${join(foundDir, c.file)}: ${c.steps.from} -> ${c.steps.to} steps, shrunk on ${c.shrunkOn}`);
     lines.push(`         ${c.explanation.split('\n').join('\n         ')}`);
   }

@@ -158,8 +158,9 @@ export const waitedFuzz: NamedFuzz = {
   name: 'sqe.waited',
   weight: 3,
   generate(c, env) {
-    // Alone in the SQ, and with room in the CQ, so the wait is for this request's CQE.
-    const ring = env.liveRings().filter((r) => r.pending === 0 && r.sqFree > 0 && r.cqReady < r.cqEntries)[0];
+    // Alone in the SQ with nothing else in flight, and room in the CQ: the wait is for this
+    // request's CQE and nothing else can end it.
+    const ring = env.liveRings().filter((r) => r.pending === 0 && r.inflight === 0 && r.sqFree > 0 && r.cqReady < r.cqEntries)[0];
     if (!ring) return undefined;
     const steps: Step[] = [];
     let sqe: Step;
