@@ -77,7 +77,7 @@ export function initramfsEntries(p: {
   entries.push({ type: 'file', path: GUEST_PROGRAM, data: Buffer.from(p.programText) });
   const init = initScript({
     modules: p.modules,
-    runner: ['/runner', GUEST_PROGRAM, ...p.runnerArgs],
+    runner: ['/runner', ...p.runnerArgs, GUEST_PROGRAM],
     waitFor: GUEST_DISK,
   });
   entries.push({ type: 'file', path: 'init', data: Buffer.from(init), mode: 0o755 });

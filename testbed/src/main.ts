@@ -21,9 +21,11 @@ import { describeCoverage, readConfig, splatCoverage, type SplatCoverage } from 
 import { dirs } from './paths.js';
 import type { AccelChoice } from './accel.js';
 import type { TestbedEvent } from './events.js';
+import { fuzzMain } from './fuzz/main.js';
 
 const USAGE = `usage: pnpm testbed [--native] [--accel auto|kvm|tcg] [--kernel-version SEL]
-                    [--scenarios PATH]... [--only-scenarios] [--filter RE] [--keep] [--verbose] [--out DIR]`;
+                    [--scenarios PATH]... [--only-scenarios] [--filter RE] [--keep] [--verbose] [--out DIR]
+       pnpm testbed --fuzz N [--seed S] [--native] [--accel auto|kvm|tcg]`;
 
 /** The runner's per-scenario budget (runner --budget-ms default). */
 const BUDGET_S = 10;
@@ -42,6 +44,8 @@ function options() {
         keep: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         out: { type: 'string' },
+        fuzz: { type: 'string' },
+        seed: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -58,6 +62,21 @@ if (opt.help) {
 if (!['auto', 'kvm', 'tcg'].includes(opt.accel)) {
   console.error(`--accel must be auto, kvm or tcg\n${USAGE}`);
   process.exit(2);
+}
+
+if (opt.fuzz !== undefined || opt.seed !== undefined) {
+  const n = Number(opt.fuzz);
+  const seed = opt.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(opt.seed);
+  if (opt.fuzz === undefined || !Number.isInteger(n) || n < 1 || !Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) {
+    console.error(`--fuzz takes a case count (1 or more) and --seed a number in [0, 2^32)\n${USAGE}`);
+    process.exit(2);
+  }
+  try {
+    process.exit(await fuzzMain({ cases: n, seed, native: opt.native, accel: opt.accel as AccelChoice, kernelVersion: opt['kernel-version'] }));
+  } catch (e) {
+    console.error(`\n${(e as Error).stack ?? String(e)}`);
+    process.exit(1);
+  }
 }
 
 /** Which model profile judges a kernel release: its own, else the newest (7.3) with a note. */

@@ -99,7 +99,7 @@ export async function runNative(o: RunNativeOptions): Promise<RunResult> {
   // Scenarios create files in their working directory: give them a scratch one.
   const scratch = mkdtempSync(join(d.build, 'native', 'run-'));
   spawnedAt = performance.now();
-  const run = await supervise(o.runnerPath, [program, ...(o.runnerArgs ?? [])], {
+  const run = await supervise(o.runnerPath, [...(o.runnerArgs ?? []), program], {
     cwd: scratch,
     hardTimeoutMs: o.hardTimeoutMs ?? 10_000 + 11_000 * Math.max(ids.length, 1),
     silenceTimeoutMs: o.silenceTimeoutMs ?? 30_000,

@@ -55,6 +55,9 @@ export { RegularFile, BlockDevice, patternBytes, isBlockDevice } from './files/r
 export { EventFd, isEventFd, eventfdSignalAllowed, EFD_SEMAPHORE, EFD_NONBLOCK, EFD_CLOEXEC } from './files/eventfd.js';
 export { POLL } from './files/file.js';
 
+// Step generators for the differential fuzzer.
+export { makeFd, MAX_FDS } from './fuzz/gen/common.js';
+
 // Scenario compilation, for extension steps.
 export { CompileContext, type FieldInput } from './scenario/compile-context.js';
 export { scenarioJsonSchema } from './scenario/json-schema.js';

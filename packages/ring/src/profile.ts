@@ -34,7 +34,7 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     features: ALL_FEATURES,
     registerLast: 38,
     // Plain SEND and RECV take IORING_RECVSEND_FIXED_BUF (registered buffers).
-    quirks: { mmapBadOffsetErrno: 'passthrough', recvsendFixedBuf: true, auxCqeZeroesBig: true },
+    quirks: { mmapBadOffsetErrno: 'passthrough', recvsendFixedBuf: true, auxCqeZeroesBig: true, drainActiveUntilNextReq: false },
   },
   '6.18': {
     id: '6.18',
@@ -48,7 +48,9 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     // Only SEND_ZC took IORING_RECVSEND_FIXED_BUF; SEND and RECV failed it with -EINVAL.
     // io_fill_cqe_aux() zeroed big_cqe only for IORING_CQE_F_32 CQEs: on a CQE32 ring a 16-byte
     // aux CQE kept the slot's old big_cqe (7.3 zeroes it; kbuf-mshot-cqe32-aux-big).
-    quirks: { mmapBadOffsetErrno: 'ENOMEM', recvsendFixedBuf: false, auxCqeZeroesBig: false },
+    // Only io_drain_req() of a request without IO_DRAIN cleared drain_active (7.3 also clears it
+    // when the drained request completes with nothing deferred).
+    quirks: { mmapBadOffsetErrno: 'ENOMEM', recvsendFixedBuf: false, auxCqeZeroesBig: false, drainActiveUntilNextReq: true },
   },
 };
 

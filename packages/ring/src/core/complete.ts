@@ -39,7 +39,10 @@ export function flushCompletions(ctx: RingCtx): void {
   for (let i = 0; i < reqs.length; i++) freeReq(reqs[i]!);
   if (ctx.intFlags & INT_F.DRAIN_ACTIVE) {
     if (queueDeferred(ctx)) drainDone = false;
-    if (drainDone && ctx.deferList.length === 0) ctx.intFlags &= ~INT_F.DRAIN_ACTIVE;
+    // 6.18 keeps drain_active until io_drain_req() of the next request without IO_DRAIN, so
+    // that request still takes the deferred path (task_work).
+    const keep = ctx.kernel.profile.quirks.drainActiveUntilNextReq === true;
+    if (drainDone && ctx.deferList.length === 0 && !keep) ctx.intFlags &= ~INT_F.DRAIN_ACTIVE;
   }
 }
 

@@ -79,7 +79,7 @@ export function ioUringEnter(ctx: RingCtx, toSubmit: number, minComplete: number
   } else if (toSubmit) {
     ret = submitSqes(ctx, toSubmit);
     if (ret !== toSubmit) return ret;
-    if (flags & E.GETEVENTS && ctx.deferTaskrun && !ctx.syscallIopoll) runLocalWork(ctx);
+    if (flags & E.GETEVENTS && ctx.deferTaskrun && !ctx.syscallIopoll) runLocalWork(ctx, minComplete);
   }
   if (flags & E.GETEVENTS) {
     const ret2 = getevents(ctx, minComplete, flags, arg, argsz);
@@ -96,7 +96,7 @@ export function ioUringEnter(ctx: RingCtx, toSubmit: number, minComplete: number
 export function cqringWait(ctx: RingCtx, minEvents: number, timeoutNs?: number): number {
   const k = ctx.kernel;
   const min = Math.min(minEvents, ctx.cqEntries);
-  if (ctx.localWork.length) runLocalWork(ctx);
+  if (ctx.localWork.length) runLocalWork(ctx, minEvents);
   k.task.run();
   if (ctx.checkCq & CHECK_CQ.OVERFLOW) flushOverflow(ctx);
   if (ctx.cqEventsUser() >= min) return 0;
@@ -120,7 +120,11 @@ export function cqringWait(ctx: RingCtx, minEvents: number, timeoutNs?: number):
       if (!k.sched.settle() && !k.sched.advance(Math.min(deadline, watchdog))) k.sched.now = Math.min(deadline, watchdog);
       ret = 1;
     }
-    if (ctx.localWork.length) runLocalWork(ctx);
+    // The wait's own run: until the CQEs still missing (nr_wait) are there.
+    if (ctx.localWork.length) {
+      const nrWait = Math.max(1, (target - ctx.cqTail) | 0);
+      runLocalWork(ctx, nrWait, nrWait);
+    }
     k.task.run();
     if (ret < 0) break;
     const check = ctx.checkCq;

@@ -30,14 +30,23 @@ export class Task implements TaskWorkQueue {
   }
 }
 
-/** io_run_local_work(): run a DEFER_TASKRUN ring's queued work, then flush its completions. */
-export function runLocalWork(ctx: RingCtx): number {
+/** IO_LOCAL_TW_DEFAULT_MAX: items one run handles at most unless the caller waits for more. */
+export const LOCAL_TW_DEFAULT_MAX = 20;
+
+/**
+ * io_run_local_work() / __io_run_local_work(): run a DEFER_TASKRUN ring's queued work, a pass at
+ * a time, and flush its completions. Work queued meanwhile (the next link of a chain) waits for
+ * the next run unless fewer than `minEvents` items ran (io_run_local_work_continue()); at most
+ * `maxEvents` run in one call. SQ_TASKRUN stays set while work is left.
+ */
+export function runLocalWork(ctx: RingCtx, minEvents = 0, maxEvents = Math.max(LOCAL_TW_DEFAULT_MAX, minEvents)): number {
   let n = 0;
-  while (ctx.localWork.length > 0) {
-    const batch = ctx.localWork.splice(0);
+  while (ctx.localWork.length > 0 && n < maxEvents) {
+    const batch = ctx.localWork.splice(0, maxEvents - n);
     for (const fn of batch) fn();
     n += batch.length;
     flushCompletions(ctx);
+    if (n >= minEvents) break;
   }
   updateTaskrunFlag(ctx);
   return n;

@@ -14,6 +14,7 @@ import type { ProgramOp } from '../scenario/program.js';
 import type { CompileContext } from '../scenario/compile-context.js';
 import type { CoreStamp } from '../version.js';
 import type { CostModel } from '../cost.js';
+import type { StepFuzz } from '../fuzz/types.js';
 
 export interface RegisterOpDef {
   readonly opcode: number;
@@ -147,6 +148,11 @@ export interface StepDef<S extends z.ZodType = z.ZodType> {
   /** One-line description for docs and schema output. */
   readonly description: string;
   compile(step: z.infer<S>, cc: CompileContext): ProgramOp[];
+  /**
+   * Optional generator for the differential fuzzer (`pnpm testbed --fuzz`): steps of this op,
+   * built from integer choices against what the scenario holds so far (see fuzz/types.ts).
+   */
+  readonly fuzz?: StepFuzz;
 }
 
 export interface ExtensionDef {

@@ -20,6 +20,8 @@ export class ByteQueue {
   size = 0;
   writerClosed = false;
   readerClosed = false;
+  /** sk_err for the reader: an errno its next read reports once the queue is empty, then 0. */
+  pendingError = 0;
   endpoints: StreamEnd[] = [];
   constructor(readonly capacity: number) {}
 

@@ -48,14 +48,19 @@ function nopIssue(req: Req, issueFlags: number): number {
     return IOU_COMPLETE;
   }
   let ret = cmd.result;
+  let file = true;
   if (cmd.flags & IORING_NOP.FILE) {
     // Fixed files are not modelled in the core, so a fixed-file NOP finds no file.
     const f = cmd.flags & IORING_NOP.FIXED_FILE ? null : req.ctx.kernel.fget(cmd.fd);
     // io_file_get_normal(): the request holds the file until it is freed.
     if (f) req.file = f.get();
-    else ret = -ERRNO.EBADF;
+    else {
+      ret = -ERRNO.EBADF;
+      file = false;
+    }
   }
-  if (ret >= 0 && cmd.flags & IORING_NOP.FIXED_BUFFER) {
+  // Looked up whatever result was injected (only a missing file skips it): -EFAULT replaces it.
+  if (file && cmd.flags & IORING_NOP.FIXED_BUFFER) {
     if (!findBufNode(req, req.bufIndex, issueFlags)) ret = -ERRNO.EFAULT;
   }
   if (ret < 0) reqSetFail(req);

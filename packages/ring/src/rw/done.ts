@@ -27,7 +27,8 @@ function completeRwCommon(req: Req, res: number): void {
 
 /** io_fixup_rw_res(): add what earlier attempts transferred. */
 export function fixupRwRes(req: Req, res: number): number {
-  const done = rwCmd(req).bytesDone;
+  // A request that failed before its prep ran (bad SQE flags) has no command area yet.
+  const done = req.cmd ? rwCmd(req).bytesDone : 0;
   if (done > 0) return res < 0 ? done : res + done;
   return res;
 }

@@ -263,6 +263,35 @@ export function parseScenario(doc: unknown, extensions: readonly Extension[] = [
   return { ...head.data, steps };
 }
 
+/**
+ * Parses and compiles a scenario one step at a time, with the state of the steps before it (the
+ * fuzzer builds scenarios this way, so each new step can refer to what exists already). The
+ * result equals parseScenario() + compileScenario() of the same steps.
+ */
+export function stepCompiler(name: string, extensions: readonly Extension[] = []): {
+  parse(raw: Record<string, unknown>, index: number): Scenario['steps'][number];
+  compile(step: Scenario['steps'][number], index: number): CompiledOp[];
+} {
+  const cc = new CompileContext(name);
+  const extSteps = stepTable(resolveExtensions(extensions, CORE_STEP_OPS));
+  return {
+    parse(raw, i) {
+      const op = String(raw.op ?? '');
+      const ext = extSteps.get(op);
+      const r = ext ? ext.schema.safeParse(raw) : CoreStep.safeParse(raw);
+      if (!r.success) throw new UringError('SCENARIO_INVALID', `${name}: step ${i} (${op}): ${formatIssues(r.error)}`, { details: r.error.issues });
+      return r.data as Scenario['steps'][number];
+    },
+    compile(step, i) {
+      const out: ProgramOp[] = [];
+      const ext = extSteps.get(step.op);
+      if (ext) out.push(...ext.compile(step, cc));
+      else compileCore(cc, step as CoreStep, out);
+      return out.map((op) => ({ op, step: i }));
+    },
+  };
+}
+
 /** Compiles a parsed scenario into the primitive program. */
 export function compileScenario(sc: Scenario, extensions: readonly Extension[] = []): Program {
   if (typeof sc !== 'object' || sc === null || !Array.isArray(sc.steps) || typeof sc.name !== 'string') {

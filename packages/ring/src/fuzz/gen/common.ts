@@ -1,0 +1,94 @@
+// Pieces the core generators share: picking a ring with room in its SQ, SQE flags, and the
+// fd a request targets (mostly a fitting one, sometimes a wrong kind or a bad number).
+
+import type { FuzzChoices, FuzzEnv, FuzzFd, FuzzFdKind, FuzzRing } from '../types.js';
+import { avoids } from '../exclusions.js';
+
+/** A live ring with at least `slots` free SQ slots, or undefined. */
+export function ringWithRoom(c: FuzzChoices, env: FuzzEnv, slots = 1): FuzzRing | undefined {
+  const rings = env.liveRings().filter((r) => r.sqFree >= slots);
+  return rings.length ? c.pick(rings) : undefined;
+}
+
+export function anyLiveRing(c: FuzzChoices, env: FuzzEnv): FuzzRing | undefined {
+  const rings = env.liveRings();
+  return rings.length ? c.pick(rings) : undefined;
+}
+
+/**
+ * IOSQE flags for an SQE on its own. ASYNC and IO_DRAIN are left to sqe.waited and the link
+ * flags to sqe.chain (see exclusions.ts): unwaited io-wq work races the runner's next step on a
+ * real kernel, and so does a chain cut off at the end of a submission.
+ */
+export const PLAIN_SQE_FLAGS = ['CQE_SKIP_SUCCESS', 'BUFFER_SELECT', 'FIXED_FILE'] as const;
+
+export function sqeFlags(c: FuzzChoices, oneIn = 8): (string | number)[] {
+  const names: (string | number)[] = c.subset(PLAIN_SQE_FLAGS, oneIn);
+  return names;
+}
+
+/** Flags as a number when one of them has no name (an invalid bit), else as names. */
+export function flagsValue(names: readonly string[], table: Readonly<Record<string, number>>, extraBits = 0): string[] | number {
+  if (!extraBits) return [...names];
+  return (names.reduce((v, n) => v | (table[n] ?? 0), 0) | extraBits) >>> 0;
+}
+
+/** Fd names a case may define (each pair counts two). */
+export const MAX_FDS = 10;
+
+/** Steps that make an fd of `kind` (a pipe, an AF_UNIX pair or a tmpfile), and its name. */
+export function makeFd(c: FuzzChoices, env: FuzzEnv, kind: FuzzFdKind): { name: string; steps: Record<string, unknown>[] } {
+  if (kind === 'pipe-r' || kind === 'pipe-w') {
+    const p = env.fresh('p');
+    return { name: kind === 'pipe-r' ? `${p}r` : `${p}w`, steps: [{ op: 'pipe', read: `${p}r`, write: `${p}w` }] };
+  }
+  if (kind === 'tcp' || kind === 'unix') {
+    if (kind === 'tcp' && avoids('tcp')) kind = 'unix';
+    if (kind === 'tcp') env.require('tcp');
+    const s = env.fresh('s');
+    return { name: `${s}${c.pick(['a', 'b'])}`, steps: [{ op: 'socketpair', a: `${s}a`, b: `${s}b`, kind }] };
+  }
+  const name = env.fresh('f');
+  return { name, steps: [{ op: 'tmpfile', name, size: c.pick([4096, 0, 100]), seed: c.int(256) }] };
+}
+
+/**
+ * The fd of a request: one of `kinds` (made on the spot when none is open), or, one time in
+ * 12, any open fd or a number that is no fd at all. Made fds' steps are pushed to `out`.
+ */
+export function targetFd(
+  c: FuzzChoices, env: FuzzEnv, kinds: readonly FuzzFdKind[], out: Record<string, unknown>[], avoid: readonly FuzzFdKind[] = [],
+): string | number {
+  const usable = (f: FuzzFd) => !avoid.includes(f.kind) && !(f.peerClosed && avoids('socket-after-peer-close'));
+  if (c.rare(12)) {
+    const x = c.pick<FuzzFd | number>([-1, ...env.openFds().filter(usable), 1000]);
+    return typeof x === 'number' ? x : x.name;
+  }
+  kinds = kinds.filter((k) => !avoid.includes(k));
+  const fitting = env.openFds(kinds).filter(usable);
+  if (fitting.length && (!c.rare(6) || env.fds.length >= MAX_FDS)) return c.pick(fitting).name;
+  if (env.fds.length >= MAX_FDS) return -1;
+  const made = makeFd(c, env, c.pick(kinds));
+  out.push(...made.steps);
+  return made.name;
+}
+
+/** The kind of a named fd of this case, or of one that `made` (steps not run yet) defines. */
+export function kindOf(env: FuzzEnv, fd: string | number, made: readonly Record<string, unknown>[] = []): FuzzFdKind | undefined {
+  if (typeof fd === 'number') return undefined;
+  const known = env.fds.find((f) => f.name === fd)?.kind;
+  if (known) return known;
+  for (const s of made) {
+    if (s.op === 'pipe') return s.read === fd ? 'pipe-r' : s.write === fd ? 'pipe-w' : undefined;
+    if (s.op === 'socketpair' && (s.a === fd || s.b === fd)) return s.kind === 'tcp' ? 'tcp' : 'unix';
+    if (s.op === 'tmpfile' && s.name === fd) return 'file';
+  }
+  return undefined;
+}
+
+export const isStream = (k: FuzzFdKind | undefined) => k === 'pipe-r' || k === 'pipe-w' || k === 'tcp' || k === 'unix';
+
+/** A u32 holding a negative errno (for NOP's INJECT_RESULT and bad lengths). */
+export const neg = (errno: number) => (2 ** 32 - errno) >>> 0;
+/** -1 as a u64: "use the file position". */
+export const CUR_POS = '18446744073709551615';

@@ -1,0 +1,13 @@
+// The core's step generators, in the order templates select them (setup first: template 0 of
+// every case is a setup, and a choice shrunk to 0 selects it).
+
+import type { NamedFuzz } from '../types.js';
+import { closeFuzz, pipeFuzz, readFuzz, socketFuzz, tmpfileFuzz, writeFuzz } from './files.js';
+import { enterFuzz, observeFuzz, reapFuzz, registerFuzz } from './ring.js';
+import { setupFuzz } from './setup.js';
+import { chainFuzz, netFuzz, nopFuzz, rwFuzz, waitedFuzz } from './sqe.js';
+
+export const CORE_FUZZ: readonly NamedFuzz[] = [
+  setupFuzz, nopFuzz, enterFuzz, reapFuzz, rwFuzz, netFuzz, chainFuzz, waitedFuzz, pipeFuzz, socketFuzz, tmpfileFuzz,
+  writeFuzz, readFuzz, closeFuzz, observeFuzz, registerFuzz,
+];

@@ -1,0 +1,188 @@
+// SQEs for the opcodes the core models: NOP (every nop_flags bit), READ/WRITE on pipes, sockets
+// and regular files, SEND/RECV on sockets (and on what is not one), with skip and buffer-select
+// flags; chains of them joined by IO_LINK/IO_HARDLINK; and ASYNC requests waited for on their
+// own.
+
+import { IORING_NOP, IOSQE } from '../../uapi/constants.js';
+import { avoids } from '../exclusions.js';
+import type { FuzzChoices, FuzzEnv, FuzzFdKind, FuzzRing, NamedFuzz } from '../types.js';
+import { CUR_POS, flagsValue, isStream, kindOf, neg, ringWithRoom, sqeFlags, targetFd } from './common.js';
+
+type Step = Record<string, unknown>;
+const NOP_FLAGS = ['INJECT_RESULT', 'FILE', 'TW', 'CQE32', 'FIXED_FILE', 'FIXED_BUFFER'] as const;
+
+function nopSqe(c: FuzzChoices, env: FuzzEnv, out: Step[]): Step {
+  const sqe: Step = { opcode: 'NOP', user_data: env.userData() };
+  const nf = c.subset(NOP_FLAGS, 6);
+  let bits = nf.reduce((v, n) => v | IORING_NOP[n], 0);
+  if (c.rare(20)) bits |= 1 << 9; // no such nop flag: -EINVAL
+  if (bits) sqe.op_flags = bits;
+  if (nf.includes('INJECT_RESULT')) sqe.len = c.pick([0, 7, neg(22), neg(5), 4096]);
+  if (nf.includes('FILE') || nf.includes('FIXED_FILE')) sqe.fd = targetFd(c, env, ['pipe-r', 'pipe-w', 'file', 'tcp', 'unix'], out);
+  if (nf.includes('FIXED_BUFFER')) sqe.buf_index = c.pick([0, 1]);
+  return sqe;
+}
+
+function withFlags(c: FuzzChoices, sqe: Step, extra: readonly string[] = [], drop: readonly string[] = []): Step {
+  let f = (sqeFlags(c) as string[]).filter((x) => !drop.includes(x));
+  if (sqe.opcode === 'SEND' && avoids('send-buffer-select')) f = f.filter((x) => x !== 'BUFFER_SELECT');
+  const bad = c.rare(30) ? 1 << 7 : 0; // no such IOSQE bit: -EINVAL
+  f = [...f, ...extra];
+  if (f.length || bad) sqe.flags = flagsValue(f, IOSQE, bad);
+  if (f.includes('BUFFER_SELECT') && sqe.buf_group === undefined) sqe.buf_group = c.pick([0, 1]);
+  return sqe;
+}
+
+const selects = (sqe: Step) => Array.isArray(sqe.flags) && sqe.flags.includes('BUFFER_SELECT');
+
+/** Where a transfer's bytes go: a region (mapped first if none is big enough), or a bad pointer. */
+function buffer(c: FuzzChoices, env: FuzzEnv, len: number, out: Step[], noBad = false): unknown {
+  const bad = c.rare(15);
+  if (bad && !noBad) return c.pick([0, 4096]); // NULL, or a page nobody mapped: -EFAULT
+  const r = env.region(Math.max(len, 1));
+  out.push(...r.steps);
+  return { region: r.name, offset: c.pick([0, 8, 100]) };
+}
+
+const LENS = [16, 1, 100, 4096, 0, 65536] as const;
+
+/** A length for a transfer on `fd` (never 0 on a stream while that divergence is avoided). */
+function lengthFor(c: FuzzChoices, env: FuzzEnv, fd: string | number, made: Step[]): number {
+  const len = c.pick(LENS);
+  return len === 0 && isStream(kindOf(env, fd, made)) && avoids('zero-length-stream-io') ? 16 : len;
+}
+
+function rwSqe(c: FuzzChoices, env: FuzzEnv, out: Step[], extra: readonly string[] = []): Step {
+  const write = c.bool();
+  const avoid: FuzzFdKind[] = [];
+  if (write && avoids('regular-file-write')) avoid.push('file');
+  if (avoids('rw-wrong-direction')) avoid.push(write ? 'pipe-r' : 'pipe-w');
+  if (!write && avoids('regular-file-read', env.profile)) avoid.push('file');
+  const fd = targetFd(c, env, write ? ['pipe-w', 'file', 'tcp', 'unix'] : ['pipe-r', 'file', 'tcp', 'unix'], out, avoid);
+  const kind = kindOf(env, fd, out);
+  let len = lengthFor(c, env, fd, out);
+  if (write && kind === 'pipe-w' && len > 4096 && avoids('pipe-slots')) len = 4096;
+  const sqe: Step = { opcode: write ? 'WRITE' : 'READ', fd, len, user_data: env.userData() };
+  const shortFails = avoids('short-rw-fails');
+  withFlags(c, sqe, shortFails ? [] : extra, shortFails ? ['CQE_SKIP_SUCCESS'] : []);
+  if (!selects(sqe)) sqe.addr = buffer(c, env, len + 100, out, avoids('rw-efault') || (len === 0 && avoids('zero-length-bad-address')));
+  const socket = kind === 'tcp' || kind === 'unix';
+  sqe.off = c.pick(socket && avoids('socket-rw-offset') ? [CUR_POS, 0] : [CUR_POS, 0, 10, 4096]);
+  if (c.rare(8)) sqe.op_flags = c.pick([8, 1, 1 << 30]); // RWF_NOWAIT, RWF_HIPRI, no such flag
+  return sqe;
+}
+
+function netSqe(c: FuzzChoices, env: FuzzEnv, out: Step[], extra: readonly string[] = []): Step {
+  const send = c.bool();
+  const fd = targetFd(c, env, ['unix', 'tcp'], out);
+  const len = lengthFor(c, env, fd, out);
+  const sqe: Step = { opcode: send ? 'SEND' : 'RECV', fd, len, user_data: env.userData() };
+  withFlags(c, sqe, extra);
+  if (!selects(sqe)) sqe.addr = buffer(c, env, len + 100, out);
+  if (c.rare(6)) sqe.op_flags = c.pick([0x40, 0x100, 0x4000]); // MSG_DONTWAIT, MSG_WAITALL, MSG_NOSIGNAL
+  return sqe;
+}
+
+function sqeStep(ring: FuzzRing, sqe: Step, repeat = 1): Step {
+  return repeat > 1 ? { op: 'sqe', ring: ring.name, sqe, repeat } : { op: 'sqe', ring: ring.name, sqe };
+}
+
+export const nopFuzz: NamedFuzz = {
+  name: 'sqe.nop',
+  weight: 6,
+  generate(c, env) {
+    const ring = ringWithRoom(c, env);
+    if (!ring) return undefined;
+    const steps: Step[] = [];
+    const sqe = withFlags(c, nopSqe(c, env, steps));
+    const repeat = c.rare(6) ? Math.min(ring.sqFree, 2 + c.int(3)) : 1;
+    for (let i = 1; i < repeat; i++) env.userData(); // repeat counts user_data up
+    steps.push(sqeStep(ring, sqe, repeat));
+    return steps;
+  },
+};
+
+export const rwFuzz: NamedFuzz = {
+  name: 'sqe.rw',
+  weight: 5,
+  generate(c, env) {
+    const ring = ringWithRoom(c, env);
+    if (!ring) return undefined;
+    const steps: Step[] = [];
+    steps.push(sqeStep(ring, rwSqe(c, env, steps)));
+    return steps;
+  },
+};
+
+export const netFuzz: NamedFuzz = {
+  name: 'sqe.net',
+  weight: 4,
+  generate(c, env) {
+    const ring = ringWithRoom(c, env);
+    if (!ring) return undefined;
+    const steps: Step[] = [];
+    steps.push(sqeStep(ring, netSqe(c, env, steps)));
+    return steps;
+  },
+};
+
+/**
+ * A chain: 2 to 4 SQEs, each but the last with IO_LINK or IO_HARDLINK, written in one template
+ * so that shrinking never leaves a dangling link behind.
+ */
+export const chainFuzz: NamedFuzz = {
+  name: 'sqe.chain',
+  weight: 3,
+  generate(c, env) {
+    const n = 2 + c.int(3);
+    const ring = ringWithRoom(c, env, n);
+    if (!ring) return undefined;
+    const steps: Step[] = [];
+    for (let i = 0; i < n; i++) {
+      const link = i < n - 1 ? [c.rare(3) ? 'IO_HARDLINK' : 'IO_LINK'] : [];
+      const kind = c.int(4);
+      const sqe = kind === 1 ? rwSqe(c, env, steps, link) : kind === 2 ? netSqe(c, env, steps, link) : withFlags(c, nopSqe(c, env, steps), link);
+      steps.push(sqeStep(ring, sqe));
+    }
+    return steps;
+  },
+};
+
+/**
+ * One SQE whose CQE may come from io-wq, submitted alone by an enter that waits for its CQE: an
+ * IOSQE_ASYNC NOP, or a READ or WRITE of a regular file (whose nonblocking attempt a kernel may
+ * or may not finish inline). Waited this way the CQE is there before the next step, on a real
+ * kernel as in the model.
+ */
+export const waitedFuzz: NamedFuzz = {
+  name: 'sqe.waited',
+  weight: 3,
+  generate(c, env) {
+    // Alone in the SQ with nothing else in flight, and room in the CQ: the wait is for this
+    // request's CQE and nothing else can end it.
+    const ring = env.liveRings().filter((r) => r.pending === 0 && r.inflight === 0 && r.sqFree > 0 && r.cqReady < r.cqEntries)[0];
+    if (!ring) return undefined;
+    const steps: Step[] = [];
+    let sqe: Step;
+    const what = c.int(3);
+    if (what === 0) {
+      sqe = nopSqe(c, env, steps);
+      const nf = Number(sqe.op_flags ?? 0) & ~(IORING_NOP.TW | IORING_NOP.CQE32);
+      if (nf) sqe.op_flags = nf;
+      else delete sqe.op_flags;
+      sqe.flags = ['ASYNC'];
+    } else {
+      const write = what === 1;
+      // A regular file, or (rarely) a number that is no fd: streams are the other generators'.
+      const fd = targetFd(c, env, ['file'], steps, ['pipe-r', 'pipe-w', 'tcp', 'unix', 'eventfd']);
+      const len = c.pick([16, 4096, 1, 0, 10000]);
+      const kind = kindOf(env, fd, steps);
+      const safe = (len === 0 && avoids('zero-length-bad-address')) || avoids('rw-efault');
+      const socket = kind === 'tcp' || kind === 'unix';
+      const off = c.pick(socket && avoids('socket-rw-offset') ? [CUR_POS, 0] : [CUR_POS, 0, 100, 8192]);
+      sqe = { opcode: write ? 'WRITE' : 'READ', fd, len, user_data: env.userData(), addr: buffer(c, env, len + 100, steps, safe), off };
+    }
+    steps.push(sqeStep(ring, sqe), { op: 'enter', ring: ring.name, to_submit: 1, min_complete: ring.cqReady + 1, flags: ['GETEVENTS'] });
+    return steps;
+  },
+};

@@ -1,0 +1,88 @@
+// Where fuzz cases run: the host kernel (the native runner, in chunks), a VM boot per batch, or
+// (for tests) a model standing in for the kernel. Each takes many programs at once, because a
+// runner invocation or a boot costs far more than one case.
+
+import { runOnModel, type Extension, type KernelId, type Program } from '@uringlab/ring';
+import { runNative } from '../native.js';
+import { runInVm } from '../vm.js';
+import type { Prepared } from '../prepare.js';
+import type { ScenarioResult } from '../records.js';
+import { runProblems } from '../result.js';
+
+export interface FuzzProgram {
+  id: string;
+  program: Program;
+  text: string;
+}
+
+export interface BatchResult {
+  release: string | undefined;
+  results: Map<string, ScenarioResult>;
+  /** Why the run as a whole failed (guest died, runner killed, kernel splat), if it did. */
+  problems: string[];
+}
+
+export interface FuzzKernel {
+  /** `host 6.18.44 (native)`, `7.3.0 (vm)`, `model 7.3`. */
+  readonly label: string;
+  run(programs: readonly FuzzProgram[]): Promise<BatchResult>;
+}
+
+/**
+ * The runner's in-scenario watchdog for fuzz runs. The generators avoid waits that only the
+ * watchdog ends, so it fires only where the model and the kernel disagree about blocking; a
+ * short one keeps such cases cheap. Nothing in a case depends on its length: the timed waits
+ * the generators make are 1 ms.
+ */
+export const FUZZ_WATCHDOG_MS = 100;
+const RUNNER_ARGS = ['--watchdog-ms', String(FUZZ_WATCHDOG_MS), '--budget-ms', '5000'];
+
+async function chunked(programs: readonly FuzzProgram[], size: number, one: (text: string) => Promise<BatchResult>): Promise<BatchResult> {
+  const out: BatchResult = { release: undefined, results: new Map(), problems: [] };
+  for (let i = 0; i < programs.length; i += size) {
+    const r = await one(programs.slice(i, i + size).map((p) => p.text).join('\n'));
+    out.release ??= r.release;
+    for (const [k, v] of r.results) out.results.set(k, v);
+    out.problems.push(...r.problems);
+  }
+  return out;
+}
+
+/** The host kernel: the native runner, at most `chunk` cases per invocation. */
+export function nativeKernel(runnerPath: string, chunk = 1000): FuzzKernel {
+  return {
+    label: 'host kernel (native)',
+    run: (programs) =>
+      chunked(programs, chunk, async (programText) => {
+        const r = await runNative({ programText, runnerPath, runnerArgs: RUNNER_ARGS });
+        return { release: r.kernelRelease, results: r.scenarios, problems: runProblems(r) };
+      }),
+  };
+}
+
+/** The VM: one boot per `chunk` cases (a boot costs seconds under TCG). */
+export function vmKernel(runnerPath: string, prepared: Prepared, chunk = 4000): FuzzKernel {
+  return {
+    label: `Linux ${prepared.sysroot.kernelRelease} (vm)`,
+    run: (programs) =>
+      chunked(programs, chunk, async (programText) => {
+        const r = await runInVm({ programText, runnerPath, prepared, runnerArgs: RUNNER_ARGS });
+        return { release: r.kernelRelease, results: r.scenarios, problems: runProblems(r) };
+      }),
+  };
+}
+
+/** A model in the kernel's place (tests: an unmodified model judges a deliberately broken one). */
+export function modelKernel(profile: KernelId, extensions: readonly Extension[] = []): FuzzKernel {
+  return {
+    label: `model ${profile}`,
+    async run(programs) {
+      const results = new Map<string, ScenarioResult>();
+      for (const p of programs) {
+        const records = runOnModel(p.program, { profile, extensions });
+        results.set(p.id, { id: p.id, records, status: 'ok' });
+      }
+      return { release: profile, results, problems: [] };
+    },
+  };
+}
