@@ -24,12 +24,12 @@ export { Req, REQ_F, ISSUE_F, IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, IOU_RETRY, 
 export { opFlags, buildOpTable, isModelled, type OpDef, type OpFlags } from './core/opdef.js';
 export { SqeReader } from './core/sqe.js';
 export { postCqe, fillCqeAux, fillCqeAux32, cqe32Flag, flushOverflow, commitCqringFlush } from './core/cqe.js';
-export { completeDefer, reqPostCqe, reqPostCqe32, flushCompletions, putKbufIfSelected } from './core/complete.js';
+export { completeDefer, reqPostCqe, reqPostCqe32, flushCompletions } from './core/complete.js';
 export { taskWorkAdd, reqTaskQueue, TWQ } from './core/tw.js';
 export { runLocalWork } from './core/tw-run.js';
 export { quiesceRing } from './core/quiesce.js';
 export { armPollHandler, APOLL } from './core/poll.js';
-export { doBufferSelect, NO_PROVIDED_BUFFERS } from './core/kbuf.js';
+export { doBufferSelect, putKbufs, NO_PROVIDED_BUFFERS } from './core/kbuf.js';
 export { findBufNode, importRegBuf, importRegVec, NO_FIXED_BUFFERS } from './core/rsrc.js';
 export { prepareConfig, fillParams, sanitiseParams, ringsSize, roundupPow2, RINGS, type RingLayout } from './core/setup.js';
 export { WATCHDOG_NS } from './core/enter.js';

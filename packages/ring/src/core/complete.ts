@@ -9,6 +9,7 @@ import { commitCqringFlush, fillCqeAux, fillCqeAux32, postCqe } from './cqe.js';
 import { INT_F, type RingCtx } from './ctx.js';
 import { IO_REQ_LINK_FLAGS, REQ_F, reqSetFail, reqSetRes, type Req } from './req.js';
 import { queueDeferred } from './drain.js';
+import { putKbufs } from './kbuf.js';
 import { reqTaskQueue, taskWorkAdd } from './tw.js';
 
 const C_COMPLETION_LOCK = counter('lock', 'completion_lock');
@@ -51,8 +52,9 @@ export function freeReq(req: Req): void {
   const ctx = req.ctx;
   const k = ctx.kernel;
   if (req.flags & IO_REQ_LINK_FLAGS) queueNext(req);
-  // io_clean_op(): a provided buffer still held (the CQE never carried it) goes back.
-  if (req.flags & (REQ_F.BUFFER_SELECTED | REQ_F.BUFFER_RING)) k.providedBuffers.put(req, req.res, null, 0, 0);
+  // io_clean_op(): a provided buffer the CQE never carried is dropped (io_kbuf_drop_legacy(); an
+  // uncommitted ring buffer just stays at the head).
+  putKbufs(req, req.res, null, 0, 0);
   k.opdef(req.opcode).cleanup?.(req);
   // io_put_file(): the request's file reference goes; the last one releases the file.
   if (req.file && !(req.flags & REQ_F.FIXED_FILE)) req.file.put();
@@ -127,7 +129,7 @@ export function reqPostCqe32(req: Req, res: number, cflags: number, b0: number, 
 /** io_req_defer_failed() */
 export function reqDeferFailed(req: Req, res: number): void {
   reqSetFail(req);
-  reqSetRes(req, res, putKbufIfSelected(req, res));
+  reqSetRes(req, res, putKbufs(req, res, null, 1, 0));
   req.ctx.kernel.opdef(req.opcode).fail?.(req);
   completeDefer(req);
 }
@@ -154,12 +156,6 @@ export function completePost(req: Req): void {
 export function reqTaskQueueFail(req: Req, res: number): void {
   reqSetRes(req, res, 0);
   taskWorkAdd(req.ctx, () => reqDeferFailed(req, req.res));
-}
-
-/** io_put_kbuf() for a request that selected a provided buffer: the CQE flags (F_BUFFER ...). */
-export function putKbufIfSelected(req: Req, res: number, list: unknown = null, issueFlags = 0): number {
-  if (!(req.flags & (REQ_F.BUFFER_SELECTED | REQ_F.BUFFER_RING))) return 0;
-  return req.ctx.kernel.providedBuffers.put(req, res, list, 1, issueFlags);
 }
 
 export { reqTaskQueue, taskWorkAdd };
