@@ -1,0 +1,2 @@
+// @uringlab/rsrc-copy: registered buffers, fixed I/O and cloning buffer tables between rings.
+export {};
