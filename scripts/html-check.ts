@@ -1,6 +1,7 @@
 // Renders a sizing report in headless Chromium and checks it as a reader sees it: the answer is
 // on the page, both plots are drawn inside the viewport, the mean line is where the mean is,
-// and hovering a point shows its values. Screenshots go to OUT (default .artifacts/html-check).
+// and hovering a point shows its values. Then the testbed's report, with a real divergence
+// (report-check.ts). Screenshots go to OUT (default .artifacts/html-check).
 //
 //   node --experimental-websocket --import tsx --conditions=@uringlab/source scripts/html-check.ts [OUT]
 //   (pnpm check:html)
@@ -10,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { kbufSize, renderHtml, suggestGroupSize, sweepGroupSizes, sweepSizes, type SizingInput } from '@uringlab/kbuf-cache';
 import { Page } from './chromium.js';
+import { checkTestbedReport } from './report-check.js';
 
 const out = resolve(process.argv[2] ?? '.artifacts/html-check');
 mkdirSync(out, { recursive: true });
@@ -59,6 +61,7 @@ try {
 } finally {
   await page.close();
 }
+await checkTestbedReport(out, check);
 console.log(`screenshots in ${out}`);
 console.log(`${passed} passed, ${failures.length} failed`);
 process.exitCode = failures.length ? 1 : 0;

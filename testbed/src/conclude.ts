@@ -4,7 +4,7 @@
 import type { KernelId } from '@uringlab/ring';
 import type { ScenarioVerdict } from './judge.js';
 import type { LayoutResult } from './layout-check.js';
-import { countVerdicts, writeReport, type RunSummary } from './report.js';
+import { countVerdicts, writeReport, type ReportSection, type RunSummary, type StageTimes } from './report.js';
 import { runProblems, type RunResult } from './result.js';
 import { collectMeasurements, formatMeasurements } from './measurements.js';
 import type { SplatCoverage } from './splat-classes.js';
@@ -25,6 +25,10 @@ export interface ConcludeInput {
   notes?: readonly string[];
   timings: Record<string, number | null>;
   wallS: number;
+  /** Extra report sections (coverage...), shown after the divergences. */
+  sections?: readonly ReportSection[];
+  /** A symlink to point at outDir once the report is written (testbed/out/latest). */
+  latest?: string;
 }
 
 export interface Concluded {
@@ -35,6 +39,21 @@ export interface Concluded {
 }
 
 const secs = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms) / 1000);
+
+/** The five stages from the orchestration's timings and the run's own clock. */
+function stageTimes(i: ConcludeInput): StageTimes {
+  const t = i.run?.timings;
+  const boot = i.mode === 'vm' ? t?.bootToFirstScenarioMs : undefined;
+  // The run starts where the boot ends; without a first scenario (nothing ran) it is the process.
+  const run = t?.processMs === undefined ? undefined : Math.max(0, t.processMs - (boot ?? 0));
+  return {
+    fetch_s: i.timings['fetch_s'] ?? null,
+    build_s: i.timings['runner_s'] ?? null,
+    boot_s: secs(boot),
+    run_s: secs(run),
+    judge_s: i.timings['judge_s'] ?? null,
+  };
+}
 
 export function conclude(i: ConcludeInput): Concluded {
   const run = i.run;
@@ -50,6 +69,7 @@ export function conclude(i: ConcludeInput): Concluded {
     boot_s: i.mode === 'native' ? null : secs(run?.timings.bootToFirstScenarioMs),
     wall_s: i.wallS,
     timings: { ...i.timings, per_scenario_max_s: secs(Math.max(0, ...Object.values(run?.timings.scenarios ?? {}))) },
+    stages: stageTimes(i),
     layout: i.layout ? { checked: i.layout.checked, mismatches: layoutBad } : null,
     splats: run?.splats ?? [],
     ...(i.splatCoverage ? { splat_coverage: i.splatCoverage } : {}),
@@ -61,7 +81,7 @@ export function conclude(i: ConcludeInput): Concluded {
   };
   summary.ok = !i.failure && run !== undefined && summary.diverge === 0 && problems.length === 0 && layoutBad.length === 0 && invalid.length === 0 &&
     i.verdicts.length > 0;
-  const { dir } = writeReport(i.outDir, summary, i.verdicts);
+  const { dir } = writeReport(i.outDir, summary, i.verdicts, { ...(i.sections ? { sections: i.sections } : {}), ...(i.latest ? { latest: i.latest } : {}) });
 
   const lines: string[] = [''];
   const w = Math.max(8, ...i.verdicts.map((v) => v.name.length));
@@ -85,7 +105,7 @@ export function conclude(i: ConcludeInput): Concluded {
       `${summary.agree} agree, ${summary.diverge} diverge, ${summary.skipped} skipped ` +
       `(${summary.judged_together} judged with every extension loaded too); ` +
       `fetch ${t['fetch_s'] ?? '-'} s, runner ${t['runner_s'] ?? '-'} s, boot ${summary.boot_s ?? '-'} s, ` +
-      `run ${t['run_s'] ?? '-'} s, total ${summary.wall_s} s. Report: ${dir}`,
+      `run ${t['run_s'] ?? '-'} s, judge ${t['judge_s'] ?? '-'} s, total ${summary.wall_s} s. Report: ${dir}/report.html`,
   );
   for (const n of [...(i.notes ?? []), ...(run?.notes ?? [])]) lines.push(`note: ${n}`);
   return { summary, exitCode: summary.ok ? 0 : 1, lines };

@@ -5,15 +5,18 @@
 import {
   decodeRecords, diffTraces, runOnModel, type Extension, type KernelId, type TraceEvent,
 } from '@uringlab/ring';
+import { relative } from 'node:path';
 import { aloneLabel, togetherLabel } from './model-sets.js';
 import type { ScenarioResult } from './records.js';
-import type { SuiteScenario } from './suite.js';
+import { REPO_DIR, type SuiteScenario } from './suite.js';
 
 export type Verdict = 'agree' | 'diverge' | 'skip';
 
 export interface ScenarioVerdict {
   name: string;
   source: string;
+  /** The scenario file, relative to the repository when it is inside it. */
+  file: string;
   pins: string;
   /** `agree` only when every model run agreed with the kernel. */
   verdict: Verdict;
@@ -25,12 +28,17 @@ export interface ScenarioVerdict {
   reason?: string;
   /** The first divergence, in words, naming the model that diverged. */
   explanation?: string;
+  /** The scenario step of the first divergence (its own model's, else the one with every extension), as written in the file. */
+  at?: { step: number; source: string };
   /** Its own package's model's trace. */
   model: TraceEvent[];
   /** The trace with every extension loaded, when that model ran. */
   modelTogether?: TraceEvent[];
   kernel: TraceEvent[];
+  /** The kernel's time for it, begin to end as the host saw it. */
   ms?: number;
+  /** The time spent judging it: running both models and diffing their traces. */
+  judgeMs?: number;
 }
 
 /** Why a scenario cannot run on this kernel at all, or undefined. */
@@ -79,7 +87,7 @@ function runModel(s: SuiteScenario, profile: KernelId, extensions: readonly Exte
   }
 }
 
-function verdictOf(s: SuiteScenario, k: KernelSide, m: ModelRun): { verdict: Verdict; explanation?: string } {
+function verdictOf(s: SuiteScenario, k: KernelSide, m: ModelRun): { verdict: Verdict; explanation?: string; step?: number } {
   if (m.error !== undefined) return { verdict: 'diverge', explanation: m.error };
   if (k.kind === 'skip') return { verdict: 'skip' };
   if (k.kind === 'broken') return { verdict: 'diverge', explanation: k.explanation };
@@ -89,7 +97,7 @@ function verdictOf(s: SuiteScenario, k: KernelSide, m: ModelRun): { verdict: Ver
     return { verdict: 'diverge', explanation: `the kernel run's records are malformed at step ${bad.step}: ${bad.message}` };
   }
   const d = diffTraces(m.trace, k.kernel, s.scenario);
-  return d.agree ? { verdict: 'agree' } : { verdict: 'diverge', explanation: d.divergence!.explanation };
+  return d.agree ? { verdict: 'agree' } : { verdict: 'diverge', explanation: d.divergence!.explanation, step: d.divergence!.step };
 }
 
 /** One explanation for the divergences of both models, saying which one diverged. */
@@ -110,22 +118,48 @@ function explain(s: SuiteScenario, k: KernelSide, alone?: string, together?: str
  * to write its report.
  */
 export function judge(s: SuiteScenario, profile: KernelId, result: ScenarioResult | undefined): ScenarioVerdict {
+  return timed(s, result?.ms, () => judgeSide(s, profile, kernelSide(s, profile, result)));
+}
+
+/**
+ * The verdict for a kernel trace recorded earlier and already decoded (a `kernel` field of
+ * results.jsonl, a package's kernel-traces/ file): judged exactly as a fresh run's would be.
+ */
+export function judgeTrace(s: SuiteScenario, profile: KernelId, kernel: TraceEvent[]): ScenarioVerdict {
+  const pre = skipReason(s, profile);
+  return timed(s, undefined, () => judgeSide(s, profile, pre ? { kind: 'skip', reason: pre, kernel: [] } : { kind: 'trace', kernel }));
+}
+
+/** Never throws, and says how long judging took (the testbed's own clock, not a model's). */
+function timed(s: SuiteScenario, ms: number | undefined, f: () => ScenarioVerdict): ScenarioVerdict {
+  const t0 = performance.now();
+  let v: ScenarioVerdict;
   try {
-    return judgeOnce(s, profile, result);
+    v = f();
   } catch (e) {
     const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    return {
-      name: s.scenario.name, source: s.source, pins: s.scenario.pins,
+    v = {
+      name: s.scenario.name, source: s.source, file: fileOf(s), pins: s.scenario.pins,
       verdict: 'diverge', alone: 'diverge', together: s.together ? 'diverge' : 'same',
       explanation: `the scenario could not be judged: ${why}`,
       model: [], kernel: [],
-      ...(result?.ms === undefined ? {} : { ms: result.ms }),
+      ...(ms === undefined ? {} : { ms }),
     };
   }
+  v.judgeMs = Math.round((performance.now() - t0) * 10) / 10;
+  return v;
 }
 
-function judgeOnce(s: SuiteScenario, profile: KernelId, result: ScenarioResult | undefined): ScenarioVerdict {
-  const k = kernelSide(s, profile, result);
+const fileOf = (s: SuiteScenario) => (s.file.startsWith(`${REPO_DIR}/`) ? relative(REPO_DIR, s.file) : s.file);
+
+/** The step as the scenario file has it, for the report. */
+function stepAt(s: SuiteScenario, step: number | undefined): ScenarioVerdict['at'] {
+  if (step === undefined) return undefined;
+  const src = s.scenario.steps[step];
+  return { step, source: src === undefined ? (step < 0 ? 'before the first step' : '(no such step)') : JSON.stringify(src) };
+}
+
+function judgeSide(s: SuiteScenario, profile: KernelId, k: KernelSide): ScenarioVerdict {
   const aloneRun = runModel(s, profile, s.extensions);
   const a = verdictOf(s, k, aloneRun);
   // A skipped scenario has no kernel trace to judge a second model against.
@@ -133,11 +167,13 @@ function judgeOnce(s: SuiteScenario, profile: KernelId, result: ScenarioResult |
   const t = togetherRun ? verdictOf(s, k, togetherRun) : undefined;
   const verdict: Verdict = a.verdict === 'skip' ? 'skip' : a.verdict === 'agree' && (t === undefined || t.verdict === 'agree') ? 'agree' : 'diverge';
   const explanation = explain(s, k, a.explanation, t?.explanation);
+  const at = stepAt(s, a.step ?? t?.step);
   return {
-    name: s.scenario.name, source: s.source, pins: s.scenario.pins,
+    name: s.scenario.name, source: s.source, file: fileOf(s), pins: s.scenario.pins,
     verdict, alone: a.verdict, together: s.together ? (t?.verdict ?? 'skip') : 'same',
     ...(k.kind === 'skip' ? { reason: k.reason } : {}),
     ...(explanation === undefined ? {} : { explanation }),
+    ...(at ? { at } : {}),
     model: aloneRun.trace,
     ...(togetherRun ? { modelTogether: togetherRun.trace } : {}),
     kernel: k.kernel,

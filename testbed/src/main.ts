@@ -18,7 +18,7 @@ import { runInVm } from './vm.js';
 import { runNative } from './native.js';
 import type { RunResult } from './result.js';
 import { describeCoverage, readConfig, splatCoverage, type SplatCoverage } from './splat-classes.js';
-import { dirs } from './paths.js';
+import { dirs, latestLink, reportDir } from './paths.js';
 import type { AccelChoice } from './accel.js';
 import type { TestbedEvent } from './events.js';
 import { fuzzMain } from './fuzz/main.js';
@@ -100,7 +100,8 @@ const t0 = performance.now();
 const secs = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms) / 1000);
 const timings: Record<string, number | null> = {};
 const d = dirs();
-const outDir = opt.out ? resolve(opt.out) : d.out;
+// vm and native runs keep their own folder; --out DIR writes exactly there and moves no link.
+const outDir = opt.out ? resolve(opt.out) : reportDir(opt.native ? 'native' : 'vm', d);
 
 const tasks = new Listr<Ctx>(
   [
@@ -193,7 +194,9 @@ const tasks = new Listr<Ctx>(
       task: (ctx, task) => {
         const p = profileFor(ctx.run.kernelRelease);
         if (p.note && ctx.run.kernelRelease) ctx.run.notes.push(p.note);
+        const t = performance.now();
         ctx.verdicts = ctx.suite.scenarios.map((s) => judge(s, p.id, ctx.run.scenarios.get(s.program.id)));
+        timings['judge_s'] = secs(performance.now() - t);
         const diverged = ctx.verdicts.filter((v) => v.verdict === 'diverge').length;
         task.title = `Judged against the ${p.id} model, alone and with every extension: ${diverged ? `${diverged} DIVERGE` : 'no divergence'}`;
       },
@@ -230,6 +233,7 @@ const result = conclude({
   notes,
   timings,
   wallS: secs(performance.now() - t0) ?? 0,
+  ...(opt.out ? {} : { latest: latestLink(d) }),
 });
 for (const l of result.lines) console.log(l);
 process.exit(selectionError ? 2 : result.exitCode);

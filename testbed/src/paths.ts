@@ -1,5 +1,6 @@
 // Where the testbed keeps things. Everything fetched lives under .cache/, everything built
-// under build/, reports under out/ — all three are gitignored.
+// under build/, reports under out/ — all three are gitignored. A scenario run's report goes to
+// out/vm/ or out/native/, so the latest of each stays, and out/latest points at the newer one.
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
@@ -26,4 +27,16 @@ export function dirs(root: string = TESTBED_DIR): Dirs {
     build: join(root, 'build'),
     out: join(root, 'out'),
   };
+}
+
+export type RunMode = 'vm' | 'native';
+
+/** Where a scenario run on `mode` writes summary.json, results.jsonl and report.html. */
+export function reportDir(mode: RunMode, d: Dirs = dirs()): string {
+  return join(d.out, mode);
+}
+
+/** A link to the report folder written last (`vm` or `native`), for whoever wants "the last run". */
+export function latestLink(d: Dirs = dirs()): string {
+  return join(d.out, 'latest');
 }

@@ -1,12 +1,29 @@
-// What a testbed run leaves behind in testbed/out/: summary.json, results.jsonl (the kernel's
-// trace and each model's, for every scenario), and report.html, a self-contained page a person
-// can open from CI artifacts.
+// What a testbed run leaves behind in testbed/out/vm/ or testbed/out/native/ (paths.ts):
+// summary.json, results.jsonl (the kernel's trace and each model's, for every scenario), and
+// report.html (report-html.ts), a self-contained page a person can open from CI artifacts.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import type { ScenarioVerdict } from './judge.js';
-import { formatNs, type Measurement } from './measurements.js';
+import type { Measurement } from './measurements.js';
+import { renderHtml, type ReportSection } from './report-html.js';
 import type { SplatCoverage } from './splat-classes.js';
+
+export { renderHtml, escapeHtml, type ReportSection } from './report-html.js';
+
+/** How long each stage of the run took, in seconds; null for a stage that did not happen. */
+export interface StageTimes {
+  /** Host tools and guest packages (the cache check, downloads only when something is missing). */
+  fetch_s: number | null;
+  /** The C runner (a rebuild only when its sources changed). */
+  build_s: number | null;
+  /** VM: QEMU started to the first scenario's begin line. Native: null. */
+  boot_s: number | null;
+  /** The scenarios on the kernel: the first one's begin to the end of QEMU (native: the runner process). */
+  run_s: number | null;
+  /** Every scenario on its models, and the diffs. */
+  judge_s: number | null;
+}
 
 export interface RunSummary {
   kernel: string;
@@ -22,6 +39,8 @@ export interface RunSummary {
   boot_s: number | null;
   wall_s: number;
   timings: Record<string, number | null>;
+  /** The five stages a person waits for (conclude.ts derives them from the timings). */
+  stages?: StageTimes;
   layout: { checked: number; mismatches: string[] } | null;
   splats: string[];
   /** VM runs: which classes of kernel report the guest's config and settings can produce (splat-classes.ts). */
@@ -50,49 +69,44 @@ export function countVerdicts(verdicts: readonly ScenarioVerdict[]): VerdictCoun
   };
 }
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-
-function traceTable(events: readonly unknown[]): string {
-  if (!events.length) return '<p class="muted">no events</p>';
-  return `<pre>${events.map((e) => esc(JSON.stringify(e))).join('\n')}</pre>`;
+export interface WriteReportOptions {
+  /** Extra report sections (coverage...), after the divergences. */
+  sections?: readonly ReportSection[];
+  /** A symlink to point at `outDir` once it is written (testbed/out/latest). */
+  latest?: string;
 }
 
-export function renderHtml(summary: RunSummary, verdicts: readonly ScenarioVerdict[]): string {
-  const rows = verdicts
-    .map((v) => {
-      const cls = v.verdict === 'agree' ? 'ok' : v.verdict === 'skip' ? 'skip' : 'bad';
-      const note = v.verdict === 'diverge' ? v.explanation ?? '' : v.verdict === 'skip' ? v.reason ?? '' : '';
-      const together = v.modelTogether ? `<div><h4>model, every extension</h4>${traceTable(v.modelTogether)}</div>` : '';
-      const details = v.verdict === 'diverge'
-        ? `<details><summary>traces</summary><div class="cols"><div><h4>model, own package</h4>${traceTable(v.model)}</div>${together}<div><h4>kernel</h4>${traceTable(v.kernel)}</div></div></details>`
-        : '';
-      return `<tr class="${cls}"><td>${esc(v.name)}</td><td>${esc(v.source)}</td><td>${v.verdict}</td><td>${v.alone}</td><td>${v.together}</td><td>${esc(v.pins)}</td><td>${esc(note).replace(/\n/g, '<br>')}${details}</td></tr>`;
-    })
-    .join('\n');
-  const s = summary;
-  return `<!doctype html><html><head><meta charset="utf-8"><title>uringlab testbed: ${esc(s.kernel)}</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
-tr.ok td:nth-child(3){color:#080}tr.bad td:nth-child(3){color:#b00;font-weight:bold}tr.skip td:nth-child(3){color:#888}.muted{color:#888}
-pre{font-size:12px;white-space:pre-wrap;max-height:30em;overflow:auto;background:#f6f6f6;padding:.5em}.cols{display:grid;grid-auto-flow:column;grid-auto-columns:1fr;gap:1em}</style></head>
-<body><h1>uringlab testbed</h1>
-<p><b>${s.ok ? 'PASS' : 'FAIL'}</b> — kernel ${esc(s.kernel)} (profile ${esc(s.profile)}, ${s.mode}${s.mode === 'vm' ? `, ${s.accel}` : ''}):
-${s.agree} agree, ${s.diverge} diverge, ${s.skipped} skipped of ${s.scenarios} (${s.judged_together} also judged with every extension loaded); boot ${s.boot_s ?? '–'} s, wall ${s.wall_s} s.</p>
-${s.layout ? `<p>UAPI layout check: ${s.layout.checked} items, ${s.layout.mismatches.length} mismatches${s.layout.mismatches.length ? `<pre>${esc(s.layout.mismatches.join('\n'))}</pre>` : ''}</p>` : ''}
-${s.failure ? `<h2>The run stopped</h2><pre>${esc(s.failure)}</pre>` : ''}
-${s.splats.length ? `<h2>Kernel splats</h2><pre>${esc(s.splats.join('\n'))}</pre>` : ''}
-${s.invalid.length ? `<h2>Invalid scenarios</h2><pre>${esc(s.invalid.map((i) => `${i.file}: ${i.message}`).join('\n'))}</pre>` : ''}
-${s.notes.length ? `<p class="muted">${s.notes.map(esc).join('<br>')}</p>` : ''}
-${s.measurements.length ? `<h2>Measured latencies</h2><p class="muted">The kernel's timings of operations the scenarios time, beside the model's prediction (a stated cost model); reported, not judged.</p><table><thead><tr><th>scenario</th><th>operation</th><th>n</th><th>median</th><th>min</th><th>p90</th><th>max</th><th>model</th></tr></thead><tbody>${s.measurements.map((m) => `<tr><td>${esc(m.scenario)}</td><td>${esc(m.name)}</td><td>${m.n}</td><td>${formatNs(m.kernel.median)}</td><td>${formatNs(m.kernel.min)}</td><td>${formatNs(m.kernel.p90)}</td><td>${formatNs(m.kernel.max)}</td><td>${formatNs(m.model)}</td></tr>`).join('')}</tbody></table>` : ''}
-<table><thead><tr><th>scenario</th><th>package</th><th>verdict</th><th>own model</th><th>every extension</th><th>pins</th><th>detail</th></tr></thead><tbody>
-${rows}
-</tbody></table></body></html>
-`;
-}
+export const REPORT_FILES = ['summary.json', 'results.jsonl', 'report.html'] as const;
 
-export function writeReport(outDir: string, summary: RunSummary, verdicts: readonly ScenarioVerdict[]): { dir: string } {
+export function writeReport(outDir: string, summary: RunSummary, verdicts: readonly ScenarioVerdict[], o: WriteReportOptions = {}): { dir: string } {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   writeFileSync(join(outDir, 'results.jsonl'), verdicts.map((v) => JSON.stringify(v)).join('\n') + '\n');
-  writeFileSync(join(outDir, 'report.html'), renderHtml(summary, verdicts));
+  writeFileSync(join(outDir, 'report.html'), renderHtml(summary, verdicts, o.sections));
+  if (o.latest) pointLatest(o.latest, outDir);
   return { dir: outDir };
+}
+
+/**
+ * Points `link` at `target` (relative, so the folder can be moved or unpacked from an artifact),
+ * replacing it atomically. The files an older testbed wrote straight into the link's folder go:
+ * nothing should read a summary from before the split by mistake. A file system without
+ * symlinks gets no link; the report folders are still there.
+ */
+export function pointLatest(link: string, target: string): void {
+  const dir = dirname(link);
+  for (const f of REPORT_FILES) rmSync(join(dir, f), { force: true });
+  const tmp = join(dir, `.${basename(link)}.${process.pid}`);
+  try {
+    rmSync(tmp, { force: true });
+    symlinkSync(relative(dir, target) || '.', tmp);
+    // A real folder in the way (made by hand) is left alone.
+    if (existsSync(link) && !lstatSync(link).isSymbolicLink()) {
+      rmSync(tmp, { force: true });
+      return;
+    }
+    renameSync(tmp, link);
+  } catch {
+    rmSync(tmp, { force: true });
+  }
 }
