@@ -5,7 +5,7 @@
 //
 //   pnpm facts                   check: exit 1 if a region is stale (CI runs this)
 //   pnpm facts --write           rewrite stale regions
-//   pnpm facts --record vm|native [summary.json]   store a testbed run's timings (default testbed/out/summary.json)
+//   pnpm facts --record vm|native [summary.json]   store a testbed run's timings (default testbed/out/<vm|native>/summary.json)
 //   pnpm facts --compare vm|native [summary.json]  exit 1 if the documented timings are off by more than 8x
 
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -155,7 +155,11 @@ function summaryTiming(path: string): Timing {
 const [mode, arg, file] = process.argv.slice(2);
 if (mode === '--record' || mode === '--compare') {
   if (arg !== 'vm' && arg !== 'native') throw new Error(`${mode} takes vm or native`);
-  const t = summaryTiming(file ?? join(REPO, 'testbed', 'out', 'summary.json'));
+  // Each kind of run keeps its own report folder (testbed/src/paths.ts reportDir).
+  const path = file ?? join(REPO, 'testbed', 'out', arg, 'summary.json');
+  const t = summaryTiming(path);
+  const kind = (JSON.parse(readFileSync(path, 'utf8')) as { mode?: string }).mode;
+  if (kind !== undefined && kind !== arg) throw new Error(`${path} is from a ${kind} run, not ${arg}`);
   const rec = recorded();
   if (mode === '--record') {
     rec[arg] = t;

@@ -111,7 +111,7 @@ function packageHtml(pkg: string, vs: readonly ScenarioVerdict[]): string {
         `<td class="num">${ms(v.ms)}</td><td class="num">${ms(v.judgeMs)}</td><td>${esc(note)}</td></tr>`;
     })
     .join('\n');
-  return `<section class="pkg"><h3>${esc(pkg)} <span class="muted">${vs.length} scenarios: ${n('agree')} agree, ${n('diverge')} diverge, ${n('skip')} skipped</span></h3>
+  return `<section class="pkg"><h3>${esc(pkg)} <span class="muted">${vs.length} scenario${vs.length === 1 ? '' : 's'}: ${n('agree')} agree, ${n('diverge')} diverge, ${n('skip')} skipped</span></h3>
 <table><colgroup><col class="c-name"><col class="c-v"><col class="c-v"><col class="c-v"><col class="c-ms"><col class="c-ms"><col></colgroup>
 <thead><tr><th>scenario</th><th>verdict</th><th>own model</th><th>every extension</th><th>kernel</th><th>judging</th><th>pins / why skipped</th></tr></thead><tbody>
 ${rows}
