@@ -26,8 +26,10 @@ function chromium(): string | undefined {
 const out = mkdtempSync(join(tmpdir(), 'testbed-report-browser-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
+const browser = chromium();
+
 describe('the report in headless Chromium', () => {
-  it.skipIf(!chromium())('shows the divergence first, highlighted, wrapped and filterable (skipped: no chromium on PATH)', async () => {
+  it.skipIf(!browser)(`shows the divergence first, highlighted, wrapped and filterable${browser ? '' : ' (skipped: no chromium on PATH)'}`, async () => {
     const r = await promisify(execFile)(process.execPath,
       ['--experimental-websocket', '--import', 'tsx', '--conditions=@uringlab/source', 'scripts/report-check.ts', out],
       { cwd: REPO_DIR, timeout: 120_000 }).catch((e: { stdout?: string; stderr?: string; message: string }) => ({ stdout: e.stdout ?? '', stderr: e.stderr ?? e.message }));
