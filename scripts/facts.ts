@@ -159,7 +159,10 @@ if (mode === '--record' || mode === '--compare') {
   const path = file ?? join(REPO, 'testbed', 'out', arg, 'summary.json');
   const t = summaryTiming(path);
   const kind = (JSON.parse(readFileSync(path, 'utf8')) as { mode?: string }).mode;
-  if (kind !== undefined && kind !== arg) throw new Error(`${path} is from a ${kind} run, not ${arg}`);
+  if (kind !== undefined && kind !== arg) {
+    console.error(`${path} is from a ${kind} run, not ${arg}`);
+    process.exit(1);
+  }
   const rec = recorded();
   if (mode === '--record') {
     rec[arg] = t;

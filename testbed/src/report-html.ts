@@ -25,6 +25,7 @@ const esc = escapeHtml;
 const CONTEXT = 3;
 
 const anchor = (name: string) => `d-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+const pkgAnchor = (pkg: string) => `p-${pkg.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 const ms = (n: number | undefined) => (n === undefined ? '–' : n < 10 ? `${n.toFixed(1)} ms` : `${Math.round(n)} ms`);
 const s = (n: number | null | undefined) => (n === null || n === undefined ? '–' : `${n} s`);
 
@@ -111,7 +112,7 @@ function packageHtml(pkg: string, vs: readonly ScenarioVerdict[]): string {
         `<td class="num">${ms(v.ms)}</td><td class="num">${ms(v.judgeMs)}</td><td>${esc(note)}</td></tr>`;
     })
     .join('\n');
-  return `<section class="pkg"><h3>${esc(pkg)} <span class="muted">${vs.length} scenario${vs.length === 1 ? '' : 's'}: ${n('agree')} agree, ${n('diverge')} diverge, ${n('skip')} skipped</span></h3>
+  return `<section class="pkg" id="${pkgAnchor(pkg)}"><h3>${esc(pkg)} <span class="muted">${vs.length} scenario${vs.length === 1 ? '' : 's'}: ${n('agree')} agree, ${n('diverge')} diverge, ${n('skip')} skipped</span></h3>
 <table><colgroup><col class="c-name"><col class="c-v"><col class="c-v"><col class="c-v"><col class="c-ms"><col class="c-ms"><col></colgroup>
 <thead><tr><th>scenario</th><th>verdict</th><th>own model</th><th>every extension</th><th>kernel</th><th>judging</th><th>pins / why skipped</th></tr></thead><tbody>
 ${rows}
@@ -181,6 +182,7 @@ ${problems}
 ${diverged.length ? diverged.map(divergenceHtml).join('\n') : '<p>None: every judged scenario gave the kernel\'s trace.</p>'}
 ${sections.map((x) => `<h2 id="${esc(x.id)}">${esc(x.title)}</h2>\n${x.html}`).join('\n')}
 <h2 id="scenarios">Scenarios by package</h2>
+<p class="toc">${[...packages].map(([p, vs]) => `<a href="#${pkgAnchor(p)}">${esc(p)}</a> (${vs.length})`).join(' · ')}</p>
 <input id="filter" type="search" placeholder="filter: name, package or verdict" aria-label="filter scenarios" hidden>
 ${[...packages].map(([p, vs]) => packageHtml(p, vs)).join('\n')}
 ${measurements}
