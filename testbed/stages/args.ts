@@ -25,7 +25,10 @@ const STRINGS = ['accel', 'kernel-version', 'scenarios', 'filter'];
  * `allowed` lists the options the stage takes; anything else is a usage error.
  */
 export function stageArgs(stage: string, allowed: readonly string[], usage: string, argv = process.argv.slice(2)): StageArgs {
-  const args = argv[0] === stage ? argv.slice(1) : argv;
+  // Under the zx CLI the script's own path comes first; under `pnpm testbed STAGE`, the stage name.
+  const own = argv.findIndex((x) => x.endsWith(`stages/${stage}.ts`));
+  const rest = own >= 0 ? argv.slice(own + 1) : argv;
+  const args = rest[0] === stage ? rest.slice(1) : rest;
   const bad = (why: string): never => {
     console.error(`${why}\n${usage}`);
     process.exit(2);

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initramfsEntries, guestProgramPath } from '../src/initramfs.js';
 import { initScript, SHELL_POWEROFF, SHELL_READY, shellInitScript } from '../src/init-script.js';
+import { decideAccel } from '../src/accel.js';
+import { dirs } from '../src/paths.js';
+import type { Prepared } from '../src/prepare.js';
 import { qemuArgs } from '../src/qemu-args.js';
+import { shellQemuArgs } from '../src/shell.js';
 import { REPO_DIR } from '../src/suite.js';
 
 const modules = [[{ file: 'nvme_core.ko', params: [] }, { file: 'nvme.ko', params: ['poll_queues=1'] }]];
@@ -59,6 +63,37 @@ describe('QEMU for a person at the console', () => {
     const a = qemuArgs(base).join(' ');
     expect(a).toContain('-serial stdio -serial file:C');
     expect(a).not.toContain('chardev');
+  });
+});
+
+describe('a KVM runner (GitHub Actions after the udev rule)', () => {
+  // GitHub's hosted x86 runners are AMD EPYC: svm, a real /dev/kvm, no kvm_pvm.
+  const runner = { devKvmUsable: true, cpuFlags: ['fpu', 'svm'], pvmLoaded: false, kvmFailedBefore: undefined };
+  const prepared = (accel: ReturnType<typeof decideAccel>): Prepared => ({
+    dirs: dirs('/tb'),
+    sysroot: {} as Prepared['sysroot'],
+    kernelImage: { path: '/k/vmlinux', kind: 'vmlinux', vmlinuz: '/k/vmlinuz' },
+    accel,
+    notes: [],
+    timings: { fetchMs: 0, hostToolsMs: 0, kernelMs: 0 },
+  });
+
+  it('is detected as KVM, and its shell boots with the host CPU, the terminal size and ttyS0 on stdio', () => {
+    const d = decideAccel('auto', runner);
+    expect(d).toMatchObject({ accel: 'kvm', auto: true });
+    const a = shellQemuArgs(prepared(d), { initrd: 'I', disk: 'D', kernelConsole: 'C' }, { rows: 40, cols: 120 });
+    expect(a.join(' ')).toContain('-accel kvm -cpu host');
+    expect(a.join(' ')).toContain('-kernel /k/vmlinux -initrd I');
+    expect(a.join(' ')).toContain('-chardev stdio,id=ttyS0,mux=on,signal=off');
+    expect(a[a.indexOf('-append') + 1]!.split(' ')).toEqual(expect.arrayContaining(['URINGLAB_ROWS=40', 'URINGLAB_COLS=120', 'no5lvl']));
+  });
+
+  it('is TCG without the udev rule, and --accel kvm still forces KVM', () => {
+    expect(decideAccel('auto', { ...runner, devKvmUsable: false })).toMatchObject({ accel: 'tcg', reason: 'no usable /dev/kvm' });
+    expect(decideAccel('kvm', { ...runner, devKvmUsable: false })).toMatchObject({ accel: 'kvm', auto: false });
+    const a = shellQemuArgs(prepared(decideAccel('tcg', runner)), { initrd: 'I', disk: 'D', kernelConsole: 'C' });
+    expect(a.join(' ')).toContain('-accel tcg -cpu max');
+    expect(a[a.indexOf('-append') + 1]).not.toContain('URINGLAB_ROWS');
   });
 });
 
