@@ -2,6 +2,8 @@
 // out; compiling scenarios and diffing traces happen in the caller (main.ts).
 export { prepare, type PrepareOptions, type Prepared, type KernelImage } from './prepare.js';
 export { runInVm, type RunInVmOptions } from './vm.js';
+export { fetchStage, buildStage, bootStage, type Built, type BuildStageOptions, type BootStageOptions } from './stages.js';
+export { runShell, type ShellOptions, type ShellResult } from './shell.js';
 export { runNative, ioUringDisabledReason, type RunNativeOptions } from './native.js';
 export { fetchGuest, type FetchOptions, type FetchResult, type Sysroot } from './fetch.js';
 export { runProblems, runResultToJson, type RunResult, type RunOutcome, type Timings } from './result.js';

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'no
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { writeCpio, type CpioEntry } from './cpio.js';
-import { initScript } from './init-script.js';
+import { initScript, shellInitScript } from './init-script.js';
 import { GUEST_MODULES, resolveGuestModules, type GuestModule } from './modules.js';
 import { InputHash, isCurrent, markCurrent } from './stamp.js';
 
@@ -21,7 +21,16 @@ export interface InitramfsInputs {
   programText: string;
   /** Extra arguments for the runner, after the program path. */
   runnerArgs?: string[];
+  /** Each scenario's own program, stored as /scenarios/ID.prog (for `testbed shell`). */
+  programs?: ReadonlyArray<{ id: string; text: string }>;
+  /** /init starts an interactive shell on ttyS0 instead of the runner (`testbed shell`). */
+  shell?: boolean;
   out: string;
+}
+
+/** The guest path of a scenario's own program: its id, with anything odd for a path made `_`. */
+export function guestProgramPath(id: string): string {
+  return `/scenarios/${id.replace(/[^A-Za-z0-9._-]/g, '_')}.prog`;
 }
 
 export interface InitramfsResult {
@@ -61,6 +70,8 @@ export function initramfsEntries(p: {
   runner: Uint8Array;
   programText: string;
   runnerArgs: string[];
+  programs?: ReadonlyArray<{ id: string; text: string }>;
+  shell?: boolean;
 }): CpioEntry[] {
   const dirs = ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'dev', 'proc', 'sys', 'tmp', 'root', 'lib', 'lib/modules', 'scenarios'];
   const entries: CpioEntry[] = dirs.map((d) => ({ type: 'dir', path: d }));
@@ -75,11 +86,14 @@ export function initramfsEntries(p: {
   for (const m of p.modules.flat()) entries.push({ type: 'file', path: `lib/modules/${m.file}`, data: m.bytes });
   entries.push({ type: 'file', path: 'runner', data: p.runner, mode: 0o755 });
   entries.push({ type: 'file', path: GUEST_PROGRAM, data: Buffer.from(p.programText) });
-  const init = initScript({
-    modules: p.modules,
-    runner: ['/runner', ...p.runnerArgs, GUEST_PROGRAM],
-    waitFor: GUEST_DISK,
-  });
+  for (const x of p.programs ?? []) entries.push({ type: 'file', path: guestProgramPath(x.id).slice(1), data: Buffer.from(x.text) });
+  const init = p.shell
+    ? shellInitScript({ modules: p.modules, waitFor: GUEST_DISK })
+    : initScript({
+        modules: p.modules,
+        runner: ['/runner', ...p.runnerArgs, GUEST_PROGRAM],
+        waitFor: GUEST_DISK,
+      });
   entries.push({ type: 'file', path: 'init', data: Buffer.from(init), mode: 0o755 });
   return entries;
 }
@@ -98,6 +112,8 @@ export async function buildInitramfs(i: InitramfsInputs): Promise<InitramfsResul
     .text(i.programText)
     .text(JSON.stringify(i.runnerArgs ?? []))
     .text(initScript({ modules, runner: [], waitFor: GUEST_DISK }))
+    .text(i.shell ? shellInitScript({ modules, waitFor: GUEST_DISK }) : '')
+    .text(JSON.stringify(i.programs ?? []))
     .digest();
   const names = modules.flat().map((m) => m.name);
   if (isCurrent(i.out, digest)) {
@@ -111,6 +127,8 @@ export async function buildInitramfs(i: InitramfsInputs): Promise<InitramfsResul
       runner,
       programText: i.programText,
       runnerArgs: i.runnerArgs ?? [],
+      ...(i.programs ? { programs: i.programs } : {}),
+      ...(i.shell ? { shell: true } : {}),
     }),
   );
   mkdirSync(dirname(i.out), { recursive: true });

@@ -8,14 +8,13 @@ import { parseArgs } from 'node:util';
 import { Listr } from 'listr2';
 import { UAPI_CONSTANTS, UAPI_STRUCTS, type KernelId } from '@uringlab/ring';
 import { checkLayout, type LayoutConstant, type LayoutResult, type LayoutStruct } from './layout-check.js';
-import { buildRunner, debianSysroot } from './runner-build.js';
+import { debianSysroot } from './runner-build.js';
 import { judge, type ScenarioVerdict } from './judge.js';
 import { conclude } from './conclude.js';
 import { loadSuite, type Suite } from './suite.js';
 import { parseFilter, SelectionError } from './selection.js';
-import { prepare, type Prepared } from './prepare.js';
-import { runInVm } from './vm.js';
-import { runNative } from './native.js';
+import type { Prepared } from './prepare.js';
+import { bootStage, buildStage, fetchStage, type Built } from './stages.js';
 import type { RunResult } from './result.js';
 import { describeCoverage, readConfig, splatCoverage, type SplatCoverage } from './splat-classes.js';
 import { dirs, latestLink, reportDir } from './paths.js';
@@ -25,7 +24,21 @@ import { fuzzMain } from './fuzz/main.js';
 
 const USAGE = `usage: pnpm testbed [--native] [--accel auto|kvm|tcg] [--kernel-version SEL]
                     [--scenarios PATH]... [--only-scenarios] [--filter RE] [--keep] [--verbose] [--out DIR]
-       pnpm testbed --fuzz N [--seed S] [--native] [--accel auto|kvm|tcg]`;
+       pnpm testbed --fuzz N [--seed S] [--native] [--accel auto|kvm|tcg]
+       pnpm testbed fetch|build|boot|shell [OPTIONS]   (one stage; --help for its options)`;
+
+/** `pnpm testbed STAGE`: one stage on its own, through its zx script in ../stages/. */
+const STAGES: Record<string, () => Promise<unknown>> = {
+  fetch: () => import('../stages/fetch.js'),
+  build: () => import('../stages/build.js'),
+  boot: () => import('../stages/boot.js'),
+  shell: () => import('../stages/shell.js'),
+};
+const stage = process.argv[2] === undefined ? undefined : STAGES[process.argv[2]];
+if (stage) {
+  await stage();
+  process.exit(process.exitCode ?? 0);
+}
 
 /** The runner's per-scenario budget (runner --budget-ms default). */
 const BUDGET_S = 10;
@@ -88,7 +101,7 @@ function profileFor(release: string | undefined): { id: KernelId; note?: string 
 
 interface Ctx {
   prepared: Prepared;
-  runnerPath: string;
+  built: Built;
   suite: Suite;
   layout: LayoutResult | undefined;
   run: RunResult;
@@ -122,7 +135,7 @@ const tasks = new Listr<Ctx>(
     {
       title: opt.native ? 'Guest packages (for the runner build)' : 'Host tools, guest packages, kernel',
       task: async (ctx, task) => {
-        ctx.prepared = await prepare({
+        ctx.prepared = await fetchStage({
           vm: !opt.native,
           accel: opt.accel as AccelChoice,
           kernelVersion: opt['kernel-version'],
@@ -136,13 +149,13 @@ const tasks = new Listr<Ctx>(
       },
     },
     {
-      title: 'Runner',
+      title: opt.native ? 'Runner' : 'Runner and initramfs',
       task: async (ctx, task) => {
-        const t = performance.now();
-        const r = await buildRunner(debianSysroot(ctx.prepared.sysroot.devRoots));
-        ctx.runnerPath = r.runnerPath;
-        timings['runner_s'] = secs(performance.now() - t);
-        task.title = `Runner ${r.rebuilt ? 'built' : 'up to date'}`;
+        const programText = ctx.suite.scenarios.filter((s) => s.text !== undefined).map((s) => s.text).join('\n');
+        ctx.built = await buildStage({ prepared: ctx.prepared, programText });
+        timings['runner_s'] = secs(ctx.built.runnerMs);
+        const i = ctx.built.initramfs;
+        task.title = `Runner ${ctx.built.runnerRebuilt ? 'built' : 'up to date'}` + (i ? `, initramfs ${i.rebuilt ? 'built' : 'up to date'}` : '');
       },
     },
     {
@@ -172,10 +185,7 @@ const tasks = new Listr<Ctx>(
           else if (e.type === 'step') task.output = e.message;
           else if (e.type === 'console' && opt.verbose) task.output = e.line;
         };
-        const common = { programText, runnerPath: ctx.runnerPath, onEvent };
-        ctx.run = opt.native
-          ? await runNative(common)
-          : await runInVm({ ...common, prepared: ctx.prepared, keep: opt.keep });
+        ctx.run = await bootStage({ prepared: ctx.prepared, built: ctx.built, programText, keep: opt.keep, onEvent });
         const t = ctx.run.timings;
         timings['boot_s'] = opt.native ? null : secs(t.bootToFirstScenarioMs);
         timings['run_s'] = secs(t.processMs);

@@ -17,6 +17,11 @@ export interface QemuConfig {
   smp?: number;
   /** Extra kernel command line words. */
   append?: string[];
+  /**
+   * ttyS0 is a terminal for a person (`testbed shell`): Ctrl-C goes to the guest (signal=off)
+   * instead of killing QEMU, and QEMU's Ctrl-A escapes stay (mux=on; Ctrl-A x quits a hung guest).
+   */
+  interactive?: boolean;
 }
 
 // loglevel=5 (after quiet) lets warnings through to the console as they happen, so a splat is
@@ -43,7 +48,7 @@ export function qemuArgs(c: QemuConfig): string[] {
     '-m', String(c.memMiB ?? 1024),
     ...(c.firmware ? ['-bios', c.firmware] : []),
     '-nographic', '-no-reboot', '-nodefaults',
-    '-serial', 'stdio',
+    ...(c.interactive ? ['-chardev', 'stdio,id=ttyS0,mux=on,signal=off', '-serial', 'chardev:ttyS0'] : ['-serial', 'stdio']),
     '-serial', `file:${c.kernelConsole}`,
     '-kernel', c.kernel,
     '-initrd', c.initrd,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { rememberKvmFailure, type AccelChoice } from './accel.js';
 import { writeDisk } from './disk.js';
 import { ignoreEvents, type OnEvent } from './events.js';
-import { buildInitramfs } from './initramfs.js';
+import { buildInitramfs, type InitramfsResult } from './initramfs.js';
 import { prepare, vmlinuxBadMarker, type Prepared } from './prepare.js';
 import { supervise } from './proc.js';
 import { QBOOT, qemuArgs, type Accel } from './qemu-args.js';
@@ -22,6 +22,8 @@ export interface RunInVmOptions {
   runnerArgs?: string[];
   /** From prepare(); made on the spot (with accel/kernelVersion) when absent. */
   prepared?: Prepared;
+  /** Built by the build stage (stages.ts) for this programText; built here when absent. */
+  initramfs?: InitramfsResult;
   accel?: AccelChoice;
   kernelVersion?: string;
   /** Keep the disk image and write build/vm/qemu.sh to rerun the exact boot by hand. */
@@ -131,6 +133,25 @@ async function boot(
   };
 }
 
+/** The guest's initramfs for one program: busybox, modules, the runner, the program, /init. */
+export async function vmInitramfs(
+  p: Prepared,
+  runnerPath: string,
+  programText: string,
+  runnerArgs: string[] | undefined,
+  onEvent: OnEvent = ignoreEvents,
+): Promise<InitramfsResult> {
+  onEvent({ type: 'step', step: 'initramfs', message: 'building' });
+  return buildInitramfs({
+    busybox: p.sysroot.busybox,
+    modulesDir: p.sysroot.modulesDir,
+    runnerPath,
+    programText,
+    runnerArgs,
+    out: join(p.dirs.build, `initramfs-${p.sysroot.kernelRelease}.cpio`),
+  });
+}
+
 export async function runInVm(o: RunInVmOptions): Promise<RunResult> {
   const t0 = performance.now();
   const onEvent = o.onEvent ?? ignoreEvents;
@@ -142,15 +163,7 @@ export async function runInVm(o: RunInVmOptions): Promise<RunResult> {
   const diskPath = join(vmDir, `nvme-${process.pid}.img`);
   const kernelConsolePath = join(vmDir, `kernel-console-${process.pid}.log`);
 
-  onEvent({ type: 'step', step: 'initramfs', message: 'building' });
-  const initramfs = await buildInitramfs({
-    busybox: p.sysroot.busybox,
-    modulesDir: p.sysroot.modulesDir,
-    runnerPath: o.runnerPath,
-    programText: o.programText,
-    runnerArgs: o.runnerArgs,
-    out: join(p.dirs.build, `initramfs-${p.sysroot.kernelRelease}.cpio`),
-  });
+  const initramfs = o.initramfs ?? (await vmInitramfs(p, o.runnerPath, o.programText, o.runnerArgs, onEvent));
   const ids = programScenarioIds(o.programText);
   const lines = programScenarioLines(o.programText);
 
