@@ -23,3 +23,13 @@ export const MAX_PAGE = GIB;
 
 /** A plan for more rings than this is not a plan (each ring is an fd and a few pages of rings). */
 export const MAX_RINGS = 65_536;
+
+/**
+ * The seed's layout: one buffer per page ("Registered 900 pages"), made larger (in whole pages)
+ * only when the table would otherwise pass IORING_MAX_REG_BUFFERS, and never past the kernel's
+ * per-buffer cap or the pool itself.
+ */
+export function defaultBufferBytes(poolBytes: number, pageBytes: number, capBytes: number): number {
+  const pages = Math.ceil(Math.ceil(poolBytes / IORING_MAX_REG_BUFFERS) / pageBytes);
+  return Math.min(poolBytes, Math.max(pageBytes, pages * pageBytes), capBytes);
+}

@@ -5,10 +5,10 @@
 import { UringError } from '@uringlab/ring';
 import { COST_PROFILES, type CostProfileId } from './profiles.js';
 import type { CostConstant, CostProfile } from './constants.js';
-import { BUFFER_CAP, IORING_MAX_REG_BUFFERS, MAX_PAGE, MAX_RINGS, USER_ADDRESS_SPACE } from './limits.js';
+import { BUFFER_CAP, defaultBufferBytes, IORING_MAX_REG_BUFFERS, MAX_PAGE, MAX_RINGS, USER_ADDRESS_SPACE } from './limits.js';
 import { cloneCostOf, registerCostOf, type CloneCost, type RegisterCost } from './model.js';
 import { poolShape, type PoolShape } from './shape.js';
-import { formatBytes, GIB, PAGE_SIZE, parseSize } from './units.js';
+import { formatBytes, PAGE_SIZE, parseSize } from './units.js';
 
 export interface PlanInput {
   /** Total bytes of the pool ("900g", or a number). */
@@ -17,7 +17,7 @@ export interface PlanInput {
   pageSize?: string | number;
   /** Rings that need the pool (default 2). */
   rings?: number;
-  /** Bytes per registered buffer (default: the pool, capped at 1 GiB: the seed's layout). */
+  /** Bytes per registered buffer (default: one page, as in the seed, or more when 16384 buffers would not hold the pool). */
   bufferSize?: string | number;
   /** Which prices (default native-6.18); its kernel decides the limits. */
   profile?: CostProfileId;
@@ -74,7 +74,7 @@ export function validatePlanInput(i: PlanInput): Plan['input'] {
   }
   const rings = positiveInt(i.rings ?? 2, 'ring count', MAX_RINGS);
   const cap = BUFFER_CAP[kernel];
-  const bufferBytes = i.bufferSize === undefined ? Math.min(poolBytes, GIB) : parseSize(i.bufferSize, 'buffer size');
+  const bufferBytes = i.bufferSize === undefined ? defaultBufferBytes(poolBytes, pageBytes, cap.bytes) : parseSize(i.bufferSize, 'buffer size');
   if (bufferBytes <= 0) throw new UringError('EFAULT', `buffer size must be positive: a zero-length iovec is -EFAULT (io_validate_user_buf_range())`);
   if (bufferBytes > cap.bytes) throw new UringError(cap.errno, `a buffer of ${formatBytes(bufferBytes)} is past ${kernel}'s per-buffer cap of ${formatBytes(cap.bytes)} (io_validate_user_buf_range())`);
   if (bufferBytes > poolBytes) throw new UringError('EINVAL', `buffer size ${formatBytes(bufferBytes)} is larger than the pool (${formatBytes(poolBytes)})`);

@@ -1,10 +1,10 @@
 // How the register/clone ratio grows with the pool and with the page size: the same prices over
-// a range of pools, one series per page size, with the seed's layout (buffers of min(pool,
-// 1 GiB)). Points the kernel would refuse (too many buffers, a pool smaller than its page) are
-// left out, not drawn as zero.
+// a range of pools, one series per page size, in the seed's layout (one buffer per page, larger
+// only when the table is full: defaultBufferBytes()). Pools smaller than a page are left out,
+// not drawn as zero.
 
 import { COST_PROFILES, type CostProfileId } from './profiles.js';
-import { BUFFER_CAP, IORING_MAX_REG_BUFFERS } from './limits.js';
+import { BUFFER_CAP, defaultBufferBytes, IORING_MAX_REG_BUFFERS } from './limits.js';
 import { cloneCostOf, registerCostOf } from './model.js';
 import { poolShape } from './shape.js';
 import { GIB, MIB, PAGE_SIZE } from './units.js';
@@ -32,7 +32,7 @@ export function sweepPools(profileId: CostProfileId, from = 64 * MIB, to = 1024 
     const points: SweepPoint[] = [];
     for (let pool = from; pool <= to; pool *= 2) {
       if (pool < pageBytes) continue;
-      const bufferBytes = Math.min(pool, GIB, cap);
+      const bufferBytes = defaultBufferBytes(pool, pageBytes, cap);
       if (Math.ceil(pool / bufferBytes) > IORING_MAX_REG_BUFFERS) continue;
       const shape = poolShape({ poolBytes: pool, bufferBytes, pageBytes });
       const registerNs = registerCostOf(shape, profile).ns;
