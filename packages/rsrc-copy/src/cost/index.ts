@@ -11,3 +11,5 @@ export { IORING_MAX_REG_BUFFERS, BUFFER_CAP, USER_ADDRESS_SPACE, MAX_RINGS, defa
 export { planPool, validatePlanInput, type Plan, type PlanInput, type StrategyCost, type StrategyId } from './plan.js';
 export { sweepPools, SWEEP_PAGE_SIZES, type SweepPoint, type SweepSeries } from './sweep.js';
 export { reproduceSeed, SEED_FIGURES, type SeedReproduction } from './seed.js';
+export { renderPlanHtml } from './html.js';
+export { formatPlan, planJson } from './report.js';
