@@ -1,7 +1,7 @@
 // Each timing case beside the cost model's prediction for it, and the prices this run implies
 // (fitted over all its cases), for COSTS.md and for updating the measured profile.
 
-import { COST_PROFILES, cloneCostOf, fitPrices, formatBytes, formatNs, poolShape, registerCostOf, type FittedPrices, type PoolShape } from '@uringlab/rsrc-copy';
+import { COST_PROFILES, cloneCostOf, fitPrices, formatNs, poolShape, registerCostOf, type FittedPrices, type PoolShape } from '@uringlab/rsrc-copy';
 import type { CaseReading } from './read.js';
 import { median } from './read.js';
 import type { TimingCase } from './program.js';
@@ -16,7 +16,8 @@ export interface ComparisonRow {
   hugeKb: number;
   shape: PoolShape;
   problem?: string;
-  measured: { register: number; clone: number; ratio: number; n: number };
+  /** Medians and minima of the kernel's timings (the minimum is the least disturbed by a busy machine). */
+  measured: { register: number; clone: number; ratio: number; registerMin: number; cloneMin: number; n: number };
   model: { register: number; clone: number; ratio: number };
 }
 
@@ -41,18 +42,18 @@ export function compareCases(readings: readonly { c: TimingCase; r: CaseReading 
     return {
       id: c.id, kind: c.kind, poolBytes: c.poolBytes, bufferBytes: c.bufferBytes, pageBytes, hugeKb: r.hugeKb, shape,
       ...(problem ? { problem } : {}),
-      measured: { register: mr, clone: mc, ratio: mr / mc, n: r.register.length },
+      measured: { register: mr, clone: mc, ratio: mr / mc, registerMin: Math.min(...r.register), cloneMin: Math.min(...r.clone), n: r.register.length },
       model: { register: reg, clone: clo, ratio: reg / clo },
     };
   });
   const good = rows.filter((x) => !x.problem && x.measured.n > 0);
-  const fitted = good.length >= 3 ? fitPrices(good.map((x) => ({ shape: x.shape, registerNs: x.measured.register, cloneNs: x.measured.clone })), mode === 'native' ? '6.18' : '7.3') : null;
+  const fitted = good.length >= 3 ? fitPrices(good.map((x) => ({ shape: x.shape, registerNs: x.measured.registerMin, cloneNs: x.measured.cloneMin })), mode === 'native' ? '6.18' : '7.3') : null;
   return { rows, fitted };
 }
 
 export function formatComparison(cmp: Comparison, where: string): string[] {
-  const out = [`Register vs clone on ${where} (medians; model: profile ${'{native-6.18|vm-7.3}'} of @uringlab/rsrc-copy)`];
-  out.push(['case'.padEnd(30), 'bufs'.padStart(6), 'pages'.padStart(8), 'folios'.padStart(7), 'register'.padStart(10), 'model'.padStart(10), 'clone'.padStart(9), 'model'.padStart(9), 'ratio'.padStart(8), 'model'.padStart(8)].join(' '));
+  const out = [`Register vs clone on ${where} (kernel: median and minimum of the timings; model: @uringlab/rsrc-copy's profile for this kernel)`];
+  out.push(['case'.padEnd(30), 'bufs'.padStart(6), 'pages'.padStart(8), 'folios'.padStart(7), 'register'.padStart(10), 'min'.padStart(10), 'model'.padStart(10), 'clone'.padStart(9), 'min'.padStart(9), 'model'.padStart(9), 'ratio'.padStart(7), 'model'.padStart(7)].join(' '));
   for (const r of cmp.rows) {
     if (r.problem) {
       out.push(`${r.id.padEnd(30)} ${r.problem}`);
@@ -60,17 +61,16 @@ export function formatComparison(cmp: Comparison, where: string): string[] {
     }
     out.push([
       r.id.padEnd(30), String(r.shape.buffers).padStart(6), String(r.shape.pages).padStart(8), String(r.shape.folios).padStart(7),
-      formatNs(r.measured.register).padStart(10), formatNs(r.model.register).padStart(10),
-      formatNs(r.measured.clone).padStart(9), formatNs(r.model.clone).padStart(9),
-      r.measured.ratio.toFixed(0).padStart(8), r.model.ratio.toFixed(0).padStart(8),
+      formatNs(r.measured.register).padStart(10), formatNs(r.measured.registerMin).padStart(10), formatNs(r.model.register).padStart(10),
+      formatNs(r.measured.clone).padStart(9), formatNs(r.measured.cloneMin).padStart(9), formatNs(r.model.clone).padStart(9),
+      r.measured.ratio.toFixed(0).padStart(7), r.model.ratio.toFixed(0).padStart(7),
     ].join(' '));
   }
   if (cmp.fitted) {
     const f = cmp.fitted;
-    out.push('', 'Prices this run implies (nonnegative least squares on relative error):',
+    out.push('', 'Prices this run implies (nonnegative least squares on relative error, fitted to the minima):',
       `  registerCall ${f.registerCall.toFixed(0)} ns, perBuffer ${f.perBuffer.toFixed(1)} ns, perPage ${f.perPage.toFixed(3)} ns, ` +
       `perFolio ${f.perFolio.toFixed(2)} ns, acctScan ${f.acctScan.toFixed(3)} ns, cloneCall ${f.cloneCall.toFixed(0)} ns, clonePerBuffer ${f.clonePerBuffer.toFixed(2)} ns`);
   }
-  out.push(`pools: ${cmp.rows.map((r) => `${r.id}=${formatBytes(r.poolBytes)}`).length} cases`);
   return out;
 }

@@ -5,9 +5,9 @@
 import { SEED_PROFILE, type CostConstant, type CostProfile } from './constants.js';
 
 const NATIVE_RUN = 'fitted to `pnpm testbed:rsrc-timing --native` on host kernel 6.18.44 (native: the dev machine, itself a ' +
-  'Firecracker guest under KVM), 2026-12-01, the 10 rsrc-time-* cases (4 KiB pages and 2 MiB THP via madvise, 7 timings each)';
+  'Firecracker guest under KVM), 2026-12-01, the 10 rsrc-time-* cases (4 KiB pages and 2 MiB THP via madvise; medians of 5 timings each)';
 const VM_RUN = 'fitted to `pnpm testbed:rsrc-timing` on Linux 7.3.4 in QEMU under TCG (emulated: ~10-40× slower than ' +
-  'hardware), 2026-12-01, the 10 rsrc-time-* cases (4 KiB pages and 2 MiB hugetlb pages the guest reserves at boot, 7 timings each)';
+  'hardware), 2026-12-01, the 10 rsrc-time-* cases (4 KiB pages and 2 MiB hugetlb pages the guest reserves at boot; medians of 7 timings each)';
 
 const measured = (ns: number, run: string, what: string): CostConstant => ({ ns, source: 'measured', basis: `${what}; ${run}` });
 

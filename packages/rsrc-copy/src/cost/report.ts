@@ -1,6 +1,7 @@
 // The plan as text for a terminal and as JSON for a program.
 
 import type { Plan } from './plan.js';
+import { COST_PROFILES } from './profiles.js';
 import { formatBytes, formatNs } from './units.js';
 
 export function formatPlan(plan: Plan): string {
@@ -19,7 +20,8 @@ export function formatPlan(plan: Plan): string {
   }
   if (i.rings > 1) lines.push('', `registering once and cloning is ${plan.speedup.toFixed(1)}× faster for ${i.rings} rings`);
   const assumed = plan.constants.filter((c) => c.constant.source !== 'measured').map((c) => c.name);
-  lines.push(assumed.length ? `prices not measured here (${assumed.join(', ')}): see --json or COSTS.md` : `every price measured: ${plan.constants[0]!.constant.basis.split('; ')[1] ?? ''}`);
+  lines.push(`prices: ${COST_PROFILES[i.profile].where}`);
+  if (assumed.length) lines.push(`not measured (${assumed.join(', ')}): their sources are in --json, --html and COSTS.md`);
   return `${lines.join('\n')}\n`;
 }
 
