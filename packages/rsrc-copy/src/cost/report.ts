@@ -4,11 +4,13 @@ import type { Plan } from './plan.js';
 import { COST_PROFILES } from './profiles.js';
 import { formatBytes, formatNs } from './units.js';
 
+const count = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
 export function formatPlan(plan: Plan): string {
   const { input: i, shape: s, strategies } = plan;
   const lines = [
-    `pool ${formatBytes(i.poolBytes)}: ${s.buffers.toLocaleString('en-US')} buffers of ${formatBytes(i.bufferBytes)} on ${formatBytes(i.pageBytes)} pages ` +
-      `(${s.pages.toLocaleString('en-US')} base pages, ${s.folios.toLocaleString('en-US')} folios), ${i.rings} ring${i.rings === 1 ? '' : 's'}, prices ${i.profile} (kernel ${i.kernel})`,
+    `pool ${formatBytes(i.poolBytes)}: ${count(s.buffers, 'buffer', 'buffers')} of ${formatBytes(i.bufferBytes)} on ${formatBytes(i.pageBytes)} pages ` +
+      `(${count(s.pages, 'base page', 'base pages')}, ${count(s.folios, 'folio', 'folios')}), ${count(i.rings, 'ring', 'rings')}, prices ${i.profile} (kernel ${i.kernel})`,
     `register, per ring: ${formatNs(plan.register.ns)}   clone, per ring: ${formatNs(plan.clone.ns)}   ratio ${Math.round(plan.ratio).toLocaleString('en-US')}×`,
     `memory charged per registration: ${formatBytes(s.chargedBytes)} (RLIMIT_MEMLOCK and mm->pinned_vm; a clone charges nothing)`,
     '',
