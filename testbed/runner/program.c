@@ -147,6 +147,7 @@ static const struct opdef OPS[] = {
 	{ "time", 2, -1, op_time },
 	{ "close", 1, 1, op_close },
 	{ "mmap", 4, 4, op_mmap },
+	{ "hugeregion", 3, 3, op_hugeregion },
 	{ "sleep", 1, 1, op_sleep },
 	{ "raise", 1, 1, op_raise },
 };

@@ -110,6 +110,7 @@ typedef int op_fn(char **tok, int ntok);
 
 op_fn op_require;
 op_fn op_region, op_fill, op_wmem, op_rmem, op_mmap;
+op_fn op_hugeregion; /* mem-advise.c */
 op_fn op_setup, op_sqe, op_enter, op_reap, op_observe, op_cqflags;
 op_fn op_register;
 op_fn op_pipe, op_tcppair, op_unixpair, op_eventfd, op_tmpfile, op_blockdev;

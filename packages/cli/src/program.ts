@@ -8,6 +8,7 @@ import { PROFILES, isUringError, type KernelId } from '@uringlab/ring';
 import { listTargets } from './commands/list.js';
 import { runTargets } from './commands/run.js';
 import { addSizeCommand } from './commands/size.js';
+import { addRsrcCommand } from './commands/rsrc.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { ExtensionLoadError, loadExtensions } from './extensions.js';
 import { stdio, type CliIo } from './io.js';
@@ -55,6 +56,7 @@ export function createProgram(io: CliIo, setCode: (code: number) => void): Comma
     .action((specs: string[]) => setCode(listTargets(targetsOf(specs), io)));
 
   addSizeCommand(program, io, setCode);
+  addRsrcCommand(program, io, setCode);
   return program;
 }
 

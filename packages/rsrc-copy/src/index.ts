@@ -1,2 +1,3 @@
 // @uringlab/rsrc-copy: registered buffers, fixed I/O and cloning buffer tables between rings.
 export {};
+export * from './cost/index.js';
