@@ -147,6 +147,8 @@ static const struct opdef OPS[] = {
 	{ "time", 2, -1, op_time },
 	{ "close", 1, 1, op_close },
 	{ "mmap", 4, 4, op_mmap },
+	{ "munmap", 1, 1, op_munmap },
+	{ "shutdown", 2, 2, op_shutdown },
 	{ "sleep", 1, 1, op_sleep },
 	{ "raise", 1, 1, op_raise },
 };

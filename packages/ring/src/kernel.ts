@@ -37,6 +37,9 @@ import { WRITE, WRITEV, WRITE_FIXED, WRITEV_FIXED } from './rw/write.js';
 import { RECV } from './net/recv.js';
 import { RECVMSG } from './net/recvmsg.js';
 import { SEND, SENDMSG } from './net/send.js';
+import { SHUTDOWN, fileShutdown } from './net/shutdown.js';
+import { READ_MULTISHOT } from './rw/read-mshot.js';
+import { FSYNC } from './ops/sync.js';
 import { Registry, resolveExtensions } from './extension/registry.js';
 import type { BufferProvider, Extension, FixedBufferImporter, RegisterOpDef } from './extension/types.js';
 import type { KernelStateKey } from './extension/define.js';
@@ -45,11 +48,12 @@ const C_SYSCALL_ENTER = counter('syscall', 'io_uring_enter');
 const C_SYSCALL_REGISTER = counter('syscall', 'io_uring_register');
 const C_SYSCALL_SETUP = counter('syscall', 'io_uring_setup');
 
-/** The opcodes the core implements (io_uring/nop.c, rw.c, net.c). */
+/** The opcodes the core implements (io_uring/nop.c, rw.c, net.c, sync.c). */
 export const CORE_OPS: readonly OpDef[] = [
   NOP, NOP128,
-  READ, READV, READ_FIXED, READV_FIXED, WRITE, WRITEV, WRITE_FIXED, WRITEV_FIXED,
-  RECV, SEND, RECVMSG, SENDMSG,
+  READ, READV, READ_FIXED, READV_FIXED, WRITE, WRITEV, WRITE_FIXED, WRITEV_FIXED, READ_MULTISHOT,
+  RECV, SEND, RECVMSG, SENDMSG, SHUTDOWN,
+  FSYNC,
 ];
 const CORE_REGISTER_OPS: readonly RegisterOpDef[] = [PROBE_OP, ENABLE_RINGS_OP, MEM_REGION_OP];
 
@@ -298,6 +302,13 @@ export class Kernel implements IoHost {
     const f = this.fds.get(fd);
     if (!f) return { res: 1, revents: POLL.NVAL };
     return this.syscallExit(pollFile(this, f, events, timeoutMs < 0 ? Infinity : timeoutMs * 1e6));
+  }
+
+  /** shutdown(2): -EBADF for no fd, -ENOTSOCK for anything but a socket (net/shutdown.ts). */
+  shutdown(fd: number, how: number): number {
+    const f = this.fds.get(fd);
+    if (!f) return -ERRNO.EBADF;
+    return this.syscallExit(fileShutdown(f, how | 0));
   }
 
   close(fd: number): number {

@@ -76,6 +76,10 @@ export class StreamEnd extends FileObj {
   tcpClosed = false;
   /** The fd was closed (release()). */
   released = false;
+  /** sk_shutdown & RCV_SHUTDOWN: reads find EOF once the queue is empty. */
+  rdShut = false;
+  /** sk_shutdown & SEND_SHUTDOWN: sends fail -EPIPE. */
+  wrShut = false;
 
   constructor(
     readonly kind: StreamKind,
@@ -102,7 +106,7 @@ export class StreamEnd extends FileObj {
   }
 
   readable(): boolean {
-    return !!this.rx && (this.rx.size > 0 || this.rx.writerClosed || this.sockErr !== 0);
+    return !!this.rx && (this.rx.size > 0 || this.rx.writerClosed || this.sockErr !== 0 || this.rdShut);
   }
 
   writable(): boolean {
@@ -137,7 +141,8 @@ export class StreamEnd extends FileObj {
     if (!this.rx) return -ERRNO.EBADF;
     if (this.kind === 'tcp' && this.finRcvd) return 0;
     if (this.isSocket && this.sockErr) return this.takeError();
-    if (this.rx.writerClosed) return 0;
+    // RCV_SHUTDOWN: tcp_recvmsg() and unix_stream_read_generic() return 0 after the error check.
+    if (this.rdShut || this.rx.writerClosed) return 0;
     return -ERRNO.EAGAIN;
   }
 
@@ -162,9 +167,12 @@ export class StreamEnd extends FileObj {
   sendError(): number {
     if (!this.tx) return -ERRNO.EBADF;
     if (this.kind === 'tcp') {
-      if (this.tcpClosed) return this.takeError() || -ERRNO.EPIPE;
+      // tcp_sendmsg_locked(): sk_err or SEND_SHUTDOWN -> sk_stream_error() (the error, else -EPIPE).
+      if (this.tcpClosed || this.wrShut) return this.takeError() || -ERRNO.EPIPE;
       return 0;
     }
+    // unix_stream_sendmsg(): our SEND_SHUTDOWN or the peer's RCV_SHUTDOWN is -EPIPE.
+    if (this.kind === 'unix' && (this.wrShut || this.peer?.rdShut)) return -ERRNO.EPIPE;
     return this.tx.readerClosed ? -ERRNO.EPIPE : 0;
   }
 

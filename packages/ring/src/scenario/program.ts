@@ -38,6 +38,10 @@ export type ProgramOp =
   | { op: 'close'; fd: string }
   | { op: 'sleep'; ms: number }
   | { op: 'mmap'; region: string; ring: string; offset: number; size: number }
+  /** munmap(2) of a whole region; its address stays usable in fixups. */
+  | { op: 'munmap'; region: string }
+  /** shutdown(2) of a socket; `how` as given (SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2). */
+  | { op: 'shutdown'; fd: string; how: number }
   /** Model-only fault injection: the next `n` overflow allocations fail. */
   | { op: 'inject'; ring: string; what: 'overflow_alloc_fail'; n: number };
 
@@ -90,6 +94,8 @@ export function opToText(o: ProgramOp): string | null {
     case 'close': return `close ${o.fd}`;
     case 'sleep': return `sleep ${o.ms}`;
     case 'mmap': return `mmap ${o.region} ${o.ring} ${o.offset} ${o.size}`;
+    case 'munmap': return `munmap ${o.region}`;
+    case 'shutdown': return `shutdown ${o.fd} ${o.how}`;
     case 'inject': return null;
   }
 }
