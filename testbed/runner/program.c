@@ -137,6 +137,7 @@ static const struct opdef OPS[] = {
 	{ "pipe", 2, 2, op_pipe },
 	{ "tcppair", 2, 2, op_tcppair },
 	{ "unixpair", 2, 2, op_unixpair },
+	{ "dgrampair", 2, 2, op_dgrampair },
 	{ "eventfd", 3, 3, op_eventfd },
 	{ "tmpfile", 3, 3, op_tmpfile },
 	{ "blockdev", 3, 3, op_blockdev },

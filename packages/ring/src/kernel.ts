@@ -252,7 +252,7 @@ export class Kernel implements IoHost {
     return [this.fds.install(r), this.fds.install(w)];
   }
 
-  socketpair(kind: 'tcp' | 'unix'): [number, number] {
+  socketpair(kind: 'tcp' | 'unix' | 'unix-dgram'): [number, number] {
     const [a, b] = makeSocketPair(kind);
     return [this.fds.install(a), this.fds.install(b)];
   }

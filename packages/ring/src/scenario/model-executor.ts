@@ -211,8 +211,9 @@ export class ModelExecutor {
         return;
       }
       case 'tcppair':
-      case 'unixpair': {
-        const [a, b] = k.socketpair(op.op === 'tcppair' ? 'tcp' : 'unix');
+      case 'unixpair':
+      case 'dgrampair': {
+        const [a, b] = k.socketpair(op.op === 'tcppair' ? 'tcp' : op.op === 'dgrampair' ? 'unix-dgram' : 'unix');
         this.fds.set(op.a, a);
         this.fds.set(op.b, b);
         rec(`fd ${op.a} 0`);

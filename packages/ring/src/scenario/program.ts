@@ -24,6 +24,8 @@ export type ProgramOp =
   | { op: 'pipe'; r: string; w: string }
   | { op: 'tcppair'; a: string; b: string }
   | { op: 'unixpair'; a: string; b: string }
+  /** socketpair(AF_UNIX, SOCK_DGRAM). */
+  | { op: 'dgrampair'; a: string; b: string }
   | { op: 'eventfd'; fd: string; initval: number; flags: number }
   | { op: 'tmpfile'; fd: string; size: number; seed: number }
   | { op: 'blockdev'; fd: string; path: string; odirect: boolean }
@@ -80,6 +82,7 @@ export function opToText(o: ProgramOp): string | null {
     case 'pipe': return `pipe ${o.r} ${o.w}`;
     case 'tcppair': return `tcppair ${o.a} ${o.b}`;
     case 'unixpair': return `unixpair ${o.a} ${o.b}`;
+    case 'dgrampair': return `dgrampair ${o.a} ${o.b}`;
     case 'eventfd': return `eventfd ${o.fd} ${o.initval} ${o.flags}`;
     case 'tmpfile': return `tmpfile ${o.fd} ${o.size} ${o.seed}`;
     case 'blockdev': return `blockdev ${o.fd} ${o.path} ${o.odirect ? 1 : 0}`;

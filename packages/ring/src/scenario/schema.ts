@@ -88,7 +88,8 @@ export const CoreSteps = [
   z.object({ op: z.literal('mmap'), ring, region: name, offset: u32, size: z.number().int().min(1).max(L.mmapSize) }).strict()
     .describe('mmap() the ring fd at an offset (IORING_OFF_*) as a new region'),
   z.object({ op: z.literal('pipe'), read: name, write: name }).strict().describe('pipe2()'),
-  z.object({ op: z.literal('socketpair'), a: name, b: name, kind: z.enum(['tcp', 'unix']).default('tcp') }).strict().describe('a connected stream socket pair (TCP over loopback, or AF_UNIX)'),
+  z.object({ op: z.literal('socketpair'), a: name, b: name, kind: z.enum(['tcp', 'unix', 'unix-dgram']).default('tcp') }).strict()
+    .describe('a connected socket pair: TCP over loopback, AF_UNIX SOCK_STREAM, or AF_UNIX SOCK_DGRAM (unix-dgram: datagram boundaries, MSG_TRUNC)'),
   z.object({ op: z.literal('eventfd'), name, initval: u32.default(0), flags: flags.default(0) }).strict()
     .describe('eventfd(initval, flags); flags by name: SEMAPHORE, NONBLOCK, CLOEXEC'),
   z.object({ op: z.literal('tmpfile'), name, size: z.number().int().nonnegative().max(L.tmpfileSize, `a tmpfile is at most ${L.tmpfileSize} bytes (the runner's limit)`), seed: z.number().int().min(0).max(255).default(0) }).strict().describe('a regular file filled with a byte pattern'),
