@@ -150,6 +150,7 @@ static const struct opdef OPS[] = {
 	{ "mmap", 4, 4, op_mmap },
 	{ "munmap", 1, 1, op_munmap },
 	{ "shutdown", 2, 2, op_shutdown },
+	{ "setfl", 2, 2, op_setfl },
 	{ "sleep", 1, 1, op_sleep },
 	{ "raise", 1, 1, op_raise },
 };

@@ -304,6 +304,18 @@ export class Kernel implements IoHost {
     return this.syscallExit(pollFile(this, f, events, timeoutMs < 0 ? Infinity : timeoutMs * 1e6));
   }
 
+  /**
+   * fcntl(F_SETFL) of O_NONBLOCK only. io_uring does not look at it for files that support
+   * nonblocking attempts (io_file_get_flags() counts O_NONBLOCK as REQ_F_SUPPORT_NOWAIT), so a
+   * READ of an empty O_NONBLOCK pipe still waits; read(2) returns -EAGAIN.
+   */
+  setNonblock(fd: number, on: boolean): number {
+    const f = this.fds.get(fd);
+    if (!f) return -ERRNO.EBADF;
+    f.oNonblock = on;
+    return 0;
+  }
+
   /** shutdown(2): -EBADF for no fd, -ENOTSOCK for anything but a socket (net/shutdown.ts). */
   shutdown(fd: number, how: number): number {
     const f = this.fds.get(fd);

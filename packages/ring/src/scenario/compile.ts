@@ -218,6 +218,7 @@ function compileCore(cc: CompileContext, s: CoreStep, out: ProgramOp[]): void {
       cc.requireFd(s.fd);
       out.push({ op: 'shutdown', fd: s.fd, how: typeof s.how === 'number' ? s.how : SHUT[s.how] });
       return;
+    case 'fcntl': cc.requireFd(s.fd); out.push({ op: 'setfl', fd: s.fd, nonblock: s.nonblock }); return;
     case 'munmap':
       cc.requireRegion(s.region);
       if (cc.unmapped.has(s.region)) cc.fail(`region ${s.region} is already unmapped`);

@@ -291,6 +291,9 @@ export class ModelExecutor {
         rec(`munmap ${op.region} ${ok ? 0 : -22}`);
         return;
       }
+      case 'setfl':
+        rec(`setfl ${op.fd} ${k.setNonblock(this.fdOf(op.fd), op.nonblock)}`);
+        return;
       case 'shutdown':
         rec(`shutdown ${op.fd} ${k.shutdown(this.fdOf(op.fd), op.how)}`);
         return;

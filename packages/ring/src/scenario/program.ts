@@ -40,6 +40,8 @@ export type ProgramOp =
   | { op: 'close'; fd: string }
   | { op: 'sleep'; ms: number }
   | { op: 'mmap'; region: string; ring: string; offset: number; size: number }
+  /** fcntl(F_SETFL) turning O_NONBLOCK on or off. */
+  | { op: 'setfl'; fd: string; nonblock: boolean }
   /** munmap(2) of a whole region; its address stays usable in fixups. */
   | { op: 'munmap'; region: string }
   /** shutdown(2) of a socket; `how` as given (SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2). */
@@ -98,6 +100,7 @@ export function opToText(o: ProgramOp): string | null {
     case 'sleep': return `sleep ${o.ms}`;
     case 'mmap': return `mmap ${o.region} ${o.ring} ${o.offset} ${o.size}`;
     case 'munmap': return `munmap ${o.region}`;
+    case 'setfl': return `setfl ${o.fd} ${o.nonblock ? 1 : 0}`;
     case 'shutdown': return `shutdown ${o.fd} ${o.how}`;
     case 'inject': return null;
   }

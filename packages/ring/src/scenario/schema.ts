@@ -108,6 +108,8 @@ export const CoreSteps = [
   z.object({ op: z.literal('close'), fd: name }).strict().describe('close an fd or a ring'),
   z.object({ op: z.literal('shutdown'), fd: name, how: z.union([z.enum(['RD', 'WR', 'RDWR']), u32]) }).strict()
     .describe('shutdown(2) of a socket: SHUT_RD, SHUT_WR or SHUT_RDWR (a number passes any value, to see it refused)'),
+  z.object({ op: z.literal('fcntl'), fd: name, nonblock: z.boolean() }).strict()
+    .describe('fcntl(F_SETFL) setting or clearing O_NONBLOCK (read(2)/write(2) then return -EAGAIN instead of waiting)'),
   z.object({ op: z.literal('munmap'), region: name }).strict()
     .describe('munmap(2) of a whole region: its address stays (SQEs may still point into it and fault), its bytes are gone; pages the kernel pinned stay pinned'),
   z.object({ op: z.literal('sleep'), ms: z.number().int().min(1).max(5000) }).strict()

@@ -33,6 +33,7 @@ export const TraceEvent = z.discriminatedUnion('ev', [
   z.object({ ev: z.literal('time'), name: z.string(), ...base, ns: z.number() }),
   z.object({ ev: z.literal('mmap'), region: z.string(), ...base, ...res }),
   z.object({ ev: z.literal('munmap'), region: z.string(), ...base, ...res }),
+  z.object({ ev: z.literal('setfl'), fd: z.string(), ...base, ...res }),
   z.object({ ev: z.literal('shutdown'), fd: z.string(), ...base, ...res }),
   z.object({ ev: z.literal('skip'), ...base, reason: z.string() }),
   z.object({ ev: z.literal('crash'), ...base, signal: z.string() }),
