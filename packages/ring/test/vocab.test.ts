@@ -136,3 +136,53 @@ describe('the munmap step', () => {
     expect(res(t)).toEqual(['EFAULT']);
   });
 });
+
+describe('AF_UNIX datagram pairs (unix_dgram_sendmsg, unix_dgram_recvmsg)', () => {
+  it('keep each send whole, cut a long datagram to the buffer, and report MSG_TRUNC', () => {
+    const [a, b] = makeSocketPair('unix-dgram');
+    expect(b.write(new Uint8Array([1, 2, 3, 4, 5]))).toBe(5);
+    expect(b.write(new Uint8Array([6, 7]))).toBe(2);
+    expect(b.write(new Uint8Array(0))).toBe(0);
+    const first = a.readDatagram(3);
+    expect([first.res, first.full, [...first.data!]]).toEqual([3, 5, [1, 2, 3]]);
+    expect(a.read(64).res).toBe(2);
+    expect(a.read(64).res).toBe(0); // the empty datagram
+    expect(a.read(64).res).toBe(-11); // nothing left: it would wait
+  });
+
+  it('a send to a closed peer is -ECONNREFUSED once (dropping our queue), then -ENOTCONN', () => {
+    const [a, b] = makeSocketPair('unix-dgram');
+    b.write(new Uint8Array(4));
+    b.put();
+    expect(a.write(new Uint8Array(1))).toBe(-111);
+    expect(a.rx!.count).toBe(0);
+    expect(a.write(new Uint8Array(1))).toBe(-107);
+  });
+
+  it('RECV with MSG_TRUNC returns the full length; MSG_TRUNC on a stream socket is not modelled', () => {
+    const steps = (kind: string) => doc([
+      { op: 'setup', ring: 'r', entries: 4 }, { op: 'socketpair', a: 'a', b: 'b', kind }, { op: 'region', name: 'm', size: 4096 },
+      { op: 'write', fd: 'b', len: 10 },
+      { op: 'sqe', ring: 'r', sqe: { opcode: 'RECV', fd: 'a', addr: { region: 'm' }, len: 4, op_flags: 0x20, user_data: 1 } }, ...wait(1),
+    ]);
+    expect(res(runLoose(steps('unix-dgram')).trace)).toEqual([10]);
+    const err = events(runLoose(steps('unix')).trace, 'error');
+    expect(err[0]?.code).toBe('NOT_MODELLED');
+  });
+});
+
+describe('the fcntl step (O_NONBLOCK)', () => {
+  it('makes read(2) -EAGAIN but leaves an io_uring READ waiting', () => {
+    const t = runLoose(doc([
+      { op: 'setup', ring: 'r', entries: 4 }, { op: 'pipe', read: 'pr', write: 'pw' }, { op: 'region', name: 'm', size: 4096 },
+      { op: 'fcntl', fd: 'pr', nonblock: true }, { op: 'read', fd: 'pr', len: 4 },
+      { op: 'sqe', ring: 'r', sqe: { opcode: 'READ', fd: 'pr', addr: { region: 'm' }, len: 4, user_data: 1 } },
+      { op: 'enter', ring: 'r', to_submit: 1 }, { op: 'reap', ring: 'r' },
+      { op: 'write', fd: 'pw', len: 3 }, { op: 'enter', ring: 'r', min_complete: 1, flags: ['GETEVENTS'] }, { op: 'reap', ring: 'r' },
+    ])).trace;
+    expect(events(t, 'setfl').map((e) => e.res)).toEqual([0]);
+    expect(events(t, 'io').map((e) => e.errno ?? e.res)).toEqual(['EAGAIN', 3]);
+    expect(events(t, 'reaped').map((e) => e.n)).toEqual([0, 1]);
+    expect(res(t)).toEqual([3]);
+  });
+});
