@@ -61,6 +61,19 @@ int op_unixpair(char **tok, int ntok)
 	return finish_pair(tok, h, ret, fds);
 }
 
+/* dgrampair A B -> fd A RET: socketpair(AF_UNIX, SOCK_DGRAM) */
+int op_dgrampair(char **tok, int ntok)
+{
+	struct handle *h[2];
+	int fds[2], ret;
+
+	(void)ntok;
+	if (bind_names(tok + 1, 2, h))
+		return -1;
+	ret = socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, fds) ? -errno : 0;
+	return finish_pair(tok, h, ret, fds);
+}
+
 /* A connected TCP pair over 127.0.0.1: fds[0] connected, fds[1] accepted. Returns 0 or -errno. */
 static int tcp_connect_pair(int fds[2])
 {

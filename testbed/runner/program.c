@@ -137,6 +137,7 @@ static const struct opdef OPS[] = {
 	{ "pipe", 2, 2, op_pipe },
 	{ "tcppair", 2, 2, op_tcppair },
 	{ "unixpair", 2, 2, op_unixpair },
+	{ "dgrampair", 2, 2, op_dgrampair },
 	{ "eventfd", 3, 3, op_eventfd },
 	{ "tmpfile", 3, 3, op_tmpfile },
 	{ "blockdev", 3, 3, op_blockdev },
@@ -148,6 +149,9 @@ static const struct opdef OPS[] = {
 	{ "close", 1, 1, op_close },
 	{ "mmap", 4, 4, op_mmap },
 	{ "hugeregion", 3, 3, op_hugeregion },
+	{ "munmap", 1, 1, op_munmap },
+	{ "shutdown", 2, 2, op_shutdown },
+	{ "setfl", 2, 2, op_setfl },
 	{ "sleep", 1, 1, op_sleep },
 	{ "raise", 1, 1, op_raise },
 };

@@ -116,3 +116,23 @@ int op_mmap(char **tok, int ntok)
 	rec("mmap %s 0", tok[1]);
 	return 0;
 }
+
+/* munmap REGION -> munmap REGION RET: unmap the whole region (page-rounded). Its name and
+ * address stay, so SQEs can still point into it (and meet a fault); its bytes cannot be written
+ * or read back any more. */
+int op_munmap(char **tok, int ntok)
+{
+	struct region *r = region_find(tok[1]);
+	int ret;
+
+	(void)ntok;
+	if (!r || !r->base)
+		return fail("no region '%s'", tok[1]);
+	if (r->unmapped)
+		return fail("region '%s' is already unmapped", tok[1]);
+	ret = munmap(r->base, page_round(r->size)) ? -errno : 0;
+	if (!ret)
+		r->unmapped = 1;
+	rec("munmap %s %d", tok[1], ret);
+	return 0;
+}

@@ -40,6 +40,8 @@ struct region *region_span(const char *name, uint64_t off, uint64_t len)
 
 	if (!r || !r->base)
 		return fail("no region '%s'", name), NULL;
+	if (r->unmapped)
+		return fail("region '%s' was unmapped", name), NULL;
 	if (off > r->size || len > r->size - off)
 		return fail("%s: range %llu+%llu is outside its %zu bytes", name,
 			    (unsigned long long)off, (unsigned long long)len, r->size), NULL;
@@ -51,7 +53,7 @@ struct region *region_containing(uint64_t addr, uint64_t len)
 	for (int i = 0; i < nregions; i++) {
 		uint64_t base = (uint64_t)(uintptr_t)regions[i].base;
 
-		if (regions[i].base && addr >= base && addr - base <= regions[i].size &&
+		if (regions[i].base && !regions[i].unmapped && addr >= base && addr - base <= regions[i].size &&
 		    len <= regions[i].size - (addr - base))
 			return &regions[i];
 	}

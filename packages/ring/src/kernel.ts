@@ -37,6 +37,9 @@ import { WRITE, WRITEV, WRITE_FIXED, WRITEV_FIXED } from './rw/write.js';
 import { RECV } from './net/recv.js';
 import { RECVMSG } from './net/recvmsg.js';
 import { SEND, SENDMSG } from './net/send.js';
+import { SHUTDOWN, fileShutdown } from './net/shutdown.js';
+import { READ_MULTISHOT } from './rw/read-mshot.js';
+import { FSYNC } from './ops/sync.js';
 import { Registry, resolveExtensions } from './extension/registry.js';
 import type { BufferProvider, Extension, FixedBufferImporter, RegisterOpDef } from './extension/types.js';
 import type { KernelStateKey } from './extension/define.js';
@@ -45,11 +48,12 @@ const C_SYSCALL_ENTER = counter('syscall', 'io_uring_enter');
 const C_SYSCALL_REGISTER = counter('syscall', 'io_uring_register');
 const C_SYSCALL_SETUP = counter('syscall', 'io_uring_setup');
 
-/** The opcodes the core implements (io_uring/nop.c, rw.c, net.c). */
+/** The opcodes the core implements (io_uring/nop.c, rw.c, net.c, sync.c). */
 export const CORE_OPS: readonly OpDef[] = [
   NOP, NOP128,
-  READ, READV, READ_FIXED, READV_FIXED, WRITE, WRITEV, WRITE_FIXED, WRITEV_FIXED,
-  RECV, SEND, RECVMSG, SENDMSG,
+  READ, READV, READ_FIXED, READV_FIXED, WRITE, WRITEV, WRITE_FIXED, WRITEV_FIXED, READ_MULTISHOT,
+  RECV, SEND, RECVMSG, SENDMSG, SHUTDOWN,
+  FSYNC,
 ];
 const CORE_REGISTER_OPS: readonly RegisterOpDef[] = [PROBE_OP, ENABLE_RINGS_OP, MEM_REGION_OP];
 
@@ -248,7 +252,7 @@ export class Kernel implements IoHost {
     return [this.fds.install(r), this.fds.install(w)];
   }
 
-  socketpair(kind: 'tcp' | 'unix'): [number, number] {
+  socketpair(kind: 'tcp' | 'unix' | 'unix-dgram'): [number, number] {
     const [a, b] = makeSocketPair(kind);
     return [this.fds.install(a), this.fds.install(b)];
   }
@@ -298,6 +302,25 @@ export class Kernel implements IoHost {
     const f = this.fds.get(fd);
     if (!f) return { res: 1, revents: POLL.NVAL };
     return this.syscallExit(pollFile(this, f, events, timeoutMs < 0 ? Infinity : timeoutMs * 1e6));
+  }
+
+  /**
+   * fcntl(F_SETFL) of O_NONBLOCK only. io_uring does not look at it for files that support
+   * nonblocking attempts (io_file_get_flags() counts O_NONBLOCK as REQ_F_SUPPORT_NOWAIT), so a
+   * READ of an empty O_NONBLOCK pipe still waits; read(2) returns -EAGAIN.
+   */
+  setNonblock(fd: number, on: boolean): number {
+    const f = this.fds.get(fd);
+    if (!f) return -ERRNO.EBADF;
+    f.oNonblock = on;
+    return 0;
+  }
+
+  /** shutdown(2): -EBADF for no fd, -ENOTSOCK for anything but a socket (net/shutdown.ts). */
+  shutdown(fd: number, how: number): number {
+    const f = this.fds.get(fd);
+    if (!f) return -ERRNO.EBADF;
+    return this.syscallExit(fileShutdown(f, how | 0));
   }
 
   close(fd: number): number {

@@ -7,7 +7,7 @@ import {
   defineKernelState, opFlags, parseScenario, runScenario, type Extension, type OpDef,
 } from '../src/extend.js';
 
-const fsync: OpDef = { opcode: IORING_OP.FSYNC, name: 'FSYNC', ...opFlags('FSYNC'), prep: () => 0, issue: (req) => { req.res = 0; return IOU_COMPLETE; } };
+const fsync: OpDef = { opcode: IORING_OP.SYNC_FILE_RANGE, name: 'SYNC_FILE_RANGE', ...opFlags('SYNC_FILE_RANGE'), prep: () => 0, issue: (req) => { req.res = 0; return IOU_COMPLETE; } };
 
 function conflictOf(fn: () => unknown): UringError {
   try {
@@ -30,7 +30,7 @@ describe('registration conflicts', () => {
   it('rejects two extensions implementing the same unmodelled opcode', () => {
     const a = defineExtension({ name: '@x/a', ops: [fsync] });
     const b = defineExtension({ name: '@x/b', ops: [fsync] });
-    expect(conflictOf(() => new Kernel({ extensions: [a, b] })).message).toMatch(/IORING_OP_FSYNC is implemented by @x\/a and again by @x\/b/);
+    expect(conflictOf(() => new Kernel({ extensions: [a, b] })).message).toMatch(/IORING_OP_SYNC_FILE_RANGE is implemented by @x\/a and again by @x\/b/);
   });
 
   it('rejects a register opcode the core or another extension already handles', () => {

@@ -224,7 +224,7 @@ describe('ring teardown', () => {
     const spin = defineExtension({
       name: 'spin-op',
       ops: [{
-        opcode: IORING_OP.FSYNC, name: 'FSYNC', ...opFlags('FSYNC'), needsFile: false,
+        opcode: IORING_OP.SYNC_FILE_RANGE, name: 'SYNC_FILE_RANGE', ...opFlags('SYNC_FILE_RANGE'), needsFile: false,
         prep: () => 0,
         issue: (req) => {
           const again = (): void => taskWorkAdd(req.ctx, again);
@@ -235,7 +235,7 @@ describe('ring teardown', () => {
     });
     const k = new Kernel({ extensions: [spin] });
     const ring = new UserRing(k, 4, { flags: S.SINGLE_ISSUER | S.DEFER_TASKRUN });
-    ring.sqe({ opcode: IORING_OP.FSYNC, userData: 1 });
+    ring.sqe({ opcode: IORING_OP.SYNC_FILE_RANGE, userData: 1 });
     ring.submit();
     k.close(ring.fd);
     let err: unknown;

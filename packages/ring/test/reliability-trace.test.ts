@@ -20,7 +20,7 @@ const runLoose = (doc: unknown, opts?: Parameters<typeof runScenario>[1]) => run
 reportTallies('reliability traces');
 
 const buggy: OpDef = {
-  opcode: IORING_OP.FSYNC, name: 'FSYNC', ...opFlags('FSYNC'),
+  opcode: IORING_OP.SYNC_FILE_RANGE, name: 'SYNC_FILE_RANGE', ...opFlags('SYNC_FILE_RANGE'),
   prep: () => {
     const o = undefined as unknown as { len: number };
     return o.len; // a TypeError, as a model bug would throw
@@ -30,7 +30,7 @@ const buggy: OpDef = {
 const buggyExt = defineExtension({ name: '@x/buggy', ops: [buggy] });
 const fsyncDoc = {
   name: 'bug', pins: 'an opcode whose model throws a TypeError',
-  steps: [{ op: 'setup', ring: 'r', entries: 2 }, { op: 'sqe', ring: 'r', sqe: { opcode: 'FSYNC', user_data: 1 } }, { op: 'enter', ring: 'r', to_submit: 1 }],
+  steps: [{ op: 'setup', ring: 'r', entries: 2 }, { op: 'sqe', ring: 'r', sqe: { opcode: 'SYNC_FILE_RANGE', user_data: 1 } }, { op: 'enter', ring: 'r', to_submit: 1 }],
 };
 const errors = (t: readonly TraceEvent[]) => t.filter((e): e is Extract<TraceEvent, { ev: 'error' }> => e.ev === 'error');
 

@@ -17,9 +17,9 @@ interface Sleeper {
   task: { readonly pending: boolean; run(): void };
 }
 
-/** Whether the fd was opened nonblocking (only eventfd can be, through EFD_NONBLOCK). */
+/** Whether the fd is nonblocking: O_NONBLOCK set by fcntl(), or an eventfd made EFD_NONBLOCK. */
 function nonblocking(f: FileObj): boolean {
-  return f instanceof EventFd && (f.efdFlags & EFD_NONBLOCK) !== 0;
+  return f.oNonblock || (f instanceof EventFd && (f.efdFlags & EFD_NONBLOCK) !== 0);
 }
 
 /** Sleeps until `f` is ready in `dir`; false when the watchdog fired first. */

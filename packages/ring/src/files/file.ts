@@ -33,6 +33,8 @@ export abstract class FileObj {
   readonly isReg: boolean = false;
   /** O_DIRECT was requested at open. */
   odirect = false;
+  /** f_flags & O_NONBLOCK (fcntl(F_SETFL)): read(2)/write(2) return -EAGAIN instead of sleeping. */
+  oNonblock = false;
   /** f_mode & (FMODE_READ | FMODE_WRITE): the testbed opens files O_RDWR. */
   get fmode(): number {
     return FMODE.READ | FMODE.WRITE;

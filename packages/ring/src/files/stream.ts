@@ -11,6 +11,10 @@
 //   the next fails -EPIPE. With unread data the close sends a reset (tcp_reset()): the peer
 //   keeps what it already received, then reads -ECONNRESET once, then EOF, and its sends fail
 //   (the pending error first, then -EPIPE).
+//
+// An AF_UNIX SOCK_DGRAM pair (kind 'unix-dgram') shares the same ends, but its queues keep each
+// send as one datagram (ByteQueue in datagram mode): a read takes one datagram whole, keeping at
+// most what fits and dropping the rest (unix_dgram_recvmsg()).
 
 import { ERRNO } from '../uapi/errno.js';
 import { FMODE, FileObj, type ReadResult } from './file.js';
@@ -23,7 +27,25 @@ export class ByteQueue {
   /** sk_err for the reader: an errno its next read reports once the queue is empty, then 0. */
   pendingError = 0;
   endpoints: StreamEnd[] = [];
-  constructor(readonly capacity: number) {}
+  constructor(readonly capacity: number, readonly datagrams = false) {}
+
+  /** Datagrams queued (datagram mode; zero-length ones count too). */
+  get count(): number {
+    return this.chunks.length;
+  }
+
+  /** Queues one datagram as it is, even an empty one. */
+  pushDatagram(data: Uint8Array): void {
+    this.chunks.push(data.slice());
+    this.size += data.byteLength;
+  }
+
+  /** Dequeues the oldest datagram whole (skb_recv_datagram()), or undefined if none. */
+  pullDatagram(): Uint8Array | undefined {
+    const d = this.chunks.shift();
+    if (d) this.size -= d.byteLength;
+    return d;
+  }
 
   push(data: Uint8Array): number {
     const room = this.capacity - this.size;
@@ -62,7 +84,10 @@ export class ByteQueue {
   }
 }
 
-export type StreamKind = 'pipe-r' | 'pipe-w' | 'tcp' | 'unix';
+export type StreamKind = 'pipe-r' | 'pipe-w' | 'tcp' | 'unix' | 'unix-dgram';
+
+/** net.unix.max_dgram_qlen: a receive queue longer than this makes senders wait (unix_recvq_full()). */
+export const UNIX_MAX_DGRAM_QLEN = 10;
 
 export class StreamEnd extends FileObj {
   readonly pollable = true;
@@ -76,6 +101,14 @@ export class StreamEnd extends FileObj {
   tcpClosed = false;
   /** The fd was closed (release()). */
   released = false;
+  /** sk_shutdown & RCV_SHUTDOWN: reads find EOF once the queue is empty. */
+  rdShut = false;
+  /** sk_shutdown & SEND_SHUTDOWN: sends fail -EPIPE. */
+  wrShut = false;
+  /** A datagram socket whose peer was closed (unix_peer() points at a SOCK_DEAD socket). */
+  peerDead = false;
+  /** A datagram socket that found its peer dead and dropped it: no peer any more (-ENOTCONN). */
+  peerDropped = false;
 
   constructor(
     readonly kind: StreamKind,
@@ -98,15 +131,22 @@ export class StreamEnd extends FileObj {
   }
 
   get isSocket(): boolean {
-    return this.kind === 'tcp' || this.kind === 'unix';
+    return this.kind === 'tcp' || this.kind === 'unix' || this.kind === 'unix-dgram';
+  }
+
+  /** SOCK_DGRAM: each send is one datagram. */
+  get isDgram(): boolean {
+    return this.kind === 'unix-dgram';
   }
 
   readable(): boolean {
-    return !!this.rx && (this.rx.size > 0 || this.rx.writerClosed || this.sockErr !== 0);
+    if (this.isDgram) return !!this.rx && (this.rx.count > 0 || this.rdShut || this.sockErr !== 0);
+    return !!this.rx && (this.rx.size > 0 || this.rx.writerClosed || this.sockErr !== 0 || this.rdShut);
   }
 
   writable(): boolean {
     if (!this.tx) return false;
+    if (this.isDgram) return this.tx.count <= UNIX_MAX_DGRAM_QLEN || this.wrShut || this.peerDead || this.peerDropped;
     return this.tx.size < this.tx.capacity || this.tx.readerClosed || this.sockErr !== 0 || this.tcpClosed;
   }
 
@@ -137,12 +177,17 @@ export class StreamEnd extends FileObj {
     if (!this.rx) return -ERRNO.EBADF;
     if (this.kind === 'tcp' && this.finRcvd) return 0;
     if (this.isSocket && this.sockErr) return this.takeError();
-    if (this.rx.writerClosed) return 0;
+    // RCV_SHUTDOWN: tcp_recvmsg() and unix_stream_read_generic() return 0 after the error check.
+    if (this.rdShut || this.rx.writerClosed) return 0;
     return -ERRNO.EAGAIN;
   }
 
   read(len: number): ReadResult {
     if (!this.rx) return { res: -ERRNO.EBADF };
+    if (this.isDgram) {
+      const d = this.readDatagram(len);
+      return d.res >= 0 ? { res: d.res, data: d.data } : { res: d.res };
+    }
     // A null read succeeds at once, data or not (pipe_read(), sock_read_iter()).
     if (len === 0) return { res: 0, data: new Uint8Array(0) };
     if (this.rx.size === 0) {
@@ -155,6 +200,46 @@ export class StreamEnd extends FileObj {
   }
 
   /**
+   * unix_dgram_recvmsg() without flags: the oldest datagram, cut to `len` (the rest is lost; `full`
+   * is its whole length). An empty queue is EOF after SHUT_RD, else -EAGAIN.
+   */
+  readDatagram(len: number): { res: number; data?: Uint8Array; full: number } {
+    const q = this.rx!;
+    const d = q.pullDatagram();
+    if (!d) {
+      if (this.sockErr) return { res: this.takeError(), full: 0 };
+      return { res: this.rdShut ? 0 : -ERRNO.EAGAIN, full: 0 };
+    }
+    q.wakeAll();
+    const n = Math.min(len, d.byteLength);
+    return { res: n, data: d.subarray(0, n), full: d.byteLength };
+  }
+
+  /**
+   * unix_dgram_sendmsg() to the connected peer, in its order: the size against the send buffer
+   * (-EMSGSIZE), no peer (-ENOTCONN), our SEND_SHUTDOWN (-EPIPE), a dead peer (dropped with
+   * -ECONNREFUSED), the peer's RCV_SHUTDOWN (-EPIPE), a full receive queue (-EAGAIN: it waits).
+   */
+  sendDatagram(data: Uint8Array): number {
+    if (data.byteLength > SOCK_CAPACITY - 32) return -ERRNO.EMSGSIZE;
+    if (this.peerDropped) return -ERRNO.ENOTCONN;
+    // sock_alloc_send_pskb(): our SEND_SHUTDOWN.
+    if (this.wrShut) return -ERRNO.EPIPE;
+    if (this.peerDead) {
+      // unix_dgram_disconnected(): the link is gone both ways, and what was queued for us is lost.
+      this.peerDropped = true;
+      this.rx?.purge();
+      return -ERRNO.ECONNREFUSED;
+    }
+    if (this.peer?.rdShut) return -ERRNO.EPIPE;
+    const q = this.tx!;
+    if (q.count > UNIX_MAX_DGRAM_QLEN) return -ERRNO.EAGAIN;
+    q.pushDatagram(data);
+    q.wakeAll();
+    return data.byteLength;
+  }
+
+  /**
    * What a send meets before it copies anything: 0, or the error it fails with. A reset TCP
    * socket reports its pending error once (sk_stream_wait_connect()), then -EPIPE; AF_UNIX and
    * pipes fail -EPIPE once the other end is gone.
@@ -162,9 +247,12 @@ export class StreamEnd extends FileObj {
   sendError(): number {
     if (!this.tx) return -ERRNO.EBADF;
     if (this.kind === 'tcp') {
-      if (this.tcpClosed) return this.takeError() || -ERRNO.EPIPE;
+      // tcp_sendmsg_locked(): sk_err or SEND_SHUTDOWN -> sk_stream_error() (the error, else -EPIPE).
+      if (this.tcpClosed || this.wrShut) return this.takeError() || -ERRNO.EPIPE;
       return 0;
     }
+    // unix_stream_sendmsg(): our SEND_SHUTDOWN or the peer's RCV_SHUTDOWN is -EPIPE.
+    if (this.kind === 'unix' && (this.wrShut || this.peer?.rdShut)) return -ERRNO.EPIPE;
     return this.tx.readerClosed ? -ERRNO.EPIPE : 0;
   }
 
@@ -199,6 +287,7 @@ export class StreamEnd extends FileObj {
     // pipe_write(): a null write succeeds before the readers are checked; a socket's send
     // checks the connection first.
     if (data.byteLength === 0 && !this.isSocket) return 0;
+    if (this.isDgram) return this.sendDatagram(data);
     const err = this.sendError();
     if (err) return err;
     return this.transmit(data);
@@ -217,6 +306,15 @@ export class StreamEnd extends FileObj {
   protected override release(): void {
     this.released = true;
     const peer = this.peer && !this.peer.released ? this.peer : null;
+    if (this.isDgram) {
+      // unix_release_sock(): a datagram peer is not shut down; it finds us dead when it sends.
+      this.rx?.purge();
+      if (peer) {
+        peer.peerDead = true;
+        peer.wake();
+      }
+      return;
+    }
     const unread = (this.rx?.size ?? 0) > 0;
     if (this.tx) this.tx.writerClosed = true;
     if (this.rx) {
@@ -245,9 +343,9 @@ export function makePipe(): [StreamEnd, StreamEnd] {
   return [new StreamEnd('pipe-r', q, undefined), new StreamEnd('pipe-w', undefined, q)];
 }
 
-export function makeSocketPair(kind: 'tcp' | 'unix'): [StreamEnd, StreamEnd] {
-  const ab = new ByteQueue(SOCK_CAPACITY);
-  const ba = new ByteQueue(SOCK_CAPACITY);
+export function makeSocketPair(kind: 'tcp' | 'unix' | 'unix-dgram'): [StreamEnd, StreamEnd] {
+  const ab = new ByteQueue(SOCK_CAPACITY, kind === 'unix-dgram');
+  const ba = new ByteQueue(SOCK_CAPACITY, kind === 'unix-dgram');
   const a = new StreamEnd(kind, ba, ab);
   const b = new StreamEnd(kind, ab, ba);
   a.peer = b;
@@ -255,7 +353,7 @@ export function makeSocketPair(kind: 'tcp' | 'unix'): [StreamEnd, StreamEnd] {
   return [a, b];
 }
 
-/** A connected stream socket (a brand check on `kind`, so it holds across package copies). */
+/** A connected socket (a brand check on `kind`, so it holds across package copies). */
 export function isSocket(f: { kind: string } | null | undefined): f is StreamEnd {
-  return f?.kind === 'tcp' || f?.kind === 'unix';
+  return f?.kind === 'tcp' || f?.kind === 'unix' || f?.kind === 'unix-dgram';
 }

@@ -22,8 +22,11 @@ export const MSG = {
 /** MSG_INTERNAL_SENDMSG_FLAGS: bits user space may not pass to sendmsg. */
 export const MSG_INTERNAL_SENDMSG_FLAGS = MSG.SPLICE_PAGES | MSG.SENDPAGE_NOPOLICY | MSG.SENDPAGE_DECRYPTED;
 
-/** Receive flags whose socket-level behaviour (urgent data, peeking, truncation, error queue) is not modelled. */
-export const RECV_UNMODELLED = MSG.OOB | MSG.PEEK | MSG.TRUNC | MSG.ERRQUEUE;
+/**
+ * Receive flags whose socket-level behaviour (urgent data, peeking, the error queue) is not
+ * modelled. MSG_TRUNC is, on datagram sockets (sock.ts refuses it on stream sockets).
+ */
+export const RECV_UNMODELLED = MSG.OOB | MSG.PEEK | MSG.ERRQUEUE;
 /** Send flags whose socket-level behaviour (urgent data, zerocopy, fast open) is not modelled. */
 export const SEND_UNMODELLED = MSG.OOB | MSG.ZEROCOPY | MSG.FASTOPEN;
 

@@ -98,7 +98,7 @@ export function recvPrep(req: Req, sqe: SqeReader): number {
   }
   sr.msgFlags = sqe.u32(28);
   if (sr.msgFlags & RECV_UNMODELLED) {
-    throw new UringError('NOT_MODELLED', `receive flags ${msgFlagNames(sr.msgFlags & RECV_UNMODELLED)} (urgent data, peeking, truncation, the error queue) are not modelled`);
+    throw new UringError('NOT_MODELLED', `receive flags ${msgFlagNames(sr.msgFlags & RECV_UNMODELLED)} (urgent data, peeking, the error queue) are not modelled`);
   }
   if (sr.msgFlags & MSG.DONTWAIT) req.flags |= REQ_F.NOWAIT;
   if (req.flags & REQ_F.BUFFER_SELECT) sr.bufGroup = req.bufIndex;

@@ -165,7 +165,7 @@ function recvIssue(req: Req, issueFlags: number): number {
       sr.kmsg.inq = -1;
       const it = sr.kmsg.iter!;
       const minRet = flags & MSG.WAITALL ? it.count : 0;
-      const r = sockRecv(k, sock, it);
+      const r = sockRecv(k, sock, it, flags);
       ret = r.ret;
       sr.kmsg.inq = r.inq;
       if (ret < minRet) {

@@ -1,4 +1,4 @@
-// IORING_OP_RECVMSG on stream sockets (io_uring/net.c): io_recvmsg(), with
+// IORING_OP_RECVMSG on stream and datagram sockets (io_uring/net.c): io_recvmsg(), with
 // __sys_recvmsg_sock() writing msg_namelen, msg_flags and msg_controllen back to the user's
 // msghdr, and the multishot variant, which lays out every provided buffer as
 // struct io_uring_recvmsg_out, room for the name and the control data, then the payload
@@ -57,12 +57,15 @@ function recvmsgPrepMultishot(kmsg: Kmsg, sr: SrMsg, addr: number, len: number):
  */
 function recvmsgMultishot(k: IoHost, sock: StreamEnd, sr: SrMsg, kmsg: Kmsg, flags: number): { ret: number; finished: boolean } {
   kmsg.msgFlags = flags & (MSG.CMSG_CLOEXEC | MSG.CMSG_COMPAT);
-  const r = sockRecv(k, sock, kmsg.iter!);
+  const r = sockRecv(k, sock, kmsg.iter!, flags);
   kmsg.inq = r.inq;
+  kmsg.msgFlags |= r.msgFlags ?? 0;
   let err = r.ret;
   const finished = err <= 0;
   if (err < 0) return { ret: err, finished };
-  // Stream sockets report no source address and, here, no control messages.
+  // Socket pairs report no source address (unbound peers) and, here, no control messages; a
+  // datagram cut short says MSG_TRUNC in flags, and payloadlen is what the protocol returned
+  // (the full length when MSG_TRUNC was asked for).
   const namelenOut = 0;
   const out = encode(IO_URING_RECVMSG_OUT, {
     namelen: namelenOut,
@@ -88,11 +91,12 @@ function putU32(k: IoHost, addr: number, v: number): boolean {
  */
 function sysRecvmsgSock(k: IoHost, sock: StreamEnd, sr: SrMsg, kmsg: Kmsg, flags: number): number {
   kmsg.msgFlags = flags & (MSG.CMSG_CLOEXEC | MSG.CMSG_COMPAT);
-  const r = sockRecv(k, sock, kmsg.iter!);
+  const r = sockRecv(k, sock, kmsg.iter!, flags);
   kmsg.inq = r.inq;
+  kmsg.msgFlags |= r.msgFlags ?? 0;
   if (r.ret < 0) return r.ret;
   const umsg = sr.buf;
-  // Stream sockets return no address: the protocol leaves msg_namelen at 0.
+  // Socket pairs return no address (the peer is unbound): msg_namelen stays 0.
   const klen = 0;
   if (kmsg.uaddr) {
     const cur = k.memory.read(umsg + OFF_NAMELEN, 4);

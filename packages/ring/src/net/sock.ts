@@ -4,6 +4,8 @@
 // unix_stream_read_generic() do.
 
 import { ERRNO } from '../uapi/errno.js';
+import { UringError } from '../errors.js';
+import { MSG } from './msg-flags.js';
 import { counter } from '../cost.js';
 import type { IoHost } from '../core/host.js';
 import type { StreamEnd } from '../files/stream.js';
@@ -18,6 +20,8 @@ export interface RecvResult {
   ret: number;
   /** msg_inq after the call: bytes still queued, or -1 when the socket does not say. */
   inq: number;
+  /** msg_flags the protocol set (MSG_TRUNC when a datagram did not fit). */
+  msgFlags?: number;
 }
 
 /** Bytes of the iterator's remaining room that are mapped, from its current position. */
@@ -53,11 +57,35 @@ function gather(k: IoHost, it: MsgIter, len: number): Uint8Array {
   return out;
 }
 
-/** sock_recvmsg(): fill the iterator from the socket's receive queue. */
-export function sockRecv(k: IoHost, sock: StreamEnd, it: MsgIter): RecvResult {
+/**
+ * unix_dgram_recvmsg(): the oldest datagram into the iterator. It leaves the queue before it is
+ * copied, so a fault (-EFAULT) loses it; what does not fit is dropped with MSG_TRUNC in msg_flags,
+ * and with MSG_TRUNC in `flags` the result is the datagram's full length. No msg_inq.
+ */
+function dgramRecv(k: IoHost, sock: StreamEnd, it: MsgIter, flags: number): RecvResult {
+  const want = it.count;
+  // Whether the room is mapped, looked at before the datagram leaves the queue (the model's
+  // memory cannot change in between).
+  const room = mappedPrefix(k, it);
+  const d = sock.readDatagram(want);
+  if (d.res < 0) return { ret: d.res, inq: -1 };
+  const msgFlags = d.full > want ? MSG.TRUNC : 0;
+  if (d.res > 0) {
+    if (room < d.res) return { ret: -ERRNO.EFAULT, inq: -1 };
+    scatter(k, it, d.data!);
+    k.costs.add(C_COPY, d.res);
+  }
+  return { ret: flags & MSG.TRUNC ? d.full : d.res, inq: -1, msgFlags };
+}
+
+/** sock_recvmsg(): fill the iterator from the socket's receive queue (`flags`: the MSG_* bits). */
+export function sockRecv(k: IoHost, sock: StreamEnd, it: MsgIter, flags = 0): RecvResult {
   k.costs.add(C_RECVMSG);
   const q = sock.rx;
   if (!q) return { ret: -ERRNO.EBADF, inq: -1 };
+  if (sock.isDgram) return dgramRecv(k, sock, it, flags);
+  // On TCP MSG_TRUNC discards the data instead of copying it; that is not modelled.
+  if (flags & MSG.TRUNC) throw new UringError('NOT_MODELLED', 'MSG_TRUNC on a stream socket (TCP discards the bytes) is not modelled');
   // Nothing queued: EOF, a pending error or -EAGAIN, even for a zero-length receive.
   if (q.size === 0) {
     const ret = sock.emptyReadResult();
@@ -83,6 +111,18 @@ export function sockSend(k: IoHost, sock: StreamEnd, it: MsgIter, namelen = 0): 
   k.costs.add(C_SENDMSG);
   // unix_stream_sendmsg(): a connected socket takes no destination (TCP ignores one).
   if (namelen && sock.kind === 'unix') return -ERRNO.EISCONN;
+  if (sock.isDgram) {
+    if (namelen) throw new UringError('NOT_MODELLED', 'a destination address on an AF_UNIX datagram send is not modelled');
+    // unix_dgram_sendmsg(): one datagram of the whole iterator, or nothing.
+    // The copy into the new skb comes before the peer is locked: a bad source is -EFAULT.
+    if (mappedPrefix(k, it) < it.count) return -ERRNO.EFAULT;
+    const ret = sock.sendDatagram(gather(k, it, it.count));
+    if (ret > 0) {
+      it.done += ret;
+      k.costs.add(C_COPY, ret);
+    }
+    return ret;
+  }
   const err = sock.sendError();
   if (err) return err;
   const want = it.count;

@@ -57,9 +57,9 @@ export function minNotZero(a: number, b: number): number {
 }
 
 /** io_net_retry(): a partial MSG_WAITALL transfer on a stream socket goes on. */
-export function netRetry(_sock: StreamEnd, flags: number): boolean {
-  // Every socket the model has is SOCK_STREAM.
-  return (flags & MSG.WAITALL) !== 0;
+export function netRetry(sock: StreamEnd, flags: number): boolean {
+  // io_net_retry(): only SOCK_STREAM and SOCK_SEQPACKET take a partial transfer as one to finish.
+  return (flags & MSG.WAITALL) !== 0 && !sock.isDgram;
 }
 
 /** io_mshot_prep_retry() */

@@ -19,9 +19,11 @@ function setRwFlags(req: Req, flags: number, dir: RwDir): number {
   if (flags & ~RWF_SUPPORTED) return -ERRNO.EOPNOTSUPP;
   if (flags & RWF.APPEND && flags & RWF.NOAPPEND) return -ERRNO.EINVAL;
   // Pipes, sockets, block devices and eventfd are FMODE_NOWAIT; whether a regular file is
-  // depends on its filesystem (tmpfs is not, ext4 is), which the model does not know.
+  // depends on its filesystem, which the model does not know. Seen on the testbed: the 7.3
+  // guest's tmpfs has no FMODE_NOWAIT (-EOPNOTSUPP for READ and WRITE alike); the 6.18 host's
+  // ext4 serves a cached READ and fails a buffered WRITE -EAGAIN.
   if (flags & RWF.NOWAIT && req.file!.isReg) {
-    throw new UringError('NOT_MODELLED', 'RWF_NOWAIT on a regular file depends on its filesystem (FMODE_NOWAIT), which is not modelled');
+    throw new UringError('NOT_MODELLED', 'RWF_NOWAIT on a regular file depends on its filesystem (tmpfs: -EOPNOTSUPP; ext4: cached reads succeed, buffered writes -EAGAIN), which is not modelled');
   }
   if (flags & RWF.ATOMIC && dir !== 'out') return -ERRNO.EOPNOTSUPP;
   if (flags & RWF_UNMODELLED) {

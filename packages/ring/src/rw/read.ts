@@ -42,7 +42,7 @@ function iterDoRead(req: Req, pos: number | undefined): number {
 }
 
 /** __io_read(): the read attempt; >= 0 bytes, IOU_ISSUE_SKIP_COMPLETE, or -errno (-EAGAIN retries). */
-function ioReadAttempt(req: Req, sel: BrSel, issueFlags: number): number {
+export function ioReadAttempt(req: Req, sel: BrSel, issueFlags: number): number {
   if (req.flags & REQ_F.IMPORT_BUFFER) {
     const ret = rwImportRegVec(req, 'in', issueFlags);
     if (ret) return ret;

@@ -35,6 +35,10 @@ function fixups(cc: CompileContext, fx: readonly Fixup[], len: number): void {
 }
 
 export function checkOp(cc: CompileContext, o: ProgramOp): void {
+  // The runner refuses to touch an unmapped region's bytes (a fixup may still point into it).
+  if ((o.op === 'wmem' || o.op === 'rmem' || o.op === 'fill' || o.op === 'writemem') && cc.unmapped.has(o.region)) {
+    cc.fail(`region ${o.region} was unmapped by a munmap step; its bytes can no longer be written or read`);
+  }
   switch (o.op) {
     case 'region': count(cc, o.size, `region ${o.name}: size`, 1, L.regionSize); break;
     case 'fill': span(cc, o.region, o.off, o.len, 'fill'); break;

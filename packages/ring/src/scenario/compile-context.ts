@@ -50,6 +50,8 @@ export class CompileContext {
   readonly regions: Map<string, number> = new RegionTable(this);
   readonly fds: Set<string> = new FdTable(this);
   readonly rings: Map<string, { flags: number }> = new RingTable(this);
+  /** Regions a `munmap` step took away: their bytes can no longer be written or read back. */
+  readonly unmapped = new Set<string>();
   /** Where each name was defined, for the message when it is defined again. */
   private readonly origin = new Map<string, string>();
   private handles = 0;

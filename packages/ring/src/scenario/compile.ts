@@ -20,6 +20,8 @@ import { EFD_CLOEXEC, EFD_NONBLOCK, EFD_SEMAPHORE } from '../files/eventfd.js';
 
 /** eventfd(2) flags a scenario can name (EFD_*). */
 const EFD_FLAGS = { SEMAPHORE: EFD_SEMAPHORE, NONBLOCK: EFD_NONBLOCK, CLOEXEC: EFD_CLOEXEC } as const;
+/** shutdown(2)'s how (SHUT_*). */
+const SHUT = { RD: 0, WR: 1, RDWR: 2 } as const;
 /** poll(2) events a scenario can name. */
 const POLL_EVENTS = { IN: 0x1, OUT: 0x4 } as const;
 
@@ -182,7 +184,7 @@ function compileCore(cc: CompileContext, s: CoreStep, out: ProgramOp[]): void {
     case 'pipe': cc.fds.add(s.read); cc.fds.add(s.write); out.push({ op: 'pipe', r: s.read, w: s.write }); return;
     case 'socketpair':
       cc.fds.add(s.a); cc.fds.add(s.b);
-      out.push(s.kind === 'tcp' ? { op: 'tcppair', a: s.a, b: s.b } : { op: 'unixpair', a: s.a, b: s.b });
+      out.push(s.kind === 'tcp' ? { op: 'tcppair', a: s.a, b: s.b } : s.kind === 'unix-dgram' ? { op: 'dgrampair', a: s.a, b: s.b } : { op: 'unixpair', a: s.a, b: s.b });
       return;
     case 'eventfd':
       cc.fds.add(s.name);
@@ -212,6 +214,17 @@ function compileCore(cc: CompileContext, s: CoreStep, out: ProgramOp[]): void {
       return;
     case 'read': cc.requireFd(s.fd); out.push({ op: 'read', fd: s.fd, len: s.len }); return;
     case 'close': cc.requireFd(s.fd); out.push({ op: 'close', fd: s.fd }); return;
+    case 'shutdown':
+      cc.requireFd(s.fd);
+      out.push({ op: 'shutdown', fd: s.fd, how: typeof s.how === 'number' ? s.how : SHUT[s.how] });
+      return;
+    case 'fcntl': cc.requireFd(s.fd); out.push({ op: 'setfl', fd: s.fd, nonblock: s.nonblock }); return;
+    case 'munmap':
+      cc.requireRegion(s.region);
+      if (cc.unmapped.has(s.region)) cc.fail(`region ${s.region} is already unmapped`);
+      cc.unmapped.add(s.region);
+      out.push({ op: 'munmap', region: s.region });
+      return;
     case 'sleep': out.push({ op: 'sleep', ms: s.ms }); return;
     case 'inject': cc.ring(s.ring); out.push({ op: 'inject', ring: s.ring, what: 'overflow_alloc_fail', n: s.overflow_alloc_fail }); return;
   }

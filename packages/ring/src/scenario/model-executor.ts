@@ -89,7 +89,13 @@ export class ModelExecutor {
     }
     for (let i = 0; i < p.ops.length; i++) {
       try {
-        this.exec(p.ops[i]!.op);
+        const op = p.ops[i]!.op;
+        // The runner's `require`: a profile older than the scenario needs skips it (require.c).
+        if (op.op === 'require' && !requirementMet(op.what, this.kernel.profile)) {
+          this.records.push(`skip ${op.what}`);
+          break;
+        }
+        this.exec(op);
         this.kernel.settle();
       } catch (e) {
         const err = asUringError(e, `operation ${i} (${String(p.ops[i]?.op?.op)})`);
@@ -205,8 +211,9 @@ export class ModelExecutor {
         return;
       }
       case 'tcppair':
-      case 'unixpair': {
-        const [a, b] = k.socketpair(op.op === 'tcppair' ? 'tcp' : 'unix');
+      case 'unixpair':
+      case 'dgrampair': {
+        const [a, b] = k.socketpair(op.op === 'tcppair' ? 'tcp' : op.op === 'dgrampair' ? 'unix-dgram' : 'unix');
         this.fds.set(op.a, a);
         this.fds.set(op.b, b);
         rec(`fd ${op.a} 0`);
@@ -278,11 +285,39 @@ export class ModelExecutor {
         }
         return;
       }
+      case 'munmap': {
+        // The mapping goes; pages the kernel pinned keep their bytes (a pinned buffer ring).
+        const ok = k.memory.munmap(this.regionAddr(op.region));
+        rec(`munmap ${op.region} ${ok ? 0 : -22}`);
+        return;
+      }
+      case 'setfl':
+        rec(`setfl ${op.fd} ${k.setNonblock(this.fdOf(op.fd), op.nonblock)}`);
+        return;
+      case 'shutdown':
+        rec(`shutdown ${op.fd} ${k.shutdown(this.fdOf(op.fd), op.how)}`);
+        return;
       case 'inject':
         this.ringUser(op.ring).ctx.failOverflowAllocs += op.n;
         return;
     }
   }
+}
+
+/** Kernel release as require.c's release_number() reads it: X.Y.Z as one number. */
+function releaseNumber(s: string): number {
+  const [a = 0, b = 0, c = 0] = s.split('.').map((x) => Number.parseInt(x, 10) || 0);
+  return a * 1_000_000 + b * 1000 + c;
+}
+
+/**
+ * Whether the model meets a `require`: the model has every device and privilege the runner may
+ * lack, so only a minimum kernel can fail, against the profile's release.
+ */
+export function requirementMet(what: string, profile: KernelProfile): boolean {
+  const m = /^kernel>=(.+)$/.exec(what);
+  if (!m) return true;
+  return releaseNumber(profile.release) >= releaseNumber(m[1]!);
 }
 
 /** Runs a program on a fresh model kernel; returns the raw records. */

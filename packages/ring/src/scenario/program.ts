@@ -24,6 +24,8 @@ export type ProgramOp =
   | { op: 'pipe'; r: string; w: string }
   | { op: 'tcppair'; a: string; b: string }
   | { op: 'unixpair'; a: string; b: string }
+  /** socketpair(AF_UNIX, SOCK_DGRAM). */
+  | { op: 'dgrampair'; a: string; b: string }
   | { op: 'eventfd'; fd: string; initval: number; flags: number }
   | { op: 'tmpfile'; fd: string; size: number; seed: number }
   | { op: 'blockdev'; fd: string; path: string; odirect: boolean }
@@ -38,6 +40,12 @@ export type ProgramOp =
   | { op: 'close'; fd: string }
   | { op: 'sleep'; ms: number }
   | { op: 'mmap'; region: string; ring: string; offset: number; size: number }
+  /** fcntl(F_SETFL) turning O_NONBLOCK on or off. */
+  | { op: 'setfl'; fd: string; nonblock: boolean }
+  /** munmap(2) of a whole region; its address stays usable in fixups. */
+  | { op: 'munmap'; region: string }
+  /** shutdown(2) of a socket; `how` as given (SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2). */
+  | { op: 'shutdown'; fd: string; how: number }
   /** Model-only fault injection: the next `n` overflow allocations fail. */
   | { op: 'inject'; ring: string; what: 'overflow_alloc_fail'; n: number };
 
@@ -76,6 +84,7 @@ export function opToText(o: ProgramOp): string | null {
     case 'pipe': return `pipe ${o.r} ${o.w}`;
     case 'tcppair': return `tcppair ${o.a} ${o.b}`;
     case 'unixpair': return `unixpair ${o.a} ${o.b}`;
+    case 'dgrampair': return `dgrampair ${o.a} ${o.b}`;
     case 'eventfd': return `eventfd ${o.fd} ${o.initval} ${o.flags}`;
     case 'tmpfile': return `tmpfile ${o.fd} ${o.size} ${o.seed}`;
     case 'blockdev': return `blockdev ${o.fd} ${o.path} ${o.odirect ? 1 : 0}`;
@@ -90,6 +99,9 @@ export function opToText(o: ProgramOp): string | null {
     case 'close': return `close ${o.fd}`;
     case 'sleep': return `sleep ${o.ms}`;
     case 'mmap': return `mmap ${o.region} ${o.ring} ${o.offset} ${o.size}`;
+    case 'munmap': return `munmap ${o.region}`;
+    case 'setfl': return `setfl ${o.fd} ${o.nonblock ? 1 : 0}`;
+    case 'shutdown': return `shutdown ${o.fd} ${o.how}`;
     case 'inject': return null;
   }
 }

@@ -88,7 +88,8 @@ export const CoreSteps = [
   z.object({ op: z.literal('mmap'), ring, region: name, offset: u32, size: z.number().int().min(1).max(L.mmapSize) }).strict()
     .describe('mmap() the ring fd at an offset (IORING_OFF_*) as a new region'),
   z.object({ op: z.literal('pipe'), read: name, write: name }).strict().describe('pipe2()'),
-  z.object({ op: z.literal('socketpair'), a: name, b: name, kind: z.enum(['tcp', 'unix']).default('tcp') }).strict().describe('a connected stream socket pair (TCP over loopback, or AF_UNIX)'),
+  z.object({ op: z.literal('socketpair'), a: name, b: name, kind: z.enum(['tcp', 'unix', 'unix-dgram']).default('tcp') }).strict()
+    .describe('a connected socket pair: TCP over loopback, AF_UNIX SOCK_STREAM, or AF_UNIX SOCK_DGRAM (unix-dgram: datagram boundaries, MSG_TRUNC)'),
   z.object({ op: z.literal('eventfd'), name, initval: u32.default(0), flags: flags.default(0) }).strict()
     .describe('eventfd(initval, flags); flags by name: SEMAPHORE, NONBLOCK, CLOEXEC'),
   z.object({ op: z.literal('tmpfile'), name, size: z.number().int().nonnegative().max(L.tmpfileSize, `a tmpfile is at most ${L.tmpfileSize} bytes (the runner's limit)`), seed: z.number().int().min(0).max(255).default(0) }).strict().describe('a regular file filled with a byte pattern'),
@@ -105,6 +106,12 @@ export const CoreSteps = [
     timeout_ms: z.number().int().min(-1).max(60_000).default(0),
   }).strict().describe('poll(2) of one fd for IN and/or OUT, waiting up to timeout_ms (-1: until the watchdog)'),
   z.object({ op: z.literal('close'), fd: name }).strict().describe('close an fd or a ring'),
+  z.object({ op: z.literal('shutdown'), fd: name, how: z.union([z.enum(['RD', 'WR', 'RDWR']), u32]) }).strict()
+    .describe('shutdown(2) of a socket: SHUT_RD, SHUT_WR or SHUT_RDWR (a number passes any value, to see it refused)'),
+  z.object({ op: z.literal('fcntl'), fd: name, nonblock: z.boolean() }).strict()
+    .describe('fcntl(F_SETFL) setting or clearing O_NONBLOCK (read(2)/write(2) then return -EAGAIN instead of waiting)'),
+  z.object({ op: z.literal('munmap'), region: name }).strict()
+    .describe('munmap(2) of a whole region: its address stays (SQEs may still point into it and fault), its bytes are gone; pages the kernel pinned stay pinned'),
   z.object({ op: z.literal('sleep'), ms: z.number().int().min(1).max(5000) }).strict()
     .describe('let time pass (nanosleep): devices, io-wq and ring teardown go on meanwhile'),
   z.object({ op: z.literal('inject'), ring, overflow_alloc_fail: z.number().int().min(1) }).strict()
@@ -124,7 +131,14 @@ export const ScenarioHeader = z.object({
   kernels: z.array(z.enum(['7.3', '6.18'])).optional(),
   /** Runs only on the model; the testbed reports it as a skip with this reason. */
   modelOnly: z.string().optional(),
-  requires: z.array(z.enum(['root', 'nvme', 'tcp'])).optional(),
+  /**
+   * What the machine must offer, else the scenario is a skip with the reason: root, an NVMe disk,
+   * loopback TCP, or a minimum kernel (`kernel>=7.3`; the model's profile is held to it too).
+   */
+  requires: z.array(z.union([
+    z.enum(['root', 'nvme', 'tcp']),
+    z.string().regex(/^kernel>=\d{1,3}\.\d{1,3}$/, 'a kernel requirement reads kernel>=X.Y'),
+  ])).optional(),
   seed: z.number().int().min(0).max(0xffffffff).optional(),
   steps: z.array(z.record(z.string(), z.unknown())).min(1).max(100_000),
 }).strict();

@@ -30,9 +30,9 @@ function recordsOf(op: ProgramOp): string[] {
     case 'poll': return ['poll'];
     case 'time': return [...recordsOf(op.inner), 'time'];
     case 'setup': case 'enter': case 'observe': case 'register': case 'rmem':
-    case 'pipe': case 'tcppair': case 'unixpair': case 'eventfd': case 'tmpfile': case 'blockdev':
-    case 'write': case 'read': case 'close': case 'mmap':
-      return [op.op === 'observe' ? 'ring' : op.op === 'rmem' ? 'mem' : ['pipe', 'tcppair', 'unixpair', 'eventfd', 'tmpfile', 'blockdev'].includes(op.op) ? 'fd' : op.op === 'write' || op.op === 'read' ? 'io' : op.op];
+    case 'pipe': case 'tcppair': case 'unixpair': case 'dgrampair': case 'eventfd': case 'tmpfile': case 'blockdev':
+    case 'write': case 'read': case 'close': case 'mmap': case 'munmap': case 'shutdown': case 'setfl':
+      return [op.op === 'observe' ? 'ring' : op.op === 'rmem' ? 'mem' : ['pipe', 'tcppair', 'unixpair', 'dgrampair', 'eventfd', 'tmpfile', 'blockdev'].includes(op.op) ? 'fd' : op.op === 'write' || op.op === 'read' ? 'io' : op.op];
     default:
       return [];
   }
@@ -192,6 +192,15 @@ function parseRecord(rec: string, step: number, op: ProgramOp | undefined): Trac
     case 'mmap':
       noMore(t, 3);
       return { ev: 'mmap', region: word(t[1], 'the region'), step, ...withErrno(int(t[2], 'the result')) };
+    case 'munmap':
+      noMore(t, 3);
+      return { ev: 'munmap', region: word(t[1], 'the region'), step, ...withErrno(int(t[2], 'the result')) };
+    case 'setfl':
+      noMore(t, 3);
+      return { ev: 'setfl', fd: word(t[1], 'the fd'), step, ...withErrno(int(t[2], 'the result')) };
+    case 'shutdown':
+      noMore(t, 3);
+      return { ev: 'shutdown', fd: word(t[1], 'the fd'), step, ...withErrno(int(t[2], 'the result')) };
     case 'skip':
       return { ev: 'skip', step, reason: t.slice(1).join(' ') };
     case 'crash':

@@ -36,7 +36,7 @@ function stepText(sc: Scenario | undefined, step: number): string {
 function what(e: TraceEvent): string {
   switch (e.ev) {
     case 'cqe': return `a CQE user_data=${e.user_data} res=${e.errno ? `-${e.errno}` : e.res}${e.flags.length ? ` flags=${e.flags.join('|')}` : ''}${e.bid !== undefined ? ` bid=${e.bid}` : ''}`;
-    case 'enter': case 'register': case 'fd': case 'io': case 'close': case 'mmap': case 'poll':
+    case 'enter': case 'register': case 'fd': case 'io': case 'close': case 'mmap': case 'poll': case 'munmap': case 'shutdown': case 'setfl':
       return `${e.ev}${e.ev === 'register' ? ` ${e.op}` : ''} returning ${e.errno ? `-${e.errno} (${e.res})` : e.res}`;
     case 'setup': return e.res < 0 ? `setup failing with -${e.errno}` : `setup succeeding with sq ${e.sq_entries}/cq ${e.cq_entries}`;
     case 'reaped': return `${e.n} CQEs reaped`;

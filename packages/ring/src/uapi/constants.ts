@@ -164,6 +164,9 @@ export const IORING_RECVSEND = {
   SEND_VECTORIZED: 1 << 5,
 } as const;
 
+/** sqe->fsync_flags (IORING_OP_FSYNC). */
+export const IORING_FSYNC = { DATASYNC: 1 << 0 } as const;
+
 export const IORING_NOP = {
   INJECT_RESULT: 1 << 0,
   FILE: 1 << 1,
