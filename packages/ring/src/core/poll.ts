@@ -1,24 +1,60 @@
-// io_arm_poll_handler() (io_uring/poll.c), for requests that got -EAGAIN on a pollable file:
-// wait for readiness, then retry the issue from task context. Armed requests sit in the ring's
-// cancel table, where io_poll_remove_all() finds them when the ring goes away.
+// Poll requests (io_uring/poll.c): io_arm_poll_handler() for requests that got -EAGAIN on a
+// pollable file (wait for readiness, then retry the issue from task context), and the parts
+// POLL_ADD (ops/poll-add.ts) shares with it: the cancel table, ownership of the task_work
+// (poll_refs), cancellation by io_poll_cancel() and io_poll_remove_all().
 
 import { ERRNO } from '../uapi/errno.js';
+import { IORING_ASYNC_CANCEL } from '../uapi/constants.js';
 import { counter } from '../cost.js';
 import { REQ_F, type Req } from './req.js';
 import type { RingCtx } from './ctx.js';
+import type { PollDir } from '../files/file.js';
 import { TWQ, taskWorkAdd } from './tw.js';
 import { reqDeferFailed } from './complete.js';
+import { hashLong, type CancelData } from './cancel-match.js';
 
 export const APOLL = { OK: 0, ABORTED: 1, READY: 2 } as const;
 export type ApollResult = (typeof APOLL)[keyof typeof APOLL];
 
-/** What req->poll_refs says about an armed request: cancelled (IO_POLL_CANCEL_FLAG), task_work queued (owned). */
+/** What req->poll_refs says about a poll request: cancelled (IO_POLL_CANCEL_FLAG), task_work queued (owned). */
 export interface ApollState {
   cancelled: boolean;
   queued: boolean;
+  /** Insertion order in the cancel table (hlist_add_head: a bucket is searched newest first). */
+  seq?: number;
+  /** REQ_F_HASH_LOCKED: in ctx->cancel_table_locked (searched after ctx->cancel_table). */
+  locked?: boolean;
+  /** The task_work the wake-up queues (io_poll_task_func for POLL_ADD; io_apoll_task_func by default). */
+  taskFunc?: (req: Req, st: ApollState) => void;
 }
 
 const C_APOLL = counter('alloc', 'apoll_cache:async_poll');
+let insertSeq = 0;
+
+/** io_poll_req_insert() / io_poll_req_insert_locked() */
+export function pollReqInsert(req: Req, st: ApollState): void {
+  st.seq = ++insertSeq;
+  req.ctx.cancelTable.set(req, st);
+}
+
+/**
+ * __io_queue_proc(): wait entries on the file's queues for the given directions; add_wait_queue()
+ * puts each at the head, so the newest poll wakes first. The first wake-up removes them all and
+ * calls `woken` (io_poll_wake()).
+ */
+export function pollAddWait(req: Req, dirs: readonly PollDir[], woken: () => void): void {
+  const file = req.file!;
+  // A multishot poll waiting again: its old entries go first.
+  req.pollCancel?.();
+  const cancels = dirs.map((dir) => file.waitOnce(dir, () => {
+    req.pollCancel?.();
+    req.pollCancel = null;
+    woken();
+  }, { head: true }));
+  req.pollCancel = () => {
+    for (const c of cancels) c();
+  };
+}
 
 export function armPollHandler(req: Req): ApollResult {
   const ctx = req.ctx;
@@ -29,23 +65,32 @@ export function armPollHandler(req: Req): ApollResult {
   if (file.ready(dir)) return APOLL.READY;
   ctx.kernel.costs.add(C_APOLL);
   req.flags |= REQ_F.POLLED;
-  const st: ApollState = { cancelled: false, queued: false };
-  // io_poll_req_insert()
-  ctx.cancelTable.set(req, st);
-  // __io_queue_proc(): add_wait_queue() puts the entry at the head, so the newest poll wakes first.
-  req.pollCancel = file.waitOnce(dir, () => {
-    req.pollCancel = null;
-    // io_poll_wake() -> __io_poll_execute(), task_work queued from the waitqueue (IOU_F_TWQ_IN_WAKE)
-    pollExecute(req, st, TWQ.IN_WAKE);
-  }, { head: true });
+  const st: ApollState = { cancelled: false, queued: false, locked: true };
+  pollReqInsert(req, st);
+  // io_poll_wake() -> __io_poll_execute(), task_work queued from the waitqueue (IOU_F_TWQ_IN_WAKE)
+  pollAddWait(req, [dir], () => pollExecute(req, st, TWQ.IN_WAKE));
   return APOLL.OK;
 }
 
 /** io_poll_execute(): the first to take ownership queues the task_work; later kicks find it queued. */
-function pollExecute(req: Req, st: ApollState, twqFlags = 0): void {
+export function pollExecute(req: Req, st: ApollState, twqFlags = 0): void {
   if (st.queued) return;
   st.queued = true;
-  taskWorkAdd(req.ctx, () => apollTaskFunc(req, st), twqFlags);
+  const fn = st.taskFunc ?? apollTaskFunc;
+  taskWorkAdd(req.ctx, () => fn(req, st), twqFlags);
+}
+
+/** io_poll_cancel_req(): mark it cancelled and kick its task_work, which completes it. */
+export function pollCancelReq(req: Req, st: ApollState): void {
+  st.cancelled = true;
+  pollExecute(req, st);
+}
+
+/** io_poll_remove_entries() + io_poll_tw_hash_eject(): off the file's queue and out of the table. */
+export function pollEject(req: Req, st: ApollState): void {
+  req.pollCancel?.();
+  req.pollCancel = null;
+  if (req.ctx.cancelTable.get(req) === st) req.ctx.cancelTable.delete(req);
 }
 
 /** io_apoll_task_func(): reissue the request, unless it was cancelled or its ring is dying. */
@@ -53,12 +98,58 @@ function apollTaskFunc(req: Req, st: ApollState): void {
   const ctx = req.ctx;
   // io_poll_check_events(): io_should_terminate_tw() or IO_POLL_CANCEL_FLAG.
   const cancelled = ctx.dead || st.cancelled;
-  // io_poll_remove_entries(), io_poll_tw_hash_eject()
-  req.pollCancel?.();
-  req.pollCancel = null;
-  if (ctx.cancelTable.get(req) === st) ctx.cancelTable.delete(req);
+  pollEject(req, st);
   if (cancelled) reqDeferFailed(req, -ERRNO.ECANCELED);
   else ctx.kernel.taskSubmit(req);
+}
+
+/** ilog2(cq_entries) - 5, clamped to 1..8: the cancel table's hash_bits (io_alloc_hash_table()). */
+function hashBits(ctx: RingCtx): number {
+  return Math.min(8, Math.max(1, Math.floor(Math.log2(ctx.cqEntries)) - 5));
+}
+
+/**
+ * The cancel table in the order the kernel searches it: ctx->cancel_table before
+ * ctx->cancel_table_locked, buckets by index, each bucket newest first.
+ */
+function tableOrder(ctx: RingCtx): [Req, ApollState][] {
+  const bits = hashBits(ctx);
+  const key = (r: Req, st: ApollState): [number, number, number] => [st.locked ? 1 : 0, hashLong(r.udLo, r.udHi, bits), -(st.seq ?? 0)];
+  return [...ctx.cancelTable].map(([r, st]) => ({ r, st, k: key(r, st) }))
+    .sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.k[2] - b.k[2])
+    .map(({ r, st }) => [r, st]);
+}
+
+/**
+ * io_poll_find() (by user_data, in its bucket; `pollOnly` for POLL_REMOVE) and io_poll_file_find()
+ * (FD or ANY: every bucket, each request once per cancel sequence).
+ */
+export function pollFind(ctx: RingCtx, cd: CancelData, pollOnly: boolean, pollAddOpcode: number): [Req, ApollState] | null {
+  const byFile = (cd.flags & (IORING_ASYNC_CANCEL.FD | IORING_ASYNC_CANCEL.ANY)) !== 0;
+  for (const [req, st] of tableOrder(ctx)) {
+    if (byFile) {
+      if (!(cd.flags & IORING_ASYNC_CANCEL.ANY) && req.file !== cd.file) continue;
+      if (cd.seq === req.cancelSeq) continue;
+      req.cancelSeq = cd.seq;
+      return [req, st];
+    }
+    if (req.udLo !== cd.udLo || req.udHi !== cd.udHi) continue;
+    if (pollOnly && req.opcode !== pollAddOpcode) continue;
+    if (cd.flags & IORING_ASYNC_CANCEL.ALL) {
+      if (cd.seq === req.cancelSeq) continue;
+      req.cancelSeq = cd.seq;
+    }
+    return [req, st];
+  }
+  return null;
+}
+
+/** io_poll_cancel(): cancel the first poll request that matches; 0 or -ENOENT. */
+export function pollCancel(ctx: RingCtx, cd: CancelData): number {
+  const found = pollFind(ctx, cd, false, -1);
+  if (!found) return -ERRNO.ENOENT;
+  pollCancelReq(found[0], found[1]);
+  return 0;
 }
 
 /**
@@ -70,8 +161,8 @@ export function pollRemoveAll(ctx: RingCtx): boolean {
   if (ctx.cancelTable.size === 0) return false;
   for (const [req, st] of [...ctx.cancelTable]) {
     ctx.cancelTable.delete(req);
-    st.cancelled = true;
-    pollExecute(req, st);
+    pollCancelReq(req, st);
   }
   return true;
 }
+
