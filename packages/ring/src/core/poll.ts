@@ -11,7 +11,7 @@ import type { RingCtx } from './ctx.js';
 import type { PollDir } from '../files/file.js';
 import { TWQ, taskWorkAdd } from './tw.js';
 import { reqDeferFailed } from './complete.js';
-import { hashLong, type CancelData } from './cancel-match.js';
+import { cancelReqMatch, hashLong, type CancelData } from './cancel-match.js';
 
 export const APOLL = { OK: 0, ABORTED: 1, READY: 2 } as const;
 export type ApollResult = (typeof APOLL)[keyof typeof APOLL];
@@ -22,8 +22,6 @@ export interface ApollState {
   queued: boolean;
   /** Insertion order in the cancel table (hlist_add_head: a bucket is searched newest first). */
   seq?: number;
-  /** REQ_F_HASH_LOCKED: in ctx->cancel_table_locked (searched after ctx->cancel_table). */
-  locked?: boolean;
   /** The task_work the wake-up queues (io_poll_task_func for POLL_ADD; io_apoll_task_func by default). */
   taskFunc?: (req: Req, st: ApollState) => void;
 }
@@ -31,7 +29,7 @@ export interface ApollState {
 const C_APOLL = counter('alloc', 'apoll_cache:async_poll');
 let insertSeq = 0;
 
-/** io_poll_req_insert() / io_poll_req_insert_locked() */
+/** io_poll_req_insert(): into ctx->cancel_table, at the head of its bucket. */
 export function pollReqInsert(req: Req, st: ApollState): void {
   st.seq = ++insertSeq;
   req.ctx.cancelTable.set(req, st);
@@ -65,7 +63,7 @@ export function armPollHandler(req: Req): ApollResult {
   if (file.ready(dir)) return APOLL.READY;
   ctx.kernel.costs.add(C_APOLL);
   req.flags |= REQ_F.POLLED;
-  const st: ApollState = { cancelled: false, queued: false, locked: true };
+  const st: ApollState = { cancelled: false, queued: false };
   pollReqInsert(req, st);
   // io_poll_wake() -> __io_poll_execute(), task_work queued from the waitqueue (IOU_F_TWQ_IN_WAKE)
   pollAddWait(req, [dir], () => pollExecute(req, st, TWQ.IN_WAKE));
@@ -108,30 +106,25 @@ function hashBits(ctx: RingCtx): number {
   return Math.min(8, Math.max(1, Math.floor(Math.log2(ctx.cqEntries)) - 5));
 }
 
-/**
- * The cancel table in the order the kernel searches it: ctx->cancel_table before
- * ctx->cancel_table_locked, buckets by index, each bucket newest first.
- */
+/** The cancel table in the order the kernel searches it: buckets by index, each newest first. */
 function tableOrder(ctx: RingCtx): [Req, ApollState][] {
   const bits = hashBits(ctx);
-  const key = (r: Req, st: ApollState): [number, number, number] => [st.locked ? 1 : 0, hashLong(r.udLo, r.udHi, bits), -(st.seq ?? 0)];
-  return [...ctx.cancelTable].map(([r, st]) => ({ r, st, k: key(r, st) }))
-    .sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.k[2] - b.k[2])
+  return [...ctx.cancelTable].map(([r, st]) => ({ r, st, b: hashLong(r.udLo, r.udHi, bits), s: st.seq ?? 0 }))
+    .sort((a, b) => a.b - b.b || b.s - a.s)
     .map(({ r, st }) => [r, st]);
 }
 
 /**
- * io_poll_find() (by user_data, in its bucket; `pollOnly` for POLL_REMOVE) and io_poll_file_find()
- * (FD or ANY: every bucket, each request once per cancel sequence).
+ * io_poll_find() (by user_data in its bucket; `pollOnly` for POLL_REMOVE; with ALL each request
+ * once per cancel sequence) and io_poll_file_find() (FD, OP or ANY: every bucket, through
+ * io_cancel_req_match()).
  */
 export function pollFind(ctx: RingCtx, cd: CancelData, pollOnly: boolean, pollAddOpcode: number): [Req, ApollState] | null {
-  const byFile = (cd.flags & (IORING_ASYNC_CANCEL.FD | IORING_ASYNC_CANCEL.ANY)) !== 0;
+  const byMatch = (cd.flags & (IORING_ASYNC_CANCEL.FD | IORING_ASYNC_CANCEL.OP | IORING_ASYNC_CANCEL.ANY)) !== 0;
   for (const [req, st] of tableOrder(ctx)) {
-    if (byFile) {
-      if (!(cd.flags & IORING_ASYNC_CANCEL.ANY) && req.file !== cd.file) continue;
-      if (cd.seq === req.cancelSeq) continue;
-      req.cancelSeq = cd.seq;
-      return [req, st];
+    if (byMatch) {
+      if (cancelReqMatch(req, cd)) return [req, st];
+      continue;
     }
     if (req.udLo !== cd.udLo || req.udHi !== cd.udHi) continue;
     if (pollOnly && req.opcode !== pollAddOpcode) continue;

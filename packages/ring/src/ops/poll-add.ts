@@ -4,7 +4,7 @@
 // cancel table and the task_work ownership are shared with poll arming (core/poll.ts).
 
 import { ERRNO } from '../uapi/errno.js';
-import { EPOLL, IORING_CQE_F, IORING_OP, IORING_POLL as P, IORING_SETUP } from '../uapi/constants.js';
+import { EPOLL, IORING_CQE_F, IORING_OP, IORING_POLL as P } from '../uapi/constants.js';
 import { opFlags, type OpDef } from '../core/opdef.js';
 import { IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, REQ_F, reqSetFail, reqSetRes, type Req } from '../core/req.js';
 import type { SqeReader } from '../core/sqe.js';
@@ -65,7 +65,6 @@ function pollWait(req: Req, st: ApollState): void {
  * first CQE from task_work).
  */
 function pollAddIssue(req: Req): number {
-  const ctx = req.ctx;
   const cmd = pollCmd(req);
   // io_init_poll_iocb(): the events always wanted are added.
   cmd.events = (cmd.events | IO_POLL_UNMASK) >>> 0;
@@ -77,11 +76,7 @@ function pollAddIssue(req: Req): number {
     return -ERRNO.EINVAL;
   }
   if (mask && (cmd.events & (EPOLL.ET | EPOLL.ONESHOT)) >>> 0 === (EPOLL.ET | EPOLL.ONESHOT) >>> 0) return completeWith(req, mask);
-  const st: ApollState = {
-    cancelled: false, queued: false, taskFunc: pollTaskFunc,
-    // REQ_F_HASH_LOCKED with SQPOLL or SINGLE_ISSUER: no contention for uring_lock.
-    locked: (ctx.flags & (IORING_SETUP.SQPOLL | IORING_SETUP.SINGLE_ISSUER)) !== 0,
-  };
+  const st: ApollState = { cancelled: false, queued: false, taskFunc: pollTaskFunc };
   pollReqInsert(req, st);
   pollWait(req, st);
   if (mask && cmd.events & EPOLL.ET) pollExecute(req, st);
