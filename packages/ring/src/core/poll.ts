@@ -22,6 +22,11 @@ export interface ApollState {
   queued: boolean;
   /** Insertion order in the cancel table (hlist_add_head: a bucket is searched newest first). */
   seq?: number;
+  /**
+   * req->cqe.res as __io_poll_execute() stashes it: the events of the wake-up that took
+   * ownership; 0 when more wake-ups came (or none carried events), so the task_work polls again.
+   */
+  mask?: number;
   /** The task_work the wake-up queues (io_poll_task_func for POLL_ADD; io_apoll_task_func by default). */
   taskFunc?: (req: Req, st: ApollState) => void;
 }
@@ -71,9 +76,13 @@ export function armPollHandler(req: Req): ApollResult {
 }
 
 /** io_poll_execute(): the first to take ownership queues the task_work; later kicks find it queued. */
-export function pollExecute(req: Req, st: ApollState, twqFlags = 0): void {
-  if (st.queued) return;
+export function pollExecute(req: Req, st: ApollState, twqFlags = 0, mask = 0): void {
+  if (st.queued) {
+    st.mask = 0;
+    return;
+  }
   st.queued = true;
+  st.mask = mask;
   const fn = st.taskFunc ?? apollTaskFunc;
   taskWorkAdd(req.ctx, () => fn(req, st), twqFlags);
 }

@@ -54,7 +54,15 @@ function sockPoll(f: StreamEnd): number {
   if (bothDown) m |= EPOLL.HUP;
   if (rcvShutdown) m |= EPOLL.IN | EPOLL.RDNORM | EPOLL.RDHUP;
   if (f.rx!.size > 0) m |= EPOLL.IN | EPOLL.RDNORM;
-  // sk_stream_is_writeable() / unix_writable(); a reset TCP socket is writable (the send fails).
-  if (f.tcpClosed || f.tx!.readerClosed || f.tx!.size < f.tx!.capacity) m |= EPOLL.OUT | EPOLL.WRNORM;
+  if (f.tcpClosed || f.tx!.readerClosed || sockWritable(f)) m |= EPOLL.OUT | EPOLL.WRNORM;
   return m;
+}
+
+/**
+ * unix_writable(): at most a quarter of the send buffer in flight; sk_stream_is_writeable():
+ * free space at least half of what is queued. Bytes stand in for skb truesize.
+ */
+function sockWritable(f: StreamEnd): boolean {
+  const q = f.tx!;
+  return f.kind === 'unix' ? q.size * 4 <= q.capacity : 3 * q.size <= 2 * q.capacity;
 }

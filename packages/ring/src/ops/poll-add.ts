@@ -54,9 +54,13 @@ function waitDirs(events: number): PollDir[] {
   return dirs;
 }
 
-/** Queue the wait entries; a wake-up kicks the task_work (io_poll_wake()). */
+/**
+ * Queue the wait entries; a wake-up kicks the task_work (io_poll_wake()) with its key, here the
+ * events the file shows at the moment of the wake-up.
+ */
 function pollWait(req: Req, st: ApollState): void {
-  pollAddWait(req, waitDirs(pollCmd(req).events), () => pollExecute(req, st, TWQ.IN_WAKE));
+  const cmd = pollCmd(req);
+  pollAddWait(req, waitDirs(cmd.events), () => pollExecute(req, st, TWQ.IN_WAKE, (vfsPoll(req.file!) & cmd.events & 0xffff) >>> 0));
 }
 
 /**
@@ -79,7 +83,7 @@ function pollAddIssue(req: Req): number {
   const st: ApollState = { cancelled: false, queued: false, taskFunc: pollTaskFunc };
   pollReqInsert(req, st);
   pollWait(req, st);
-  if (mask && cmd.events & EPOLL.ET) pollExecute(req, st);
+  if (mask && cmd.events & EPOLL.ET) pollExecute(req, st, 0, mask & 0xffff);
   return IOU_ISSUE_SKIP_COMPLETE;
 }
 
@@ -92,7 +96,6 @@ function completeWith(req: Req, mask: number): number {
  * io_poll_task_func() with io_poll_check_events(): cancelled (or a dying ring) completes
  * -ECANCELED; a single-shot poll completes with the events; a multishot one posts them with
  * F_MORE and waits again, until the CQ has no room for one more (that CQE is then the last).
- * The mask is read again here (vfs_poll()) rather than taken from the wake-up's key.
  */
 function pollTaskFunc(req: Req, st: ApollState): void {
   const ctx = req.ctx;
@@ -102,7 +105,9 @@ function pollTaskFunc(req: Req, st: ApollState): void {
     res = -ERRNO.ECANCELED;
     reqSetFail(req);
   } else {
-    const mask = (vfsPoll(req.file!) & cmd.events & 0xffff) >>> 0;
+    // The wake-up's events, or vfs_poll() again when there were none (or several wake-ups).
+    const mask = st.mask || (vfsPoll(req.file!) & cmd.events & 0xffff) >>> 0;
+    st.mask = 0;
     if (!mask) {
       // A spurious wake-up: give up ownership and wait again.
       st.queued = false;

@@ -6,8 +6,9 @@ import { closeFuzz, pipeFuzz, readFuzz, socketFuzz, tmpfileFuzz, writeFuzz } fro
 import { enterFuzz, observeFuzz, reapFuzz, registerFuzz } from './ring.js';
 import { setupFuzz } from './setup.js';
 import { chainFuzz, netFuzz, nopFuzz, rwFuzz, waitedFuzz } from './sqe.js';
+import { TIMEOUT_POLL_FUZZ } from './timeout-poll.js';
 
 export const CORE_FUZZ: readonly NamedFuzz[] = [
   setupFuzz, nopFuzz, enterFuzz, reapFuzz, rwFuzz, netFuzz, chainFuzz, waitedFuzz, pipeFuzz, socketFuzz, tmpfileFuzz,
-  writeFuzz, readFuzz, closeFuzz, observeFuzz, registerFuzz,
+  writeFuzz, readFuzz, closeFuzz, observeFuzz, registerFuzz, ...TIMEOUT_POLL_FUZZ,
 ];
