@@ -40,6 +40,10 @@ import { SEND, SENDMSG } from './net/send.js';
 import { SHUTDOWN, fileShutdown } from './net/shutdown.js';
 import { READ_MULTISHOT } from './rw/read-mshot.js';
 import { FSYNC } from './ops/sync.js';
+import { TIMEOUT, TIMEOUT_REMOVE } from './ops/timeout.js';
+import { LINK_TIMEOUT } from './ops/link-timeout.js';
+import { POLL_ADD, POLL_REMOVE } from './ops/poll-add.js';
+import { ASYNC_CANCEL } from './ops/cancel-op.js';
 import { Registry, resolveExtensions } from './extension/registry.js';
 import type { BufferProvider, Extension, FixedBufferImporter, RegisterOpDef } from './extension/types.js';
 import type { KernelStateKey } from './extension/define.js';
@@ -48,12 +52,13 @@ const C_SYSCALL_ENTER = counter('syscall', 'io_uring_enter');
 const C_SYSCALL_REGISTER = counter('syscall', 'io_uring_register');
 const C_SYSCALL_SETUP = counter('syscall', 'io_uring_setup');
 
-/** The opcodes the core implements (io_uring/nop.c, rw.c, net.c, sync.c). */
+/** The opcodes the core implements (io_uring/nop.c, rw.c, net.c, sync.c, timeout.c, poll.c, cancel.c). */
 export const CORE_OPS: readonly OpDef[] = [
   NOP, NOP128,
   READ, READV, READ_FIXED, READV_FIXED, WRITE, WRITEV, WRITE_FIXED, WRITEV_FIXED, READ_MULTISHOT,
   RECV, SEND, RECVMSG, SENDMSG, SHUTDOWN,
   FSYNC,
+  TIMEOUT, TIMEOUT_REMOVE, LINK_TIMEOUT, POLL_ADD, POLL_REMOVE, ASYNC_CANCEL,
 ];
 const CORE_REGISTER_OPS: readonly RegisterOpDef[] = [PROBE_OP, ENABLE_RINGS_OP, MEM_REGION_OP];
 

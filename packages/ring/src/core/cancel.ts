@@ -10,6 +10,7 @@ import { linkedNr } from './drain.js';
 import { iowqCancelCtx } from './io-wq.js';
 import { pollRemoveAll } from './poll.js';
 import { iopollReapAll } from './iopoll.js';
+import { killTimeouts } from './timeout.js';
 
 /** Whether the pass found anything to cancel (the exit work repeats it until it finds nothing). */
 export function tryCancelRequests(ctx: RingCtx): boolean {
@@ -27,8 +28,9 @@ export function tryCancelRequests(ctx: RingCtx): boolean {
   if (cancelDeferFiles(ctx)) ret = true;
   if (pollRemoveAll(ctx)) ret = true;
   // io_waitid_remove_all(), io_futex_remove_all(), io_uring_try_cancel_uring_cmd(): what the
-  // extensions keep in flight. No timeouts are modelled (io_kill_timeouts()).
+  // extensions keep in flight.
   ctx.kernel.hooks.ringCancel(ctx);
+  if (killTimeouts(ctx)) ret = true;
   return ret;
 }
 

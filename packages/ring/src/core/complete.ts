@@ -10,6 +10,7 @@ import { INT_F, type RingCtx } from './ctx.js';
 import { IO_REQ_LINK_FLAGS, REQ_F, reqSetFail, reqSetRes, type Req } from './req.js';
 import { queueDeferred } from './drain.js';
 import { putKbufs } from './kbuf.js';
+import { disarmLinkedTimeout } from './timeout-state.js';
 import { reqTaskQueue, taskWorkAdd } from './tw.js';
 
 const C_COMPLETION_LOCK = counter('lock', 'completion_lock');
@@ -64,6 +65,12 @@ export function freeReq(req: Req): void {
 
 /** io_queue_next() via io_req_find_next() and io_disarm_next() */
 function queueNext(req: Req): void {
+  const lt = disarmLinkedTimeout(req);
+  if (lt) {
+    // io_req_queue_tw_complete(link, -ECANCELED)
+    reqSetRes(lt, -ERRNO.ECANCELED, 0);
+    taskWorkAdd(lt.ctx, () => completeDefer(lt));
+  }
   if (req.flags & REQ_F.FAIL && !(req.flags & REQ_F.HARDLINK)) {
     failLinks(req);
     return;

@@ -179,5 +179,7 @@ export function flushOverflow(ctx: RingCtx, dying = false): void {
  */
 export function commitCqringFlush(ctx: RingCtx): void {
   ctx.commitCq();
+  // __io_commit_cqring_flush(): counted timeouts first, then what the extensions hang off it.
+  if (ctx.offTimeoutFlush) ctx.offTimeoutFlush(ctx);
   ctx.kernel.hooks.cqCommit(ctx);
 }

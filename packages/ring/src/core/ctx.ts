@@ -89,6 +89,13 @@ export class RingCtx {
   ringsAddr = 0;
   sqesAddr = 0;
   seqCounter = 0;
+  /**
+   * ctx->off_timeout_used: set by the first TIMEOUT with a count, whose io_flush_timeouts()
+   * (core/timeout.ts) every CQ commit then runs. A function, so cqe.ts needs no import of it.
+   */
+  offTimeoutFlush: ((ctx: RingCtx) => void) | null = null;
+  /** ctx->cancel_seq: bumped by every ASYNC_CANCEL, so ALL/ANY match each request once. */
+  cancelSeq = 0;
 
   constructor(kernel: IoHost, layout: RingLayout) {
     this.kernel = kernel;

@@ -9,6 +9,7 @@ import { runLocalWork } from './tw-run.js';
 import { submitSqes } from './submit.js';
 import { iopollCheck, iopollReapAll } from './iopoll.js';
 import { UringError } from '../errors.js';
+import { cqTimeouts } from './timeout-state.js';
 import { decode } from '../uapi/layout.js';
 import { IO_URING_GETEVENTS_ARG, KERNEL_TIMESPEC } from '../uapi/structs.js';
 
@@ -101,6 +102,8 @@ export function cqringWait(ctx: RingCtx, minEvents: number, timeoutNs?: number):
   if (ctx.checkCq & CHECK_CQ.OVERFLOW) flushOverflow(ctx);
   if (ctx.cqEventsUser() >= min) return 0;
   const target = (ctx.cqHead + min) >>> 0;
+  // iowq.nr_timeouts: a timeout completing ends the wait too (io_should_wake()).
+  const nrTimeouts = cqTimeouts(ctx);
   const start = k.sched.now;
   const watchdog = start + WATCHDOG_NS;
   const deadline = timeoutNs === undefined ? Infinity : start + timeoutNs;
@@ -109,7 +112,7 @@ export function cqringWait(ctx: RingCtx, minEvents: number, timeoutNs?: number):
     // io_cqring_wait_schedule(): pending work or CQ state means "go around again".
     if (ctx.checkCq || ctx.localWork.length || k.task.pending) {
       ret = 1;
-    } else if (((ctx.cqTail - target) | 0) >= 0) {
+    } else if (((ctx.cqTail - target) | 0) >= 0 || cqTimeouts(ctx) !== nrTimeouts) {
       ret = 0;
     } else if (k.sched.now >= deadline) {
       ret = -ERRNO.ETIME;
@@ -141,7 +144,7 @@ export function cqringWait(ctx: RingCtx, minEvents: number, timeoutNs?: number):
         break;
       }
     }
-    if (((ctx.cqTail - target) | 0) >= 0) {
+    if (((ctx.cqTail - target) | 0) >= 0 || cqTimeouts(ctx) !== nrTimeouts) {
       ret = 0;
       break;
     }

@@ -14,6 +14,8 @@ export class IoWqWork {
   cancelled = false;
   /** A worker sleeping in a blocking call on this item: takes it off the file's wait queue. */
   unwait: (() => void) | null = null;
+  /** The worker was signalled (io_wq_worker_cancel()) and has yet to get back from its call. */
+  signalled = false;
   constructor(readonly req: Req) {}
 }
 
@@ -51,7 +53,11 @@ export function iowqSleep(w: IoWqWork, file: FileObj, dir: PollDir, run: (w: IoW
  */
 export function iowqCancelCtx(ctx: RingCtx): boolean {
   if (ctx.iowqWork.size === 0) return false;
+  let found = false;
   for (const w of [...ctx.iowqWork]) {
+    // Signalled by an ASYNC_CANCEL: its worker is already on its way out of the call.
+    if (w.signalled) continue;
+    found = true;
     ctx.iowqWork.delete(w);
     w.cancelled = true;
     if (w.unwait) {
@@ -62,5 +68,43 @@ export function iowqCancelCtx(ctx: RingCtx): boolean {
       reqTaskQueueFail(w.req, -ERRNO.ECANCELED);
     }
   }
-  return true;
+  return found;
+}
+
+export const IO_WQ_CANCEL = { OK: 0, RUNNING: 1, NOTFOUND: 2 } as const;
+export type IoWqCancel = (typeof IO_WQ_CANCEL)[keyof typeof IO_WQ_CANCEL];
+
+/**
+ * io_wq_cancel_cb(): queued work that `match` accepts is cancelled (io_run_cancel(): it fails
+ * with -ECANCELED); without `all` the first such item ends the search. Then workers inside a
+ * matching item are signalled: the blocking call ends with -EINTR once the worker runs again,
+ * and until then the item still counts as running.
+ */
+export function iowqCancelCb(ctx: RingCtx, match: (req: Req) => boolean, all: boolean): IoWqCancel {
+  let pending = 0;
+  let running = 0;
+  for (const w of [...ctx.iowqWork]) {
+    if (w.unwait || w.signalled || !match(w.req)) continue;
+    ctx.iowqWork.delete(w);
+    w.cancelled = true;
+    reqTaskQueueFail(w.req, -ERRNO.ECANCELED);
+    pending++;
+    if (!all) return IO_WQ_CANCEL.OK;
+  }
+  for (const w of [...ctx.iowqWork]) {
+    if (!(w.unwait || w.signalled) || !match(w.req)) continue;
+    running++;
+    if (w.signalled) continue;
+    // __set_notify_signal(worker->task): the sleep ends; the worker fails the call on its CPU.
+    w.signalled = true;
+    w.unwait!();
+    w.unwait = null;
+    ctx.kernel.sched.punt(() => {
+      ctx.iowqWork.delete(w);
+      reqTaskQueueFail(w.req, -ERRNO.EINTR);
+    });
+    if (!all) break;
+  }
+  if (running) return IO_WQ_CANCEL.RUNNING;
+  return pending ? IO_WQ_CANCEL.OK : IO_WQ_CANCEL.NOTFOUND;
 }

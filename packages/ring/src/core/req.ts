@@ -38,6 +38,8 @@ export const REQ_F = {
   BUF_NODE: 1 << 28,
   /** Offset -1 on a seekable file: the file position is used and advanced. */
   CUR_POS: 1 << 29,
+  /** A LINK_TIMEOUT follows: armed when the request is issued (__io_prep_linked_timeout()). */
+  ARM_LTIMEOUT: 1 << 30,
 } as const;
 
 export const IO_REQ_LINK_FLAGS = REQ_F.LINK | REQ_F.HARDLINK;
@@ -90,6 +92,8 @@ export class Req {
   pollCancel: (() => void) | null = null;
   /** req->iopoll_completed: the polled I/O finished; io_do_iopoll() may reap it. */
   iopollCompleted = false;
+  /** req->work.cancel_seq, once a cancellation with ALL or ANY matched it (REQ_F_CANCEL_SEQ); -1 before. */
+  cancelSeq = -1;
 
   userDataString(): string {
     return (BigInt(this.udHi >>> 0) * 4294967296n + BigInt(this.udLo >>> 0)).toString();
@@ -112,6 +116,7 @@ export class Req {
     this.kbuf = null;
     this.pollCancel = null;
     this.iopollCompleted = false;
+    this.cancelSeq = -1;
   }
 }
 

@@ -15,6 +15,7 @@ import { drainReq } from './drain.js';
 import { armPollHandler, APOLL } from './poll.js';
 import { iowqEnqueue, iowqSleep, type IoWqWork } from './io-wq.js';
 import { iopollReqIssued } from './iopoll.js';
+import { prepLinkedTimeout, queueLinkedTimeout } from './link-timeout.js';
 import { SqeReader } from './sqe.js';
 import type { OpDef } from './opdef.js';
 
@@ -227,7 +228,10 @@ export function issueSqe(req: Req, issueFlags: number): number {
   const k = req.ctx.kernel;
   const def = k.opdef(req.opcode);
   if (!assignFile(req, def)) return -ERRNO.EBADF;
+  // __io_issue_sqe(): a linked timeout is armed around the issue, whatever its outcome.
+  const lt = req.flags & REQ_F.ARM_LTIMEOUT ? prepLinkedTimeout(req) : null;
   const ret = def.issue(req, issueFlags);
+  if (lt) queueLinkedTimeout(lt);
   if (ret === IOU_COMPLETE) {
     if (issueFlags & ISSUE_F.COMPLETE_DEFER) completeDefer(req);
     else completePost(req);

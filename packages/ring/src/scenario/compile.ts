@@ -69,7 +69,7 @@ function compileSqe(cc: CompileContext, s: Extract<CoreStep, { op: 'sqe' }>, out
     for (const k of copy) if (q[k] !== undefined) values[k] = q[k]!;
     if (q.buf_group !== undefined) values.buf_index = q.buf_group;
     if (q.op_flags !== undefined) values.op_flags = typeof q.op_flags === 'number' ? q.op_flags : cc.fail('op_flags takes a number');
-    if (q.off !== undefined) values.off = q.off;
+    if (q.off !== undefined) values.off = q.off as FieldInput;
     if (q.fd !== undefined) values.fd = typeof q.fd === 'number' ? q.fd : q.fd;
     if (q.addr !== undefined) values.addr = q.addr as FieldInput;
     if (q.addr3 !== undefined) values.addr3 = q.addr3 as FieldInput;

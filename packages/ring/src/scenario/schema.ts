@@ -30,7 +30,8 @@ export const SqeFields = z.object({
   flags: flags.optional(),
   ioprio: z.number().int().min(0).max(0xffff).optional(),
   fd: fdRef.optional(),
-  off: u64.optional(),
+  /** sqe->off, or addr2 as a pointer (TIMEOUT_REMOVE's update timespec). */
+  off: pointer.optional(),
   addr: pointer.optional(),
   len: u32.optional(),
   op_flags: flags.optional(),

@@ -176,6 +176,57 @@ export const IORING_NOP = {
   CQE32: 1 << 5,
 } as const;
 
+/** sqe->timeout_flags (TIMEOUT, TIMEOUT_REMOVE, LINK_TIMEOUT). */
+export const IORING_TIMEOUT = {
+  ABS: 1 << 0,
+  UPDATE: 1 << 1,
+  BOOTTIME: 1 << 2,
+  REALTIME: 1 << 3,
+  LINK_TIMEOUT_UPDATE: 1 << 4,
+  ETIME_SUCCESS: 1 << 5,
+  MULTISHOT: 1 << 6,
+} as const;
+export const IORING_TIMEOUT_CLOCK_MASK = IORING_TIMEOUT.BOOTTIME | IORING_TIMEOUT.REALTIME;
+export const IORING_TIMEOUT_UPDATE_MASK = IORING_TIMEOUT.UPDATE | IORING_TIMEOUT.LINK_TIMEOUT_UPDATE;
+
+/** POLL_ADD and POLL_REMOVE flags, in sqe->len. */
+export const IORING_POLL = {
+  ADD_MULTI: 1 << 0,
+  UPDATE_EVENTS: 1 << 1,
+  UPDATE_USER_DATA: 1 << 2,
+  ADD_LEVEL: 1 << 3,
+} as const;
+
+/** sqe->cancel_flags (ASYNC_CANCEL) and io_uring_sync_cancel_reg.flags. */
+export const IORING_ASYNC_CANCEL = {
+  ALL: 1 << 0,
+  FD: 1 << 1,
+  ANY: 1 << 2,
+  FD_FIXED: 1 << 3,
+  USERDATA: 1 << 4,
+  OP: 1 << 5,
+} as const;
+
+/** EPOLL* event bits (include/uapi/linux/eventpoll.h); the low 16 are poll(2)'s on x86. */
+export const EPOLL = {
+  IN: 0x1,
+  PRI: 0x2,
+  OUT: 0x4,
+  ERR: 0x8,
+  HUP: 0x10,
+  NVAL: 0x20,
+  RDNORM: 0x40,
+  RDBAND: 0x80,
+  WRNORM: 0x100,
+  WRBAND: 0x200,
+  MSG: 0x400,
+  RDHUP: 0x2000,
+  EXCLUSIVE: 1 << 28,
+  WAKEUP: 1 << 29,
+  ONESHOT: 1 << 30,
+  ET: 2 ** 31,
+} as const;
+
 /** Per-I/O flags of READ/WRITE (sqe->rw_flags), from include/uapi/linux/fs.h. */
 export const RWF = {
   HIPRI: 0x1,

@@ -1,0 +1,68 @@
+// vfs_poll(): the readiness mask a file's ->poll method reports, for POLL_ADD and the poll
+// arming of other requests. Files without ->poll (regular files, block devices) report
+// DEFAULT_POLLMASK and have no wait queue an entry could be added to.
+
+import { UringError } from '../errors.js';
+import { EPOLL } from '../uapi/constants.js';
+import type { FileObj } from './file.js';
+import { isEventFd } from './eventfd.js';
+import { StreamEnd } from './stream.js';
+
+/** DEFAULT_POLLMASK (include/linux/poll.h): always readable and writable. */
+export const DEFAULT_POLLMASK = EPOLL.IN | EPOLL.OUT | EPOLL.RDNORM | EPOLL.WRNORM;
+
+/** vfs_poll(file) as the mask it returns (no EPOLLET/ONESHOT bits). */
+export function vfsPoll(f: FileObj): number {
+  if (!f.pollable) return DEFAULT_POLLMASK;
+  if (isEventFd(f)) return eventfdPoll(f);
+  if (f instanceof StreamEnd) return f.isSocket ? sockPoll(f) : pipePoll(f);
+  throw new UringError('NOT_MODELLED', `polling a ${f.kind} file is not modelled (only pipes, sockets, eventfds and files without ->poll)`);
+}
+
+/** eventfd_poll(): readable above zero, writable below ULLONG_MAX - 1, an error at ULLONG_MAX. */
+function eventfdPoll(f: FileObj): number {
+  let m = 0;
+  if (f.readable()) m |= EPOLL.IN;
+  if (f.writable()) m |= EPOLL.OUT;
+  return m;
+}
+
+/** pipe_poll(): each end reports its own side; HUP once the writers are gone, ERR once the readers are. */
+function pipePoll(f: StreamEnd): number {
+  let m = 0;
+  if (f.rx) {
+    if (f.rx.size > 0) m |= EPOLL.IN | EPOLL.RDNORM;
+    if (f.rx.writerClosed) m |= EPOLL.HUP;
+  }
+  if (f.tx) {
+    if (f.tx.size < f.tx.capacity) m |= EPOLL.OUT | EPOLL.WRNORM;
+    if (f.tx.readerClosed) m |= EPOLL.ERR;
+  }
+  return m;
+}
+
+/**
+ * tcp_poll() and unix_poll() for a connected stream socket: a pending error is ERR, a shut
+ * down receive side is IN|RDNORM|RDHUP, both sides down (a reset TCP connection, a closed
+ * AF_UNIX peer) add HUP.
+ */
+function sockPoll(f: StreamEnd): number {
+  let m = 0;
+  const rcvShutdown = f.rx!.writerClosed;
+  const bothDown = f.tcpClosed || (f.kind === 'unix' && rcvShutdown && f.tx!.readerClosed);
+  if (f.sockErr) m |= EPOLL.ERR;
+  if (bothDown) m |= EPOLL.HUP;
+  if (rcvShutdown) m |= EPOLL.IN | EPOLL.RDNORM | EPOLL.RDHUP;
+  if (f.rx!.size > 0) m |= EPOLL.IN | EPOLL.RDNORM;
+  if (f.tcpClosed || f.tx!.readerClosed || sockWritable(f)) m |= EPOLL.OUT | EPOLL.WRNORM;
+  return m;
+}
+
+/**
+ * unix_writable(): at most a quarter of the send buffer in flight; sk_stream_is_writeable():
+ * free space at least half of what is queued. Bytes stand in for skb truesize.
+ */
+function sockWritable(f: StreamEnd): boolean {
+  const q = f.tx!;
+  return f.kind === 'unix' ? q.size * 4 <= q.capacity : 3 * q.size <= 2 * q.capacity;
+}
