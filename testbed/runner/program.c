@@ -148,6 +148,8 @@ static const struct opdef OPS[] = {
 	{ "close", 1, 1, op_close },
 	{ "mmap", 4, 4, op_mmap },
 	{ "sleep", 1, 1, op_sleep },
+	{ "procstatus", 1, 16, op_procstatus },
+	{ "creds", 2, 2, op_creds },
 	{ "raise", 1, 1, op_raise },
 };
 

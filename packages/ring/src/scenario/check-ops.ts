@@ -68,6 +68,13 @@ export function checkOp(cc: CompileContext, o: ProgramOp): void {
         if (o.arg.region !== '-') span(cc, o.arg.region, o.arg.off, o.arg.size, 'the enter argument');
       }
       break;
+    case 'procstatus':
+      if (!o.fields.length || o.fields.some((f) => !/^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(f))) cc.fail(`procstatus names /proc/self/status fields (letters, digits, _), got ${o.fields.join(' ') || 'none'}`);
+      break;
+    case 'creds':
+      count(cc, o.uid, 'creds uid', 0, 0x7fffffff);
+      count(cc, o.memlock, 'creds RLIMIT_MEMLOCK', 0, Number.MAX_SAFE_INTEGER);
+      break;
     case 'register':
       if (o.region !== null) span(cc, o.region, o.off, 0, 'the register argument');
       break;

@@ -10,6 +10,7 @@ import { IO_URING_PARAMS } from '../uapi/structs.js';
 import { toHex } from '../uapi/layout.js';
 import { IORING_CQE_F, IORING_SETUP as S } from '../uapi/constants.js';
 import { RINGS } from '../core/setup.js';
+import { memAccounting, procStatusField } from '../core/mem-account.js';
 import type { RingCtx } from '../core/ctx.js';
 import type { Mapping } from '../memory.js';
 import { patternBytes } from '../files/regular.js';
@@ -276,6 +277,25 @@ export class ModelExecutor {
           this.regions.set(op.region, m);
           rec(`mmap ${op.region} 0`);
         }
+        return;
+      }
+      case 'procstatus': {
+        const kv = op.fields.map((f) => {
+          const v = procStatusField(k, f);
+          if (v === undefined) throw new UringError('NOT_MODELLED', `the model does not know the /proc/self/status field ${f} (it knows VmPin and VmLck)`);
+          return `${f}=${v}`;
+        });
+        rec(['proc', ...kv].join(' '));
+        return;
+      }
+      case 'creds': {
+        // setrlimit(RLIMIT_MEMLOCK) then setresuid(): a nonzero uid loses CAP_IPC_LOCK, so rings
+        // created from now on are charged to that user (ctx->user).
+        const acct = memAccounting(k);
+        acct.memlockLimit = op.memlock;
+        if (op.uid !== 0) acct.capIpcLock = false;
+        acct.uid = op.uid;
+        rec('creds 0');
         return;
       }
       case 'inject':

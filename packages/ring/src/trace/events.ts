@@ -32,6 +32,9 @@ export const TraceEvent = z.discriminatedUnion('ev', [
   /** How long an operation took (kernel: measured; model: predicted). A measurement, not a fact: diffs skip it. */
   z.object({ ev: z.literal('time'), name: z.string(), ...base, ns: z.number() }),
   z.object({ ev: z.literal('mmap'), region: z.string(), ...base, ...res }),
+  /** Fields of /proc/self/status a `procstatus` read (kB). */
+  z.object({ ev: z.literal('proc'), ...base, fields: z.record(z.string(), z.number()) }),
+  z.object({ ev: z.literal('creds'), ...base, ...res }),
   z.object({ ev: z.literal('skip'), ...base, reason: z.string() }),
   z.object({ ev: z.literal('crash'), ...base, signal: z.string() }),
   z.object({ ev: z.literal('timeout'), ...base }),

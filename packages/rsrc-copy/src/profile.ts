@@ -1,0 +1,39 @@
+// What differs between kernels for registered buffers. Each knob can be overridden through the
+// core profile's `quirks` (key `rsrc.<name>`), so a new kernel needs data, not code.
+
+import { ERRNO, type KernelProfile } from '@uringlab/ring/extend';
+
+export interface RsrcKnobs {
+  /**
+   * io_validate_user_buf_range(): the largest buffer one iovec may register, in bytes. 6.18 caps
+   * it at SZ_1G; "io_uring/rsrc: raise registered buffer 1GB limit" (7.2) raised it to SZ_1T.
+   */
+  readonly maxBufLen: bigint;
+  /** The errno past maxBufLen: -EFAULT with the 1 GiB cap, -EINVAL with the 1 TiB one. */
+  readonly overLenErrno: number;
+  /**
+   * io_clone_buffers() refuses to share buffers between rings charged to different users or mms
+   * (ctx->user, ctx->mm_account), -EINVAL. Older kernels cloned across them.
+   */
+  readonly cloneChecksAccount: boolean;
+}
+
+const SZ_1G = 1n << 30n;
+const SZ_1T = 1n << 40n;
+
+const DEFAULTS: Record<string, RsrcKnobs> = {
+  '7.3': { maxBufLen: SZ_1T, overLenErrno: -ERRNO.EINVAL, cloneChecksAccount: true },
+  '6.18': { maxBufLen: SZ_1G, overLenErrno: -ERRNO.EFAULT, cloneChecksAccount: true },
+};
+
+export function rsrcKnobs(profile: KernelProfile): RsrcKnobs {
+  const base = DEFAULTS[profile.id] ?? DEFAULTS['7.3']!;
+  const q = profile.quirks;
+  const big = (k: 'maxBufLen') => {
+    const v = q[`rsrc.${k}`];
+    return typeof v === 'number' || typeof v === 'string' ? BigInt(v) : base[k];
+  };
+  const num = (k: 'overLenErrno') => (typeof q[`rsrc.${k}`] === 'number' ? (q[`rsrc.${k}`] as number) : base[k]);
+  const bool = (k: 'cloneChecksAccount') => (typeof q[`rsrc.${k}`] === 'boolean' ? (q[`rsrc.${k}`] as boolean) : base[k]);
+  return { maxBufLen: big('maxBufLen'), overLenErrno: num('overLenErrno'), cloneChecksAccount: bool('cloneChecksAccount') };
+}
