@@ -50,7 +50,7 @@ export function cloneBuffers(ctx: RingCtx, src: RingCtx, arg: CloneArg): number 
   const dst = rsrcRing(ctx);
   const from = rsrcRing(src);
   // The two rings will share charged pages: they must be charged to the same user and mm.
-  if (rsrcKnobs(ctx.kernel.profile).cloneChecksAccount && dst.user !== from.user) return -ERRNO.EINVAL;
+  if (rsrcKnobs(ctx.kernel.profile).cloneChecksAccount && (dst.user !== from.user || dst.mmAccount !== from.mmAccount)) return -ERRNO.EINVAL;
   if (!arg.nr && (arg.dstOff || arg.srcOff)) return -ERRNO.EINVAL;
   if (dst.table.length && !(arg.flags & IORING_REGISTER_DST_REPLACE)) return -ERRNO.EBUSY;
   const srcNr = from.table.length;

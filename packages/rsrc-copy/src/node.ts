@@ -59,7 +59,8 @@ export function bufferRegister(ctx: RingCtx, iov: UserIovec): RsrcNode | null | 
   // io_buffer_account_pin(): every page is its own folio in the model (no compound pages), so
   // each counts once.
   const acct = pinned.nrPages;
-  const err = ioAccountMem(host, rsrcRing(ctx).user, acct);
+  const rs = rsrcRing(ctx);
+  const err = ioAccountMem(host, rs.user, rs.mmAccount, acct);
   if (err) {
     host.costs.add(C_IMU_FREE);
     host.costs.add(C_UNPIN, pinned.nrPages);
@@ -101,7 +102,10 @@ function bufferUnmap(ctx: RingCtx, imu: Imu): void {
     if (--imu.refs) return;
   }
   imu.refs = 0;
-  if (imu.acctPages) ioUnaccountMem(host, rsrcRing(ctx).user, imu.acctPages);
+  if (imu.acctPages) {
+    const rs = rsrcRing(ctx);
+    ioUnaccountMem(host, rs.user, rs.mmAccount, imu.acctPages);
+  }
   host.costs.add(C_UNPIN, imu.nrPages);
   host.costs.add(C_IMU_FREE);
   rsrcStats(host).imus--;

@@ -16,14 +16,20 @@ export interface RsrcKnobs {
    * (ctx->user, ctx->mm_account), -EINVAL. Older kernels cloned across them.
    */
   readonly cloneChecksAccount: boolean;
+  /**
+   * io_uring_create() sets ctx->mm_account (so registered buffers count in the process's
+   * mm->pinned_vm, VmPin) for every ring (6.18), or only for rings it charges to a user, those
+   * created without CAP_IPC_LOCK (7.3: a root ring's buffers leave VmPin at 0).
+   */
+  readonly mmAccountPrivileged: boolean;
 }
 
 const SZ_1G = 1n << 30n;
 const SZ_1T = 1n << 40n;
 
 const DEFAULTS: Record<string, RsrcKnobs> = {
-  '7.3': { maxBufLen: SZ_1T, overLenErrno: -ERRNO.EINVAL, cloneChecksAccount: true },
-  '6.18': { maxBufLen: SZ_1G, overLenErrno: -ERRNO.EFAULT, cloneChecksAccount: true },
+  '7.3': { maxBufLen: SZ_1T, overLenErrno: -ERRNO.EINVAL, cloneChecksAccount: true, mmAccountPrivileged: false },
+  '6.18': { maxBufLen: SZ_1G, overLenErrno: -ERRNO.EFAULT, cloneChecksAccount: true, mmAccountPrivileged: true },
 };
 
 export function rsrcKnobs(profile: KernelProfile): RsrcKnobs {
@@ -34,6 +40,6 @@ export function rsrcKnobs(profile: KernelProfile): RsrcKnobs {
     return typeof v === 'number' || typeof v === 'string' ? BigInt(v) : base[k];
   };
   const num = (k: 'overLenErrno') => (typeof q[`rsrc.${k}`] === 'number' ? (q[`rsrc.${k}`] as number) : base[k]);
-  const bool = (k: 'cloneChecksAccount') => (typeof q[`rsrc.${k}`] === 'boolean' ? (q[`rsrc.${k}`] as boolean) : base[k]);
-  return { maxBufLen: big('maxBufLen'), overLenErrno: num('overLenErrno'), cloneChecksAccount: bool('cloneChecksAccount') };
+  const bool = (k: 'cloneChecksAccount' | 'mmAccountPrivileged') => (typeof q[`rsrc.${k}`] === 'boolean' ? (q[`rsrc.${k}`] as boolean) : base[k]);
+  return { maxBufLen: big('maxBufLen'), overLenErrno: num('overLenErrno'), cloneChecksAccount: bool('cloneChecksAccount'), mmAccountPrivileged: bool('mmAccountPrivileged') };
 }

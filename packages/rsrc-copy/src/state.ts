@@ -3,6 +3,7 @@
 // ring, with that ring's reference count and tag; and each ring's buffer table (ctx->buf_table)
 // with the user it charges (ctx->user).
 
+import { rsrcKnobs } from './profile.js';
 import { defineKernelState, defineRingState, memAccounting, type IoHost, type MemAccounting, type RingCtx } from '@uringlab/ring/extend';
 
 /** IO_IMU_DEST / IO_IMU_SOURCE: which transfer directions a buffer allows. */
@@ -40,6 +41,8 @@ export class RsrcRing {
   table: (RsrcNode | null)[] = [];
   /** ctx->user: the user the ring charges, null when its creator had CAP_IPC_LOCK. */
   user: MemAccounting | null = null;
+  /** ctx->mm_account is set: the ring's buffers count in the process's pinned_vm (VmPin). */
+  mmAccount = false;
   constructor(readonly ctx: RingCtx) {}
 }
 
@@ -63,8 +66,13 @@ export function rsrcStats(host: IoHost): RsrcStats {
   return host.state(RSRC_STATS);
 }
 
-/** io_uring_create(): ctx->user is the creator's user unless it has CAP_IPC_LOCK. */
+/**
+ * io_uring_create(): ctx->user is the creator's user unless it has CAP_IPC_LOCK; ctx->mm_account
+ * the creator's mm, always on 6.18 and only with ctx->user on 7.3.
+ */
 export function captureUser(ctx: RingCtx): void {
   const acct = memAccounting(ctx.kernel);
-  rsrcRing(ctx).user = acct.capIpcLock ? null : acct;
+  const rs = rsrcRing(ctx);
+  rs.user = acct.capIpcLock ? null : acct;
+  rs.mmAccount = rs.user !== null || rsrcKnobs(ctx.kernel.profile).mmAccountPrivileged;
 }

@@ -54,21 +54,22 @@ export function unaccountMem(host: IoHost, user: MemAccounting, nrPages: number)
 
 /**
  * io_account_mem(): charge `user` (ctx->user, null for CAP_IPC_LOCK) against RLIMIT_MEMLOCK, then
- * mm->pinned_vm, which is counted whoever the user is. 0 or -ENOMEM (nothing charged).
+ * the process's mm->pinned_vm when `mmAccount` (ctx->mm_account is set). 0 or -ENOMEM (nothing
+ * charged).
  */
-export function ioAccountMem(host: IoHost, user: MemAccounting | null, nrPages: number): number {
+export function ioAccountMem(host: IoHost, user: MemAccounting | null, mmAccount: boolean, nrPages: number): number {
   if (user) {
     const ret = accountMem(host, user, nrPages);
     if (ret) return ret;
   }
-  memAccounting(host).pinnedPages += nrPages;
+  if (mmAccount) memAccounting(host).pinnedPages += nrPages;
   return 0;
 }
 
 /** io_unaccount_mem() */
-export function ioUnaccountMem(host: IoHost, user: MemAccounting | null, nrPages: number): void {
+export function ioUnaccountMem(host: IoHost, user: MemAccounting | null, mmAccount: boolean, nrPages: number): void {
   if (user) unaccountMem(host, user, nrPages);
-  memAccounting(host).pinnedPages -= nrPages;
+  if (mmAccount) memAccounting(host).pinnedPages -= nrPages;
 }
 
 /**
