@@ -150,6 +150,7 @@ static const struct opdef OPS[] = {
 	{ "sleep", 1, 1, op_sleep },
 	{ "procstatus", 1, 16, op_procstatus },
 	{ "creds", 2, 2, op_creds },
+	{ "hugeregion", 2, 2, op_hugeregion },
 	{ "raise", 1, 1, op_raise },
 };
 

@@ -1,4 +1,4 @@
-// Copies the kernel traces of the rsrc scenarios out of a testbed run (testbed/out/results.jsonl
+// Copies the kernel traces of the rsrc scenarios (not the skipped ones) out of a testbed run (testbed/out/results.jsonl
 // and summary.json, written by `pnpm testbed`) into test/kernel-traces/<profile>/, where the unit
 // tests compare the model with them. Usage:
 //   tsx --conditions=@uringlab/source scripts/import-testbed.ts [testbed/out]
@@ -15,7 +15,8 @@ let n = 0;
 for (const line of readFileSync(join(dir, 'results.jsonl'), 'utf8').split('\n')) {
   if (!line.trim()) continue;
   const r = JSON.parse(line) as { name: string; source: string; verdict: string; kernel?: TraceEvent[] };
-  if (r.source !== '@uringlab/rsrc-copy' || !r.kernel) continue;
+  // A skipped scenario (no huge pages on this machine) has nothing to compare with.
+  if (r.source !== '@uringlab/rsrc-copy' || !r.kernel || r.verdict === 'skip') continue;
   writeFileSync(new URL(`${r.name}.jsonl`, out), toJsonl(r.kernel));
   n++;
 }

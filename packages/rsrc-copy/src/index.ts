@@ -6,10 +6,10 @@
 export { rsrcExtension, extension, RSRC_EXTENSION_NAME } from './extension.js';
 export { rsrcKnobs, type RsrcKnobs } from './profile.js';
 export { Imu, RsrcNode, RsrcRing, RsrcStats, IO_IMU, RSRC_RING, RSRC_STATS, rsrcRing, rsrcStats } from './state.js';
-export { bufferRegister, validateUserBufRange, putRsrcNode, rsrcDataFree, type UserIovec } from './node.js';
+export { bufferRegister, validateUserBufRange, putRsrcNode, rsrcDataFree, type LastHpage, type UserIovec } from './node.js';
 export { sqeBuffersRegister, sqeBuffersUnregister, RSRC_REGISTER_OPS, REGISTER_BUFFERS, UNREGISTER_BUFFERS, REGISTER_BUFFERS2, REGISTER_BUFFERS_UPDATE, REGISTER_CLONE_BUFFERS } from './register.js';
 export { cloneBuffers, registerCloneBuffers, IORING_REGISTER_DST_REPLACE, type CloneArg } from './clone.js';
 export { fixedBufferImporter, importFixed, validateFixedRange, reqBufNode } from './importer.js';
 export { IORING_MAX_REG_BUFFERS } from './limits.js';
-export { RSRC_STEPS, registerStep, updateStep, unregisterStep, cloneStep, statusStep, dropStep } from './steps/index.js';
+export { RSRC_STEPS, registerStep, updateStep, unregisterStep, cloneStep, statusStep, dropStep, hugeRegionStep } from './steps/index.js';
 export { registerFuzz, updateFuzz, unregisterFuzz, cloneFuzz, statusFuzz } from './steps/fuzz.js';

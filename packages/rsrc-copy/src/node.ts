@@ -6,7 +6,7 @@ import {
   ERRNO, counter, commitCqringFlush, ioAccountMem, ioUnaccountMem, pinPages, postCqe,
   type RingCtx,
 } from '@uringlab/ring/extend';
-import { Imu, RsrcNode, rsrcRing, rsrcStats } from './state.js';
+import { Imu, RsrcNode, rsrcRing, rsrcStats, type RsrcRing } from './state.js';
 import { rsrcKnobs } from './profile.js';
 
 const PAGE = 4096n;
@@ -18,6 +18,11 @@ const C_IMU_ALLOC = counter('alloc', 'io_alloc_imu');
 const C_IMU_FREE = counter('free', 'io_free_imu');
 const C_UNPIN = counter('unpin', 'unpin_user_folio:io_release_ubuf');
 const C_IMU_REF = counter('atomic', 'imu->refs');
+
+/** The last compound head accounted within one register or update call (*last_hpage). */
+export interface LastHpage {
+  head: number | null;
+}
 
 /** A user iovec as the kernel read it (u64 fields). */
 export interface UserIovec {
@@ -44,7 +49,7 @@ export function validateUserBufRange(ctx: RingCtx, base: bigint, len: bigint): n
  * wholly mapped (io_pin_pages()), -ENOMEM past RLIMIT_MEMLOCK. Nothing stays pinned or charged
  * on failure.
  */
-export function bufferRegister(ctx: RingCtx, iov: UserIovec): RsrcNode | null | number {
+export function bufferRegister(ctx: RingCtx, iov: UserIovec, last: LastHpage = { head: null }): RsrcNode | null | number {
   if (!iov.base) return iov.len ? -ERRNO.EFAULT : null;
   const ret = validateUserBufRange(ctx, iov.base, iov.len);
   if (ret) return ret;
@@ -56,10 +61,11 @@ export function bufferRegister(ctx: RingCtx, iov: UserIovec): RsrcNode | null | 
     return pinned;
   }
   host.costs.add(C_IMU_ALLOC);
-  // io_buffer_account_pin(): every page is its own folio in the model (no compound pages), so
-  // each counts once.
-  const acct = pinned.nrPages;
+  const heads = compoundHeads(ctx, Number(iov.base), pinned.nrPages);
+  const ringRefs = rsrcKnobs(host.profile).hpageRingRefs;
+  const hugePages = hugePagesOf(ctx, heads);
   const rs = rsrcRing(ctx);
+  const acct = ringRefs ? ringHpageAccountPages(rs, heads, hugePages) : bufferAccountPages(ctx, heads, last, hugePages);
   const err = ioAccountMem(host, rs.user, rs.mmAccount, acct);
   if (err) {
     host.costs.add(C_IMU_FREE);
@@ -70,7 +76,67 @@ export function bufferRegister(ctx: RingCtx, iov: UserIovec): RsrcNode | null | 
   const stats = rsrcStats(host);
   stats.imus++;
   stats.nodes++;
-  return new RsrcNode(new Imu(Number(iov.base), Number(iov.len), pinned.nrPages, acct));
+  const headSet = new Set<number>();
+  for (const h of heads) if (h !== null) headSet.add(h);
+  if (ringRefs) for (const h of headSet) rs.hpageRefs.set(h, (rs.hpageRefs.get(h) ?? 0) + 1);
+  return new RsrcNode(new Imu(Number(iov.base), Number(iov.len), pinned.nrPages, acct, undefined, headSet, ringRefs ? rs : null, hugePages));
+}
+
+/** Pages in one compound page of the mapping the buffer lies in (0: ordinary pages). */
+function hugePagesOf(ctx: RingCtx, heads: readonly (number | null)[]): number {
+  const h = heads.find((x) => x !== null);
+  if (h === undefined || h === null) return 0;
+  return (ctx.kernel.memory.find(h, 1)?.m.hugePageSize ?? 0) / 4096;
+}
+
+/**
+ * 7.3's per-ring huge-page counts: ordinary pages count once each; a huge page counts whole
+ * only when no buffer of this ring uses it yet.
+ */
+function ringHpageAccountPages(rs: RsrcRing, heads: readonly (number | null)[], hugePages: number): number {
+  let acct = 0;
+  const seen = new Set<number>();
+  for (const h of heads) {
+    if (h === null) acct++;
+    else if (!seen.has(h)) {
+      seen.add(h);
+      if (!rs.hpageRefs.get(h)) acct += hugePages;
+    }
+  }
+  return acct;
+}
+
+/**
+ * The compound head of each pinned page (null for an ordinary 4 KiB page): a huge-page mapping's
+ * pages belong to the huge page their address falls in.
+ */
+function compoundHeads(ctx: RingCtx, base: number, nrPages: number): (number | null)[] {
+  const start = Math.floor(base / 4096) * 4096;
+  const hit = ctx.kernel.memory.find(start, nrPages * 4096);
+  const huge = hit?.m.hugePageSize;
+  return Array.from({ length: nrPages }, (_, i) => (huge ? Math.floor((start + i * 4096) / huge) * huge : null));
+}
+
+/**
+ * io_buffer_account_pin(): each ordinary page counts once; a compound page counts whole
+ * (page_size(hpage)), once: not again for the head accounted last in this call (*last_hpage),
+ * for an earlier page of this buffer, or for a buffer already in this ring's table
+ * (headpage_already_acct()).
+ */
+function bufferAccountPages(ctx: RingCtx, heads: readonly (number | null)[], last: LastHpage, hugePages: number): number {
+  let acct = 0;
+  for (let i = 0; i < heads.length; i++) {
+    const h = heads[i]!;
+    if (h === null) {
+      acct++;
+      continue;
+    }
+    if (h === last.head) continue;
+    last.head = h;
+    if (heads.slice(0, i).includes(h) || rsrcRing(ctx).table.some((n) => n?.buf.heads.has(h))) continue;
+    acct += hugePages;
+  }
+  return acct;
 }
 
 /** A new node of `ctx` sharing `imu` (io_clone_buffers(): refcount_inc(&src_node->buf->refs)). */
@@ -102,10 +168,22 @@ function bufferUnmap(ctx: RingCtx, imu: Imu): void {
     if (--imu.refs) return;
   }
   imu.refs = 0;
-  if (imu.acctPages) {
-    const rs = rsrcRing(ctx);
-    ioUnaccountMem(host, rs.user, rs.mmAccount, imu.acctPages);
+  const rs = rsrcRing(ctx);
+  let unacct = imu.acctPages;
+  if (imu.hpageOwner) {
+    // 7.3: the buffer's huge pages are uncharged by the last buffer of the ring using them.
+    // A buffer lies in one mapping: all its pages are ordinary, or all are in huge pages.
+    unacct = imu.heads.size ? 0 : imu.acctPages;
+    for (const h of imu.heads) {
+      const n = (imu.hpageOwner.hpageRefs.get(h) ?? 1) - 1;
+      if (n) imu.hpageOwner.hpageRefs.set(h, n);
+      else {
+        imu.hpageOwner.hpageRefs.delete(h);
+        unacct += imu.hugePages;
+      }
+    }
   }
+  if (unacct) ioUnaccountMem(host, rs.user, rs.mmAccount, unacct);
   host.costs.add(C_UNPIN, imu.nrPages);
   host.costs.add(C_IMU_FREE);
   rsrcStats(host).imus--;

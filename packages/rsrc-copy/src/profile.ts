@@ -22,14 +22,21 @@ export interface RsrcKnobs {
    * created without CAP_IPC_LOCK (7.3: a root ring's buffers leave VmPin at 0).
    */
   readonly mmAccountPrivileged: boolean;
+  /**
+   * How a huge (compound) page shared by several buffers is charged. 7.3 counts, per ring, the
+   * buffers using each huge page: the first charges it whole, the last one freed uncharges it.
+   * 6.18 charges it to the first buffer registered on it (headpage_already_acct()) and uncharges
+   * it with that buffer, even while other buffers of the ring still pin the page.
+   */
+  readonly hpageRingRefs: boolean;
 }
 
 const SZ_1G = 1n << 30n;
 const SZ_1T = 1n << 40n;
 
 const DEFAULTS: Record<string, RsrcKnobs> = {
-  '7.3': { maxBufLen: SZ_1T, overLenErrno: -ERRNO.EINVAL, cloneChecksAccount: true, mmAccountPrivileged: false },
-  '6.18': { maxBufLen: SZ_1G, overLenErrno: -ERRNO.EFAULT, cloneChecksAccount: true, mmAccountPrivileged: true },
+  '7.3': { maxBufLen: SZ_1T, overLenErrno: -ERRNO.EINVAL, cloneChecksAccount: true, mmAccountPrivileged: false, hpageRingRefs: true },
+  '6.18': { maxBufLen: SZ_1G, overLenErrno: -ERRNO.EFAULT, cloneChecksAccount: true, mmAccountPrivileged: true, hpageRingRefs: false },
 };
 
 export function rsrcKnobs(profile: KernelProfile): RsrcKnobs {
@@ -40,6 +47,6 @@ export function rsrcKnobs(profile: KernelProfile): RsrcKnobs {
     return typeof v === 'number' || typeof v === 'string' ? BigInt(v) : base[k];
   };
   const num = (k: 'overLenErrno') => (typeof q[`rsrc.${k}`] === 'number' ? (q[`rsrc.${k}`] as number) : base[k]);
-  const bool = (k: 'cloneChecksAccount' | 'mmAccountPrivileged') => (typeof q[`rsrc.${k}`] === 'boolean' ? (q[`rsrc.${k}`] as boolean) : base[k]);
-  return { maxBufLen: big('maxBufLen'), overLenErrno: num('overLenErrno'), cloneChecksAccount: bool('cloneChecksAccount'), mmAccountPrivileged: bool('mmAccountPrivileged') };
+  const bool = (k: 'cloneChecksAccount' | 'mmAccountPrivileged' | 'hpageRingRefs') => (typeof q[`rsrc.${k}`] === 'boolean' ? (q[`rsrc.${k}`] as boolean) : base[k]);
+  return { maxBufLen: big('maxBufLen'), overLenErrno: num('overLenErrno'), cloneChecksAccount: bool('cloneChecksAccount'), mmAccountPrivileged: bool('mmAccountPrivileged'), hpageRingRefs: bool('hpageRingRefs') };
 }

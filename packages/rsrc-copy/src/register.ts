@@ -3,7 +3,7 @@
 // carries them out, each check in the kernel's order. IORING_REGISTER_CLONE_BUFFERS is clone.ts.
 
 import { ERRNO, IORING_REGISTER, IORING_RSRC_REGISTER_SPARSE, type RegisterOpDef, type RingCtx } from '@uringlab/ring/extend';
-import { bufferRegister, clearTableTags, putRsrcNode, rsrcDataFree, type UserIovec } from './node.js';
+import { bufferRegister, clearTableTags, putRsrcNode, rsrcDataFree, type LastHpage, type UserIovec } from './node.js';
 import { rsrcRing, type RsrcNode } from './state.js';
 import { copyFromUser, getU64, iovecFromUser } from './uaccess.js';
 import { registerCloneBuffers } from './clone.js';
@@ -22,6 +22,7 @@ export function sqeBuffersRegister(ctx: RingCtx, arg: bigint, nr: number, tags: 
   if (rs.table.length) return -ERRNO.EBUSY;
   if (!nr || nr > IORING_MAX_REG_BUFFERS) return -ERRNO.EINVAL;
   const data: (RsrcNode | null)[] = new Array<RsrcNode | null>(nr).fill(null);
+  const last: LastHpage = { head: null };
   let ret = 0;
   for (let i = 0; i < nr; i++) {
     let iov: UserIovec = { base: 0n, len: 0n };
@@ -42,7 +43,7 @@ export function sqeBuffersRegister(ctx: RingCtx, arg: bigint, nr: number, tags: 
       }
       tag = t;
     }
-    const node = bufferRegister(ctx, iov);
+    const node = bufferRegister(ctx, iov, last);
     if (typeof node === 'number') {
       ret = node;
       break;
@@ -91,6 +92,7 @@ function sqeBuffersUpdate(ctx: RingCtx, up: RsrcUpdate2, nrArgs: number): number
   if (!rs.table.length) return -ERRNO.ENXIO;
   if (up.offset + nrArgs > rs.table.length) return -ERRNO.EINVAL;
   let userData = up.data;
+  const last: LastHpage = { head: null };
   let done = 0;
   let err = 0;
   for (; done < nrArgs; done++) {
@@ -108,7 +110,7 @@ function sqeBuffersUpdate(ctx: RingCtx, up: RsrcUpdate2, nrArgs: number): number
       }
       tag = t;
     }
-    const node = bufferRegister(ctx, iov);
+    const node = bufferRegister(ctx, iov, last);
     if (typeof node === 'number') {
       err = node;
       break;

@@ -23,6 +23,11 @@ export class Imu {
     /** imu->acct_pages: what the registration charged (memlock and pinned_vm). */
     readonly acctPages: number,
     readonly dir: number = IO_IMU.DEST | IO_IMU.SOURCE,
+    /** Head addresses of the compound (huge) pages the buffer's pages belong to. */
+    readonly heads: ReadonlySet<number> = new Set(),
+    /** 7.3: the ring whose huge-page counts this buffer holds (hpageRingRefs), and the page size. */
+    readonly hpageOwner: RsrcRing | null = null,
+    readonly hugePages = 0,
   ) {}
 }
 
@@ -43,6 +48,8 @@ export class RsrcRing {
   user: MemAccounting | null = null;
   /** ctx->mm_account is set: the ring's buffers count in the process's pinned_vm (VmPin). */
   mmAccount = false;
+  /** 7.3: buffers of this ring using each huge page (by head address); the first charged it. */
+  readonly hpageRefs = new Map<number, number>();
   constructor(readonly ctx: RingCtx) {}
 }
 

@@ -106,3 +106,37 @@ describe('accounting', () => {
     }
   });
 });
+
+describe('huge pages', () => {
+  function hugeBench(p: '7.3' | '6.18') {
+    const b = new Bench(p);
+    const acct = memAccounting(b.kernel);
+    acct.capIpcLock = false;
+    acct.memlockLimit = 8 << 20;
+    const h = b.kernel.memory.mmapHuge(2 << 20, 'huge');
+    return { b, acct, h: h.addr };
+  }
+
+  it('a buffer in a huge page is charged the whole 2 MiB page, once for buffers sharing it', () => {
+    for (const p of ['7.3', '6.18'] as const) {
+      const { b, acct, h } = hugeBench(p);
+      const r = b.ring();
+      expect(b.register(r, [{ base: h, len: PAGE }, { base: h + 16 * PAGE, len: PAGE }])).toBe(0);
+      expect(acct.lockedPages).toBe(512);
+      expect(b.unregister(r)).toBe(0);
+      expect(acct.lockedPages).toBe(0);
+    }
+  });
+
+  it('7.3 uncharges a huge page with the last buffer of the ring on it; 6.18 with the one that charged it', () => {
+    for (const [p, left] of [['7.3', 512], ['6.18', 0]] as const) {
+      const { b, acct, h } = hugeBench(p);
+      const r = b.ring();
+      expect(b.register(r, [{ base: h, len: PAGE }, { base: 0, len: 0 }])).toBe(0);
+      expect(b.update(r, 1, [{ base: h + 2 * PAGE, len: PAGE }])).toBe(1);
+      expect(acct.lockedPages).toBe(512);
+      expect(b.update(r, 0, [{ base: 0, len: 0 }])).toBe(1);
+      expect(acct.lockedPages).toBe(left);
+    }
+  });
+});

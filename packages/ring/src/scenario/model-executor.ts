@@ -279,6 +279,9 @@ export class ModelExecutor {
         }
         return;
       }
+      case 'hugeregion':
+        this.regions.set(op.name, k.memory.mmapHuge(op.size, op.name));
+        return;
       case 'procstatus': {
         const kv = op.fields.map((f) => {
           const v = procStatusField(k, f);

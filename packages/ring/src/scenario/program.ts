@@ -38,6 +38,8 @@ export type ProgramOp =
   | { op: 'close'; fd: string }
   | { op: 'sleep'; ms: number }
   | { op: 'mmap'; region: string; ring: string; offset: number; size: number }
+  /** Anonymous memory in 2 MiB huge pages (MAP_HUGETLB). */
+  | { op: 'hugeregion'; name: string; size: number }
   /** Reads the named `Name:` fields of /proc/self/status (VmPin, VmLck), in kB. */
   | { op: 'procstatus'; fields: string[] }
   /** The rest of the scenario runs as `uid` (no capabilities) with RLIMIT_MEMLOCK = `memlock` bytes. */
@@ -94,6 +96,7 @@ export function opToText(o: ProgramOp): string | null {
     case 'close': return `close ${o.fd}`;
     case 'sleep': return `sleep ${o.ms}`;
     case 'mmap': return `mmap ${o.region} ${o.ring} ${o.offset} ${o.size}`;
+    case 'hugeregion': return `hugeregion ${o.name} ${o.size}`;
     case 'procstatus': return `procstatus ${o.fields.join(' ')}`;
     case 'creds': return `creds ${o.uid} ${o.memlock}`;
     case 'inject': return null;

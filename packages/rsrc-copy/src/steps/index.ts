@@ -187,8 +187,18 @@ export const dropStep = defineStep({
   },
 });
 
+export const hugeRegionStep = defineStep({
+  op: 'rsrc.huge_region',
+  description: 'map anonymous memory in 2 MiB huge pages (MAP_HUGETLB); the scenario is skipped where no huge pages are free',
+  schema: z.object({ op: z.literal('rsrc.huge_region'), name, size: z.number().int().min(1).max(1 << 28) }).strict(),
+  compile(s, cc) {
+    cc.regions.set(s.name, s.size);
+    return [{ op: 'require', what: 'hugetlb' }, { op: 'hugeregion', name: s.name, size: s.size }];
+  },
+});
+
 /** Every rsrc step, with its generator for the differential fuzzer where it has one. */
 export const RSRC_STEPS: readonly StepDef[] = [
   { ...registerStep, fuzz: registerFuzz }, { ...updateStep, fuzz: updateFuzz }, { ...unregisterStep, fuzz: unregisterFuzz },
-  { ...cloneStep, fuzz: cloneFuzz }, { ...statusStep, fuzz: statusFuzz }, dropStep,
+  { ...cloneStep, fuzz: cloneFuzz }, { ...statusStep, fuzz: statusFuzz }, dropStep, hugeRegionStep,
 ] as readonly StepDef[];
