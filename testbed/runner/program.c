@@ -151,6 +151,7 @@ static const struct opdef OPS[] = {
 	{ "procstatus", 1, 16, op_procstatus },
 	{ "creds", 2, 2, op_creds },
 	{ "hugeregion", 2, 2, op_hugeregion },
+	{ "filemap", 3, 3, op_filemap },
 	{ "raise", 1, 1, op_raise },
 };
 

@@ -11,5 +11,5 @@ export { sqeBuffersRegister, sqeBuffersUnregister, RSRC_REGISTER_OPS, REGISTER_B
 export { cloneBuffers, registerCloneBuffers, IORING_REGISTER_DST_REPLACE, type CloneArg } from './clone.js';
 export { fixedBufferImporter, importFixed, validateFixedRange, reqBufNode } from './importer.js';
 export { IORING_MAX_REG_BUFFERS } from './limits.js';
-export { RSRC_STEPS, registerStep, updateStep, unregisterStep, cloneStep, statusStep, dropStep, hugeRegionStep } from './steps/index.js';
+export { RSRC_STEPS, registerStep, updateStep, unregisterStep, cloneStep, statusStep, dropStep, hugeRegionStep, mapFileStep } from './steps/index.js';
 export { registerFuzz, updateFuzz, unregisterFuzz, cloneFuzz, statusFuzz } from './steps/fuzz.js';

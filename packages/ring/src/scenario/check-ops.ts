@@ -37,6 +37,7 @@ function fixups(cc: CompileContext, fx: readonly Fixup[], len: number): void {
 export function checkOp(cc: CompileContext, o: ProgramOp): void {
   switch (o.op) {
     case 'region': count(cc, o.size, `region ${o.name}: size`, 1, L.regionSize); break;
+    case 'filemap': count(cc, o.size, `filemap ${o.name}: size`, 1, L.regionSize); cc.requireFd(o.fd); break;
     case 'hugeregion': count(cc, o.size, `hugeregion ${o.name}: size`, 1, L.regionSize); break;
     case 'fill': span(cc, o.region, o.off, o.len, 'fill'); break;
     case 'wmem': span(cc, o.region, o.off, o.bytes.byteLength, 'a memory write'); fixups(cc, o.fixups, o.bytes.byteLength); break;

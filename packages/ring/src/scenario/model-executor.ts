@@ -12,8 +12,8 @@ import { IORING_CQE_F, IORING_SETUP as S } from '../uapi/constants.js';
 import { RINGS } from '../core/setup.js';
 import { memAccounting, procStatusField } from '../core/mem-account.js';
 import type { RingCtx } from '../core/ctx.js';
-import type { Mapping } from '../memory.js';
-import { patternBytes } from '../files/regular.js';
+import { pageAlign, type Mapping } from '../memory.js';
+import { RegularFile, patternBytes } from '../files/regular.js';
 import type { Extension } from '../extension/types.js';
 import type { KernelId, KernelProfile } from '../profile.js';
 import type { Fixup, Program, ProgramOp } from './program.js';
@@ -277,6 +277,18 @@ export class ModelExecutor {
           this.regions.set(op.region, m);
           rec(`mmap ${op.region} 0`);
         }
+        return;
+      }
+      case 'filemap': {
+        // MAP_PRIVATE: the pages read what the file holds until written. The model copies them at
+        // mmap time (a later write to the file does not show through pages nobody wrote).
+        const f = k.fget(this.fdOf(op.fd));
+        if (!(f instanceof RegularFile)) throw new UringError('NOT_MODELLED', `filemap of ${op.fd}: the model maps only regular files`);
+        if (op.size > pageAlign(f.size)) throw new UringError('NOT_MODELLED', `filemap of ${op.size} bytes of ${op.fd}: pages past the end of the file (${f.size} bytes) fault`);
+        const bytes = new Uint8Array(pageAlign(op.size));
+        const got = f.read(op.size, 0);
+        if (got.data) bytes.set(got.data);
+        this.regions.set(op.name, k.memory.mapBytes(bytes, op.name));
         return;
       }
       case 'hugeregion':

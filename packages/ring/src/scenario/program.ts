@@ -40,6 +40,8 @@ export type ProgramOp =
   | { op: 'mmap'; region: string; ring: string; offset: number; size: number }
   /** Anonymous memory in 2 MiB huge pages (MAP_HUGETLB). */
   | { op: 'hugeregion'; name: string; size: number }
+  /** A private (copy-on-write) mapping of `size` bytes of file `fd` from offset 0. */
+  | { op: 'filemap'; name: string; fd: string; size: number }
   /** Reads the named `Name:` fields of /proc/self/status (VmPin, VmLck), in kB. */
   | { op: 'procstatus'; fields: string[] }
   /** The rest of the scenario runs as `uid` (no capabilities) with RLIMIT_MEMLOCK = `memlock` bytes. */
@@ -97,6 +99,7 @@ export function opToText(o: ProgramOp): string | null {
     case 'sleep': return `sleep ${o.ms}`;
     case 'mmap': return `mmap ${o.region} ${o.ring} ${o.offset} ${o.size}`;
     case 'hugeregion': return `hugeregion ${o.name} ${o.size}`;
+    case 'filemap': return `filemap ${o.name} ${o.fd} ${o.size}`;
     case 'procstatus': return `procstatus ${o.fields.join(' ')}`;
     case 'creds': return `creds ${o.uid} ${o.memlock}`;
     case 'inject': return null;

@@ -197,8 +197,19 @@ export const hugeRegionStep = defineStep({
   },
 });
 
+export const mapFileStep = defineStep({
+  op: 'rsrc.map_file',
+  description: 'map `size` bytes of a file (a tmpfile) privately, copy-on-write, as region `name`: file-backed memory to register',
+  schema: z.object({ op: z.literal('rsrc.map_file'), name, fd: name, size: z.number().int().min(1).max(1 << 26) }).strict(),
+  compile(s, cc) {
+    cc.requireFd(s.fd);
+    cc.regions.set(s.name, s.size);
+    return [{ op: 'filemap', name: s.name, fd: s.fd, size: s.size }];
+  },
+});
+
 /** Every rsrc step, with its generator for the differential fuzzer where it has one. */
 export const RSRC_STEPS: readonly StepDef[] = [
   { ...registerStep, fuzz: registerFuzz }, { ...updateStep, fuzz: updateFuzz }, { ...unregisterStep, fuzz: unregisterFuzz },
-  { ...cloneStep, fuzz: cloneFuzz }, { ...statusStep, fuzz: statusFuzz }, dropStep, hugeRegionStep,
+  { ...cloneStep, fuzz: cloneFuzz }, { ...statusStep, fuzz: statusFuzz }, dropStep, hugeRegionStep, mapFileStep,
 ] as readonly StepDef[];
