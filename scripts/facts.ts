@@ -26,7 +26,7 @@ interface Timing {
 type Recorded = Partial<Record<'vm' | 'native', Timing>>;
 
 function scenarioDirs(): { label: string; dir: string }[] {
-  const out = [{ label: '`@uringlab/ring`', dir: 'packages/ring/scenarios' }, { label: '`@uringlab/kbuf-cache`', dir: 'packages/kbuf-cache/scenarios' }];
+  const out = [{ label: '`@uringlab/ring`', dir: 'packages/ring/scenarios' }, { label: '`@uringlab/kbuf-cache`', dir: 'packages/kbuf-cache/scenarios' }, { label: '`@uringlab/rsrc-copy`', dir: 'packages/rsrc-copy/scenarios' }];
   for (const e of readdirSync(join(REPO, 'examples')).sort()) {
     const dir = `examples/${e}/scenarios`;
     try {
@@ -86,6 +86,7 @@ function facts(): Record<string, () => string> {
     ].join('\n'),
     'ring-scenarios': () => String(dirs[0]!.n),
     'kbuf-scenarios': () => String(dirs[1]!.n),
+    'rsrc-scenarios': () => String(dirs[2]!.n),
     'all-scenarios': () => String(total.n),
     timings: () => {
       const vm = rec.vm;

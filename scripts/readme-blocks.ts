@@ -14,7 +14,7 @@ export interface Block {
   code: string;
 }
 
-export const READMES = ['README.md', 'packages/ring/README.md', 'packages/kbuf-cache/README.md', 'packages/cli/README.md'];
+export const READMES = ['README.md', 'packages/ring/README.md', 'packages/kbuf-cache/README.md', 'packages/rsrc-copy/README.md', 'packages/cli/README.md'];
 
 export function blocksOf(file: string, text = readFileSync(file, 'utf8')): Block[] {
   const lines = text.split('\n');

@@ -52,10 +52,10 @@ static long huge_kb(const void *base)
 	return kb;
 }
 
-/* hugeregion REGION SIZE KIND -> hugeregion REGION RET HUGE_KB
+/* advregion REGION SIZE KIND -> advregion REGION RET HUGE_KB
  * KIND: base | thp | hugetlb. SIZE is rounded up to 2 MiB for thp and hugetlb. On failure
  * (RET -errno) no region is made. */
-int op_hugeregion(char **tok, int ntok)
+int op_advregion(char **tok, int ntok)
 {
 	uint64_t size, len;
 	uint8_t *raw, *p;
@@ -65,7 +65,7 @@ int op_hugeregion(char **tok, int ntok)
 
 	(void)ntok;
 	if (parse_u64(tok[2], &size) || size == 0 || size > MAX_MMAP_SIZE)
-		return fail("hugeregion: bad size '%s'", tok[2]);
+		return fail("advregion: bad size '%s'", tok[2]);
 	if (!strcmp(tok[3], "base"))
 		kind = 0;
 	else if (!strcmp(tok[3], "thp"))
@@ -73,7 +73,7 @@ int op_hugeregion(char **tok, int ntok)
 	else if (!strcmp(tok[3], "hugetlb"))
 		kind = 2;
 	else
-		return fail("hugeregion: kind is base, thp or hugetlb, not '%s'", tok[3]);
+		return fail("advregion: kind is base, thp or hugetlb, not '%s'", tok[3]);
 	if (!valid_name(tok[1]) || region_find(tok[1]))
 		return fail("region name '%s' is bad or taken", tok[1]);
 	len = kind ? (size + HUGE_2M - 1) / HUGE_2M * HUGE_2M : (size + page - 1) / page * page;
@@ -82,14 +82,14 @@ int op_hugeregion(char **tok, int ntok)
 		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (21 << MAP_HUGE_SHIFT), -1, 0);
 		if (p == MAP_FAILED) {
-			rec("hugeregion %s %d 0", tok[1], -errno);
+			rec("advregion %s %d 0", tok[1], -errno);
 			return 0;
 		}
 	} else {
 		/* Over-map by 2 MiB so a 2 MiB-aligned start exists; the slack is unmapped. */
 		raw = mmap(NULL, len + HUGE_2M, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (raw == MAP_FAILED) {
-			rec("hugeregion %s %d 0", tok[1], -errno);
+			rec("advregion %s %d 0", tok[1], -errno);
 			return 0;
 		}
 		p = (uint8_t *)(((uintptr_t)raw + HUGE_2M - 1) & ~(uintptr_t)(HUGE_2M - 1));
@@ -101,7 +101,7 @@ int op_hugeregion(char **tok, int ntok)
 			int e = errno;
 
 			munmap(p, len);
-			rec("hugeregion %s %d 0", tok[1], -e);
+			rec("advregion %s %d 0", tok[1], -e);
 			return 0;
 		}
 	}
@@ -114,6 +114,6 @@ int op_hugeregion(char **tok, int ntok)
 	}
 	r->base = p;
 	r->size = (size_t)len;
-	rec("hugeregion %s 0 %ld", tok[1], huge_kb(p));
+	rec("advregion %s 0 %ld", tok[1], huge_kb(p));
 	return 0;
 }

@@ -148,11 +148,15 @@ static const struct opdef OPS[] = {
 	{ "time", 2, -1, op_time },
 	{ "close", 1, 1, op_close },
 	{ "mmap", 4, 4, op_mmap },
-	{ "hugeregion", 3, 3, op_hugeregion },
+	{ "advregion", 3, 3, op_advregion },
 	{ "munmap", 1, 1, op_munmap },
 	{ "shutdown", 2, 2, op_shutdown },
 	{ "setfl", 2, 2, op_setfl },
 	{ "sleep", 1, 1, op_sleep },
+	{ "procstatus", 1, 16, op_procstatus },
+	{ "creds", 2, 2, op_creds },
+	{ "hugeregion", 2, 2, op_hugeregion },
+	{ "filemap", 3, 3, op_filemap },
 	{ "raise", 1, 1, op_raise },
 };
 

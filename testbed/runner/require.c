@@ -1,5 +1,5 @@
-/* require: skip a scenario whose environment is missing (root, an NVMe disk, loopback TCP, a
- * minimum kernel). */
+/* require: skip a scenario whose environment is missing (root, an NVMe disk, loopback TCP, free
+ * huge pages, a minimum kernel). */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,6 +39,8 @@ int op_require(char **tok, int ntok)
 		met = stat("/dev/nvme0n1", &st) == 0 && S_ISBLK(st.st_mode);
 	} else if (!strcmp(what, "tcp")) {
 		met = tcp_available();
+	} else if (!strcmp(what, "hugetlb")) {
+		met = hugetlb_free() > 0;
 	} else if (!strncmp(what, "kernel>=", 8)) {
 		struct utsname u;
 		long want = release_number(what + 8);

@@ -111,7 +111,7 @@ typedef int op_fn(char **tok, int ntok);
 
 op_fn op_require;
 op_fn op_region, op_fill, op_wmem, op_rmem, op_mmap;
-op_fn op_hugeregion; /* mem-advise.c */
+op_fn op_advregion; /* mem-advise.c */
 op_fn op_setup, op_sqe, op_enter, op_reap, op_observe, op_cqflags;
 op_fn op_register;
 op_fn op_pipe, op_tcppair, op_unixpair, op_eventfd, op_tmpfile, op_blockdev;
@@ -119,6 +119,9 @@ op_fn op_write, op_read, op_close, op_writemem, op_poll;
 op_fn op_shutdown, op_munmap, op_dgrampair, op_setfl;
 op_fn op_time;
 op_fn op_sleep, op_raise;
+op_fn op_procstatus, op_creds, op_hugeregion, op_filemap;
+/* Free 2 MiB huge pages (huge.c). */
+long hugetlb_free(void);
 
 /* ---- watchdog (watchdog.c) ---- */
 

@@ -56,6 +56,9 @@ echo "@@ - kernel $(uname -r)"
 ${wait}# The boot log is long and the emulated UART slow: keep it aside, send only its warnings.
 dmesg -c -r > /tmp/boot.klog
 # Make the hung-task detector fire within a scenario's budget, and say what it is set to.
+# 2 MiB huge pages for the scenarios that register buffers in them (\`require hugetlb\`); at
+# least 8, more when the kernel command line reserved more (the rsrc timing runs).
+[ "$(cat /proc/sys/vm/nr_hugepages)" -ge 8 ] || echo 8 > /proc/sys/vm/nr_hugepages
 echo ${HUNG_TASK_TIMEOUT_SECS} > /proc/sys/kernel/hung_task_timeout_secs
 echo ${HUNG_TASK_CHECK_SECS} > /proc/sys/kernel/hung_task_check_interval_secs
 echo "@@ - hung-task $(cat /proc/sys/kernel/hung_task_timeout_secs 2>/dev/null || echo none) $(cat /proc/sys/kernel/hung_task_check_interval_secs 2>/dev/null || echo none)"

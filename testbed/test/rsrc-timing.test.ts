@@ -1,5 +1,5 @@
 // The timing programs of `pnpm testbed:rsrc-timing`: their text, how their records are read, and
-// (when the runner can be built) the `hugeregion` primitive and one small case on this host.
+// (when the runner can be built) the `advregion` primitive and one small case on this host.
 
 import { execa } from 'execa';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -25,7 +25,7 @@ describe('timing programs', () => {
     const c = timingCase('thp', 8 << 20, 2 << 20, 2);
     expect(c.id).toBe('rsrc-time-thp-8m-2m');
     const ops = caseOps(c);
-    expect(ops.slice(0, 3)).toEqual(['require root', 'hugeregion pool 8388608 thp', 'region iov 64']);
+    expect(ops.slice(0, 3)).toEqual(['require root', 'advregion pool 8388608 thp', 'region iov 64']);
     expect(ops[3]).toMatch(/^wmem iov 0 [0-9a-f]{128} @0=a:pool:0 @16=a:pool:2097152 @32=a:pool:4194304 @48=a:pool:6291456$/);
     expect(ops.filter((o) => o.startsWith('time register register A 0 4 iov 0'))).toHaveLength(2);
     expect(ops.filter((o) => o.startsWith('time clone register B 30 1 cl 0'))).toHaveLength(2);
@@ -49,10 +49,10 @@ describe('timing programs', () => {
   });
 
   it('read timings, and refuse a case whose calls failed', () => {
-    const ok = readCase({ id: 'x', status: 'ok', records: ['hugeregion pool 0 8192', 'setup A 3 00', 'register A 0 0', 'time register 1500', 'register B 30 0', 'time clone 40'] });
+    const ok = readCase({ id: 'x', status: 'ok', records: ['advregion pool 0 8192', 'setup A 3 00', 'register A 0 0', 'time register 1500', 'register B 30 0', 'time clone 40'] });
     expect(ok).toEqual({ hugeKb: 8192, register: [1500], clone: [40] });
-    expect(readCase({ id: 'x', status: 'ok', records: ['hugeregion pool 0 0', 'register A 0 -12', 'time register 5'] }).problem).toBe('register A opcode 0 returned -12');
-    expect(readCase({ id: 'x', status: 'ok', records: ['hugeregion pool -12 0'] }).problem).toBe('hugeregion failed (-12)');
+    expect(readCase({ id: 'x', status: 'ok', records: ['advregion pool 0 0', 'register A 0 -12', 'time register 5'] }).problem).toBe('register A opcode 0 returned -12');
+    expect(readCase({ id: 'x', status: 'ok', records: ['advregion pool -12 0'] }).problem).toBe('advregion failed (-12)');
     expect(readCase(undefined).problem).toBe('no records');
   });
 
@@ -65,15 +65,15 @@ describe('timing programs', () => {
   });
 });
 
-describe.skipIf(SKIP)('hugeregion and a timing case on this host', () => {
+describe.skipIf(SKIP)('advregion and a timing case on this host', () => {
   it('maps base pages, rejects a bad kind, and makes no region on failure', async () => {
-    const p = timingProgram([]) + ['scenario h', '  hugeregion a 10000 base', '  rmem a 8191 2', '  rmem a 12284 4', '  hugeregion b 4096 jumbo', 'end', ''].join('\n');
+    const p = timingProgram([]) + ['scenario h', '  advregion a 10000 base', '  rmem a 8191 2', '  rmem a 12284 4', '  advregion b 4096 jumbo', 'end', ''].join('\n');
     const r = await recs(p, 'h');
-    expect(r[0]).toBe('hugeregion a 0 0');
+    expect(r[0]).toBe('advregion a 0 0');
     // 10000 bytes round up to 3 pages, each written once (1 at its first byte), the rest zero.
     expect(r[1]).toBe('mem a 8191 0001');
     expect(r[2]).toBe('mem a 12284 00000000');
-    expect(r[3]).toMatch(/^error \d+ hugeregion: kind is base, thp or hugetlb, not 'jumbo'$/);
+    expect(r[3]).toMatch(/^error \d+ advregion: kind is base, thp or hugetlb, not 'jumbo'$/);
   });
 
   it('times a register and a clone of a small pool', async () => {

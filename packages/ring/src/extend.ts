@@ -44,7 +44,7 @@ export {
   regionDesc, regionPublish, decodeRegionDesc, encodeRegionDesc, pinPages,
   type RegionDesc, type PinnedPages,
 } from './core/memmap.js';
-export { MemAccounting, accountMem, unaccountMem, memAccounting } from './core/mem-account.js';
+export { MemAccounting, accountMem, unaccountMem, memAccounting, ioAccountMem, ioUnaccountMem, procStatusField } from './core/mem-account.js';
 export type { MmapRegionLookup } from './core/mmap.js';
 export { cqWaitArg, type CqWaitArg } from './core/param-region.js';
 

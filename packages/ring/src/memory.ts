@@ -19,6 +19,8 @@ export interface Mapping {
   readonly addr: number;
   readonly bytes: Uint8Array;
   readonly name: string;
+  /** MAP_HUGETLB: the size of its compound pages (folios), aligned to it; absent for 4 KiB pages. */
+  readonly hugePageSize?: number;
 }
 
 export function pageAlign(n: number): number {
@@ -36,6 +38,20 @@ export class UserMemory {
     }
     if (size > MAX_MAPPING) throw new UringError('ENOMEM', `mmap of ${size} bytes: the model maps at most ${MAX_MAPPING} bytes at once`);
     return this.mapBytes(new Uint8Array(pageAlign(Math.max(1, size))), String(name));
+  }
+
+  /**
+   * mmap(MAP_HUGETLB): zeroed memory in compound pages of `pageSize` bytes, the size rounded up
+   * to them and the address aligned to them, as hugetlbfs maps.
+   */
+  mmapHuge(size: number, name: string, pageSize = 2 << 20): Mapping {
+    const len = Math.ceil(Math.max(1, size) / pageSize) * pageSize;
+    if (!Number.isSafeInteger(size) || size < 0 || len > MAX_MAPPING) throw new UringError('EINVAL', `mmapHuge: bad size ${describeValue(size)}`);
+    this.next = Math.ceil(this.next / pageSize) * pageSize;
+    const m: Mapping = { addr: this.next, bytes: new Uint8Array(len), name: String(name), hugePageSize: pageSize };
+    this.next += len + PAGE_SIZE;
+    this.maps.push(m);
+    return m;
   }
 
   /** Maps existing bytes (a ring the kernel allocated) at a fresh address. */

@@ -1,5 +1,5 @@
 // Runner programs that time REGISTER_BUFFERS and CLONE_BUFFERS over pools of a chosen page size
-// (`hugeregion`, runner/mem-advise.c). Each case registers the pool in ring A, clones A's table
+// (`advregion`, runner/mem-advise.c). Each case registers the pool in ring A, clones A's table
 // into ring B, then unregisters both, `reps` times; every register and clone call is wrapped in
 // the runner's `time`. The kernel's results are checked by the reader (timing.ts), not diffed
 // against a model: these programs have no model side (see COSTS.md in @uringlab/rsrc-copy).
@@ -38,7 +38,7 @@ export function buffersOf(c: TimingCase): number {
 /** The program lines of one case (without `scenario`/`end`). */
 export function caseOps(c: TimingCase): string[] {
   const n = buffersOf(c);
-  const ops = ['require root', `hugeregion pool ${c.poolBytes} ${c.kind}`, `region iov ${16 * n}`];
+  const ops = ['require root', `advregion pool ${c.poolBytes} ${c.kind}`, `region iov ${16 * n}`];
   // struct iovec { u64 base; u64 len; }: the lengths as hex, the bases as fixups.
   for (let first = 0; first < n; first += IOVECS_PER_LINE) {
     const count = Math.min(IOVECS_PER_LINE, n - first);

@@ -26,8 +26,8 @@ export function readCase(r: ScenarioResult | undefined): CaseReading {
     const t = rec.split(' ');
     if (t[0] === 'skip') return { ...out, problem: `skipped: ${t.slice(1).join(' ')}` };
     if (t[0] === 'error') return { ...out, problem: `runner error: ${t.slice(2).join(' ')}` };
-    if (t[0] === 'hugeregion') {
-      if (t[2] !== '0') return { ...out, problem: `hugeregion failed (${t[2]})` };
+    if (t[0] === 'advregion') {
+      if (t[2] !== '0') return { ...out, problem: `advregion failed (${t[2]})` };
       out.hugeKb = Number(t[3]);
     } else if (t[0] === 'setup' && Number(t[2]) < 0) {
       return { ...out, problem: `setup ${t[1]} failed (${t[2]})` };

@@ -21,6 +21,10 @@ export class MemAccounting {
   memlockLimit = 8 << 20;
   /** user->locked_vm, in pages. */
   lockedPages = 0;
+  /** mm->pinned_vm of the scenario's process, in pages (VmPin in /proc/self/status). */
+  pinnedPages = 0;
+  /** The task's uid (0 until the scenario drops its credentials). */
+  uid = 0;
   /** Pages alloc_pages() can still hand out (the model backs at most this much kernel memory). */
   freePages = (256 << 20) / PAGE_SIZE;
 }
@@ -46,4 +50,35 @@ export function accountMem(host: IoHost, user: MemAccounting, nrPages: number): 
 export function unaccountMem(host: IoHost, user: MemAccounting, nrPages: number): void {
   host.costs.add(C_LOCKED_VM);
   user.lockedPages -= nrPages;
+}
+
+/**
+ * io_account_mem(): charge `user` (ctx->user, null for CAP_IPC_LOCK) against RLIMIT_MEMLOCK, then
+ * the process's mm->pinned_vm when `mmAccount` (ctx->mm_account is set). 0 or -ENOMEM (nothing
+ * charged).
+ */
+export function ioAccountMem(host: IoHost, user: MemAccounting | null, mmAccount: boolean, nrPages: number): number {
+  if (user) {
+    const ret = accountMem(host, user, nrPages);
+    if (ret) return ret;
+  }
+  if (mmAccount) memAccounting(host).pinnedPages += nrPages;
+  return 0;
+}
+
+/** io_unaccount_mem() */
+export function ioUnaccountMem(host: IoHost, user: MemAccounting | null, mmAccount: boolean, nrPages: number): void {
+  if (user) unaccountMem(host, user, nrPages);
+  if (mmAccount) memAccounting(host).pinnedPages -= nrPages;
+}
+
+/**
+ * What the model knows of /proc/self/status: VmPin (mm->pinned_vm) and VmLck (mm->locked_vm,
+ * which only mlock() moves and the model never does), in kB. Undefined for any other field.
+ */
+export function procStatusField(host: IoHost, name: string): number | undefined {
+  const acct = memAccounting(host);
+  if (name === 'VmPin') return acct.pinnedPages * (PAGE_SIZE / 1024);
+  if (name === 'VmLck') return 0;
+  return undefined;
 }

@@ -41,6 +41,8 @@ export function checkOp(cc: CompileContext, o: ProgramOp): void {
   }
   switch (o.op) {
     case 'region': count(cc, o.size, `region ${o.name}: size`, 1, L.regionSize); break;
+    case 'filemap': count(cc, o.size, `filemap ${o.name}: size`, 1, L.regionSize); cc.requireFd(o.fd); break;
+    case 'hugeregion': count(cc, o.size, `hugeregion ${o.name}: size`, 1, L.regionSize); break;
     case 'fill': span(cc, o.region, o.off, o.len, 'fill'); break;
     case 'wmem': span(cc, o.region, o.off, o.bytes.byteLength, 'a memory write'); fixups(cc, o.fixups, o.bytes.byteLength); break;
     case 'rmem': count(cc, o.len, 'read_mem length', 1, L.regionSize); span(cc, o.region, o.off, o.len, 'a memory read'); break;
@@ -71,6 +73,13 @@ export function checkOp(cc: CompileContext, o: ProgramOp): void {
         if (!Number.isSafeInteger(o.arg.off) || !Number.isSafeInteger(o.arg.size) || o.arg.size < 0) cc.fail('the enter argument needs an integer offset and size');
         if (o.arg.region !== '-') span(cc, o.arg.region, o.arg.off, o.arg.size, 'the enter argument');
       }
+      break;
+    case 'procstatus':
+      if (!o.fields.length || o.fields.some((f) => !/^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(f))) cc.fail(`procstatus names /proc/self/status fields (letters, digits, _), got ${o.fields.join(' ') || 'none'}`);
+      break;
+    case 'creds':
+      count(cc, o.uid, 'creds uid', 0, 0x7fffffff);
+      count(cc, o.memlock, 'creds RLIMIT_MEMLOCK', 0, Number.MAX_SAFE_INTEGER);
       break;
     case 'register':
       if (o.region !== null) span(cc, o.region, o.off, 0, 'the register argument');

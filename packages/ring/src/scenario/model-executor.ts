@@ -10,9 +10,10 @@ import { IO_URING_PARAMS } from '../uapi/structs.js';
 import { toHex } from '../uapi/layout.js';
 import { IORING_CQE_F, IORING_SETUP as S } from '../uapi/constants.js';
 import { RINGS } from '../core/setup.js';
+import { memAccounting, procStatusField } from '../core/mem-account.js';
 import type { RingCtx } from '../core/ctx.js';
-import type { Mapping } from '../memory.js';
-import { patternBytes } from '../files/regular.js';
+import { pageAlign, type Mapping } from '../memory.js';
+import { RegularFile, patternBytes } from '../files/regular.js';
 import type { Extension } from '../extension/types.js';
 import type { KernelId, KernelProfile } from '../profile.js';
 import type { Fixup, Program, ProgramOp } from './program.js';
@@ -297,6 +298,40 @@ export class ModelExecutor {
       case 'shutdown':
         rec(`shutdown ${op.fd} ${k.shutdown(this.fdOf(op.fd), op.how)}`);
         return;
+      case 'filemap': {
+        // MAP_PRIVATE: the pages read what the file holds until written. The model copies them at
+        // mmap time (a later write to the file does not show through pages nobody wrote).
+        const f = k.fget(this.fdOf(op.fd));
+        if (!(f instanceof RegularFile)) throw new UringError('NOT_MODELLED', `filemap of ${op.fd}: the model maps only regular files`);
+        if (op.size > pageAlign(f.size)) throw new UringError('NOT_MODELLED', `filemap of ${op.size} bytes of ${op.fd}: pages past the end of the file (${f.size} bytes) fault`);
+        const bytes = new Uint8Array(pageAlign(op.size));
+        const got = f.read(op.size, 0);
+        if (got.data) bytes.set(got.data);
+        this.regions.set(op.name, k.memory.mapBytes(bytes, op.name));
+        return;
+      }
+      case 'hugeregion':
+        this.regions.set(op.name, k.memory.mmapHuge(op.size, op.name));
+        return;
+      case 'procstatus': {
+        const kv = op.fields.map((f) => {
+          const v = procStatusField(k, f);
+          if (v === undefined) throw new UringError('NOT_MODELLED', `the model does not know the /proc/self/status field ${f} (it knows VmPin and VmLck)`);
+          return `${f}=${v}`;
+        });
+        rec(['proc', ...kv].join(' '));
+        return;
+      }
+      case 'creds': {
+        // setrlimit(RLIMIT_MEMLOCK) then setresuid(): a nonzero uid loses CAP_IPC_LOCK, so rings
+        // created from now on are charged to that user (ctx->user).
+        const acct = memAccounting(k);
+        acct.memlockLimit = op.memlock;
+        if (op.uid !== 0) acct.capIpcLock = false;
+        acct.uid = op.uid;
+        rec('creds 0');
+        return;
+      }
       case 'inject':
         this.ringUser(op.ring).ctx.failOverflowAllocs += op.n;
         return;

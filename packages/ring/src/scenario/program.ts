@@ -46,6 +46,14 @@ export type ProgramOp =
   | { op: 'munmap'; region: string }
   /** shutdown(2) of a socket; `how` as given (SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2). */
   | { op: 'shutdown'; fd: string; how: number }
+  /** Anonymous memory in 2 MiB huge pages (MAP_HUGETLB). */
+  | { op: 'hugeregion'; name: string; size: number }
+  /** A private (copy-on-write) mapping of `size` bytes of file `fd` from offset 0. */
+  | { op: 'filemap'; name: string; fd: string; size: number }
+  /** Reads the named `Name:` fields of /proc/self/status (VmPin, VmLck), in kB. */
+  | { op: 'procstatus'; fields: string[] }
+  /** The rest of the scenario runs as `uid` (no capabilities) with RLIMIT_MEMLOCK = `memlock` bytes. */
+  | { op: 'creds'; uid: number; memlock: number }
   /** Model-only fault injection: the next `n` overflow allocations fail. */
   | { op: 'inject'; ring: string; what: 'overflow_alloc_fail'; n: number };
 
@@ -102,6 +110,10 @@ export function opToText(o: ProgramOp): string | null {
     case 'munmap': return `munmap ${o.region}`;
     case 'setfl': return `setfl ${o.fd} ${o.nonblock ? 1 : 0}`;
     case 'shutdown': return `shutdown ${o.fd} ${o.how}`;
+    case 'hugeregion': return `hugeregion ${o.name} ${o.size}`;
+    case 'filemap': return `filemap ${o.name} ${o.fd} ${o.size}`;
+    case 'procstatus': return `procstatus ${o.fields.join(' ')}`;
+    case 'creds': return `creds ${o.uid} ${o.memlock}`;
     case 'inject': return null;
   }
 }

@@ -28,6 +28,8 @@ function recordsOf(op: ProgramOp): string[] {
   switch (op.op) {
     case 'writemem': return ['io'];
     case 'poll': return ['poll'];
+    case 'procstatus': return ['proc'];
+    case 'creds': return ['creds'];
     case 'time': return [...recordsOf(op.inner), 'time'];
     case 'setup': case 'enter': case 'observe': case 'register': case 'rmem':
     case 'pipe': case 'tcppair': case 'unixpair': case 'dgrampair': case 'eventfd': case 'tmpfile': case 'blockdev':
@@ -201,6 +203,18 @@ function parseRecord(rec: string, step: number, op: ProgramOp | undefined): Trac
     case 'shutdown':
       noMore(t, 3);
       return { ev: 'shutdown', fd: word(t[1], 'the fd'), step, ...withErrno(int(t[2], 'the result')) };
+    case 'proc': {
+      const fields: Record<string, number> = {};
+      for (const kv of t.slice(1)) {
+        const m = /^([A-Za-z_]+)=(-?\d+)$/.exec(kv);
+        if (!m) throw new Malformed(`field ${JSON.stringify(kv.slice(0, 24))} is not NAME=KB`);
+        fields[m[1]!] = int(m[2], m[1]!);
+      }
+      return { ev: 'proc', step, fields };
+    }
+    case 'creds':
+      noMore(t, 2);
+      return { ev: 'creds', step, ...withErrno(int(t[1], 'the result')) };
     case 'skip':
       return { ev: 'skip', step, reason: t.slice(1).join(' ') };
     case 'crash':

@@ -35,6 +35,9 @@ export const TraceEvent = z.discriminatedUnion('ev', [
   z.object({ ev: z.literal('munmap'), region: z.string(), ...base, ...res }),
   z.object({ ev: z.literal('setfl'), fd: z.string(), ...base, ...res }),
   z.object({ ev: z.literal('shutdown'), fd: z.string(), ...base, ...res }),
+  /** Fields of /proc/self/status a `procstatus` read (kB). */
+  z.object({ ev: z.literal('proc'), ...base, fields: z.record(z.string(), z.number()) }),
+  z.object({ ev: z.literal('creds'), ...base, ...res }),
   z.object({ ev: z.literal('skip'), ...base, reason: z.string() }),
   z.object({ ev: z.literal('crash'), ...base, signal: z.string() }),
   z.object({ ev: z.literal('timeout'), ...base }),

@@ -1,0 +1,98 @@
+// Generators of rsrc steps for the differential fuzzer (a step's `fuzz`, read by the fuzzer of
+// `pnpm testbed --fuzz`). Each turns integer choices and what the case holds so far into steps,
+// deterministically. Buffers come from the case's regions; the errno paths (sparse slots with
+// tags, NULL bases, offsets past the table, clones of rings without buffers) are rare options.
+
+import type { StepFuzz } from '@uringlab/ring/extend';
+
+const PAGE = 4096;
+const TAG = 0x7a00;
+
+type Buf = null | { region: string; offset: number; len: number } | { addr: number; len: number };
+
+/** Buffers (and the region steps they need) for one register or update. */
+function bufs(c: Parameters<StepFuzz['generate']>[0], env: Parameters<StepFuzz['generate']>[1], n: number, out: Record<string, unknown>[]): Buf[] {
+  const r = env.region(4 * PAGE);
+  out.push(...r.steps);
+  const list: Buf[] = [];
+  for (let i = 0; i < n; i++) {
+    if (c.rare(6)) list.push(null);
+    else if (c.rare(12)) list.push({ addr: 0, len: PAGE });
+    else {
+      const pages = 1 + c.int(2);
+      const offset = c.int(4 - pages + 1) * PAGE + (c.rare(4) ? 16 : 0);
+      list.push({ region: r.name, offset, len: pages * PAGE - (offset % PAGE) });
+    }
+  }
+  return list;
+}
+
+export const registerFuzz: StepFuzz = {
+  weight: 3,
+  generate(c, env) {
+    const rings = env.liveRings();
+    if (!rings.length) return undefined;
+    const ring = c.pick(rings).name;
+    const out: Record<string, unknown>[] = [];
+    const n = 1 + c.int(4);
+    const step: Record<string, unknown> = { op: 'rsrc.register', ring, buffers: bufs(c, env, n, out) };
+    if (c.bool()) {
+      step.via = 'v2';
+      if (c.rare(3)) step.tags = Array.from({ length: n }, (_, i) => (c.rare(3) ? 0 : TAG + env.userData() + i));
+      if (c.rare(8)) {
+        step.sparse = true;
+        step.buffers = [];
+        step.nr = n;
+      }
+    }
+    out.push(step);
+    return out;
+  },
+};
+
+export const updateFuzz: StepFuzz = {
+  weight: 2,
+  generate(c, env) {
+    const rings = env.liveRings();
+    if (!rings.length) return undefined;
+    const out: Record<string, unknown>[] = [];
+    const n = 1 + c.int(2);
+    const step: Record<string, unknown> = { op: 'rsrc.update', ring: c.pick(rings).name, offset: c.int(4), buffers: bufs(c, env, n, out) };
+    if (c.rare(3)) step.tags = Array.from({ length: n }, (_, i) => TAG + env.userData() + i);
+    out.push(step);
+    return out;
+  },
+};
+
+export const unregisterFuzz: StepFuzz = {
+  generate(c, env) {
+    const rings = env.liveRings();
+    if (!rings.length) return undefined;
+    return [{ op: 'rsrc.unregister', ring: c.pick(rings).name }];
+  },
+};
+
+export const cloneFuzz: StepFuzz = {
+  weight: 2,
+  generate(c, env) {
+    const rings = env.liveRings();
+    if (!rings.length) return undefined;
+    const dst = c.pick(rings).name;
+    const src = c.pick(rings).name;
+    const step: Record<string, unknown> = { op: 'rsrc.clone', ring: dst, src };
+    if (c.bool()) step.replace = true;
+    if (c.rare(3)) {
+      step.nr = 1 + c.int(3);
+      step.src_off = c.int(3);
+      step.dst_off = c.int(5);
+    }
+    if (c.rare(10)) step.src = c.pick([999, 0x7fffffff]);
+    return [step];
+  },
+};
+
+export const statusFuzz: StepFuzz = {
+  generate() {
+    return [{ op: 'rsrc.status', fields: ['VmPin'] }];
+  },
+};
