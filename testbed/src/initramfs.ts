@@ -21,7 +21,14 @@ export interface InitramfsInputs {
   programText: string;
   /** Extra arguments for the runner, after the program path. */
   runnerArgs?: string[];
+  /** More files (absolute guest paths) and a replacement for the runner line (--coverage). */
+  extra?: GuestExtra;
   out: string;
+}
+
+export interface GuestExtra {
+  files: Array<{ path: string; data: string }>;
+  runnerScript?: string;
 }
 
 export interface InitramfsResult {
@@ -61,8 +68,11 @@ export function initramfsEntries(p: {
   runner: Uint8Array;
   programText: string;
   runnerArgs: string[];
+  extra?: GuestExtra;
 }): CpioEntry[] {
+  const extraDirs = [...new Set((p.extra?.files ?? []).map((f) => f.path.replace(/^\//, '').split('/').slice(0, -1).join('/')))];
   const dirs = ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'dev', 'proc', 'sys', 'tmp', 'root', 'lib', 'lib/modules', 'scenarios'];
+  for (const d of extraDirs) if (d && !dirs.includes(d)) dirs.push(d);
   const entries: CpioEntry[] = dirs.map((d) => ({ type: 'dir', path: d }));
   // The kernel opens /dev/console for init before devtmpfs is mounted.
   entries.push({ type: 'chardev', path: 'dev/console', major: 5, minor: 1 });
@@ -75,10 +85,12 @@ export function initramfsEntries(p: {
   for (const m of p.modules.flat()) entries.push({ type: 'file', path: `lib/modules/${m.file}`, data: m.bytes });
   entries.push({ type: 'file', path: 'runner', data: p.runner, mode: 0o755 });
   entries.push({ type: 'file', path: GUEST_PROGRAM, data: Buffer.from(p.programText) });
+  for (const f of p.extra?.files ?? []) entries.push({ type: 'file', path: f.path.replace(/^\//, ''), data: Buffer.from(f.data) });
   const init = initScript({
     modules: p.modules,
     runner: ['/runner', ...p.runnerArgs, GUEST_PROGRAM],
     waitFor: GUEST_DISK,
+    ...(p.extra?.runnerScript ? { runnerScript: p.extra.runnerScript } : {}),
   });
   entries.push({ type: 'file', path: 'init', data: Buffer.from(init), mode: 0o755 });
   return entries;
@@ -97,6 +109,7 @@ export async function buildInitramfs(i: InitramfsInputs): Promise<InitramfsResul
     .bytes(runner)
     .text(i.programText)
     .text(JSON.stringify(i.runnerArgs ?? []))
+    .text(JSON.stringify(i.extra ?? null))
     .text(initScript({ modules, runner: [], waitFor: GUEST_DISK }))
     .digest();
   const names = modules.flat().map((m) => m.name);
@@ -111,6 +124,7 @@ export async function buildInitramfs(i: InitramfsInputs): Promise<InitramfsResul
       runner,
       programText: i.programText,
       runnerArgs: i.runnerArgs ?? [],
+      ...(i.extra ? { extra: i.extra } : {}),
     }),
   );
   mkdirSync(dirname(i.out), { recursive: true });

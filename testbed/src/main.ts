@@ -22,9 +22,12 @@ import { dirs } from './paths.js';
 import type { AccelChoice } from './accel.js';
 import type { TestbedEvent } from './events.js';
 import { fuzzMain } from './fuzz/main.js';
+import { coveragePlan, coverageReport, coverageText, writeCoverage, type CoveragePlan, type CoverageReport } from './coverage.js';
+import { ioUringFunctions, type StoredFunctions } from './coverage-functions.js';
 
 const USAGE = `usage: pnpm testbed [--native] [--accel auto|kvm|tcg] [--kernel-version SEL]
                     [--scenarios PATH]... [--only-scenarios] [--filter RE] [--keep] [--verbose] [--out DIR]
+                    [--coverage]
        pnpm testbed --fuzz N [--seed S] [--native] [--accel auto|kvm|tcg]`;
 
 /** The runner's per-scenario budget (runner --budget-ms default). */
@@ -42,6 +45,7 @@ function options() {
         'only-scenarios': { type: 'boolean', default: false },
         filter: { type: 'string' },
         keep: { type: 'boolean', default: false },
+        coverage: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         out: { type: 'string' },
         fuzz: { type: 'string' },
@@ -61,6 +65,11 @@ if (opt.help) {
 }
 if (!['auto', 'kvm', 'tcg'].includes(opt.accel)) {
   console.error(`--accel must be auto, kvm or tcg\n${USAGE}`);
+  process.exit(2);
+}
+
+if (opt.coverage && (opt.native || opt.fuzz !== undefined)) {
+  console.error(`--coverage traces the guest kernel: it needs the VM, and does not go with --native or --fuzz\n${USAGE}`);
   process.exit(2);
 }
 
@@ -94,6 +103,8 @@ interface Ctx {
   run: RunResult;
   verdicts: ScenarioVerdict[];
   coverage: SplatCoverage | undefined;
+  functions: StoredFunctions | undefined;
+  plan: CoveragePlan | undefined;
 }
 
 const t0 = performance.now();
@@ -145,6 +156,16 @@ const tasks = new Listr<Ctx>(
       },
     },
     {
+      title: 'io_uring functions (--coverage)',
+      enabled: () => opt.coverage,
+      task: async (ctx, task) => {
+        const r = await ioUringFunctions({ dirs: ctx.prepared.dirs, kernel: ctx.prepared.sysroot.kernel, say: (m) => (task.output = m) });
+        ctx.functions = r.stored;
+        timings['coverage_functions_s'] = secs(r.derivedMs ?? 0);
+        task.title = `io_uring functions: ${r.stored.functions.length} symbols in io_uring/*.c units (${r.derivedMs ? 'derived from' : 'cached, from'} ${r.stored.source})`;
+      },
+    },
+    {
       title: 'UAPI layout check',
       task: async (ctx, task) => {
         ctx.layout = await checkLayout({
@@ -172,9 +193,11 @@ const tasks = new Listr<Ctx>(
           else if (e.type === 'console' && opt.verbose) task.output = e.line;
         };
         const common = { programText, runnerPath: ctx.runnerPath, onEvent };
+        ctx.plan = ctx.functions && coveragePlan(ctx.functions, runnable.map((s) => ({ source: s.source, id: s.program.id, text: s.text })), ['/runner']);
+        const cov = ctx.plan ? { guestExtra: ctx.plan.guest, kernelArgs: ctx.plan.kernelArgs } : {};
         ctx.run = opt.native
           ? await runNative(common)
-          : await runInVm({ ...common, prepared: ctx.prepared, keep: opt.keep });
+          : await runInVm({ ...common, prepared: ctx.prepared, keep: opt.keep, ...cov });
         const t = ctx.run.timings;
         timings['boot_s'] = opt.native ? null : secs(t.bootToFirstScenarioMs);
         timings['run_s'] = secs(t.processMs);
@@ -215,6 +238,8 @@ try {
 // The boot stage does not stop the list; an exception there (QEMU would not start) is kept here.
 if (!failure && !ctx.run) failure = tasks.errors.map((e) => e.error?.message ?? e.message).join('; ') || 'the kernel run did not happen';
 
+let covReport: CoverageReport | undefined;
+if (ctx.functions && ctx.plan && ctx.run) covReport = coverageReport(ctx.functions, ctx.plan, ctx.run.meta, ctx.run.kernelRelease ?? 'unknown');
 const notes = [...(ctx.prepared?.notes ?? [])];
 if (ctx.coverage) notes.push(describeCoverage(ctx.coverage, BUDGET_S));
 const result = conclude({
@@ -227,9 +252,14 @@ const result = conclude({
   verdicts: ctx.verdicts ?? [],
   ...(failure ? { failure } : {}),
   ...(ctx.coverage ? { splatCoverage: ctx.coverage } : {}),
+  ...(covReport ? { ioUringCoverage: covReport } : {}),
   notes,
   timings,
   wallS: secs(performance.now() - t0) ?? 0,
 });
 for (const l of result.lines) console.log(l);
+if (covReport) {
+  const f = writeCoverage(outDir, covReport);
+  console.log(['', ...coverageText(covReport, false), `Every unreached function: ${f.text} (and ${f.json})`].join('\n'));
+}
 process.exit(selectionError ? 2 : result.exitCode);

@@ -27,3 +27,8 @@ export function dirs(root: string = TESTBED_DIR): Dirs {
     out: join(root, 'out'),
   };
 }
+
+/** Where `--coverage` writes its report (coverage.ts), beside the run's summary. */
+export function coverageFiles(out: string): { json: string; text: string } {
+  return { json: join(out, 'coverage.json'), text: join(out, 'coverage.txt') };
+}

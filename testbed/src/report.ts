@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ScenarioVerdict } from './judge.js';
 import { formatNs, type Measurement } from './measurements.js';
 import type { SplatCoverage } from './splat-classes.js';
+import { coverageHtml, type CoverageReport, type CoverageSummary } from './coverage.js';
 
 export interface RunSummary {
   kernel: string;
@@ -33,6 +34,8 @@ export interface RunSummary {
   notes: string[];
   /** Timed operations (`time` events): the kernel's latency beside the model's prediction. */
   measurements: Measurement[];
+  /** --coverage: io_uring functions reached, overall and per package (coverage.json has the lists). */
+  io_uring_coverage?: CoverageSummary;
   ok: boolean;
 }
 
@@ -57,7 +60,7 @@ function traceTable(events: readonly unknown[]): string {
   return `<pre>${events.map((e) => esc(JSON.stringify(e))).join('\n')}</pre>`;
 }
 
-export function renderHtml(summary: RunSummary, verdicts: readonly ScenarioVerdict[]): string {
+export function renderHtml(summary: RunSummary, verdicts: readonly ScenarioVerdict[], coverage?: CoverageReport): string {
   const rows = verdicts
     .map((v) => {
       const cls = v.verdict === 'agree' ? 'ok' : v.verdict === 'skip' ? 'skip' : 'bad';
@@ -83,16 +86,17 @@ ${s.splats.length ? `<h2>Kernel splats</h2><pre>${esc(s.splats.join('\n'))}</pre
 ${s.invalid.length ? `<h2>Invalid scenarios</h2><pre>${esc(s.invalid.map((i) => `${i.file}: ${i.message}`).join('\n'))}</pre>` : ''}
 ${s.notes.length ? `<p class="muted">${s.notes.map(esc).join('<br>')}</p>` : ''}
 ${s.measurements.length ? `<h2>Measured latencies</h2><p class="muted">The kernel's timings of operations the scenarios time, beside the model's prediction (a stated cost model); reported, not judged.</p><table><thead><tr><th>scenario</th><th>operation</th><th>n</th><th>median</th><th>min</th><th>p90</th><th>max</th><th>model</th></tr></thead><tbody>${s.measurements.map((m) => `<tr><td>${esc(m.scenario)}</td><td>${esc(m.name)}</td><td>${m.n}</td><td>${formatNs(m.kernel.median)}</td><td>${formatNs(m.kernel.min)}</td><td>${formatNs(m.kernel.p90)}</td><td>${formatNs(m.kernel.max)}</td><td>${formatNs(m.model)}</td></tr>`).join('')}</tbody></table>` : ''}
+${coverage ? coverageHtml(coverage) : ''}
 <table><thead><tr><th>scenario</th><th>package</th><th>verdict</th><th>own model</th><th>every extension</th><th>pins</th><th>detail</th></tr></thead><tbody>
 ${rows}
 </tbody></table></body></html>
 `;
 }
 
-export function writeReport(outDir: string, summary: RunSummary, verdicts: readonly ScenarioVerdict[]): { dir: string } {
+export function writeReport(outDir: string, summary: RunSummary, verdicts: readonly ScenarioVerdict[], coverage?: CoverageReport): { dir: string } {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   writeFileSync(join(outDir, 'results.jsonl'), verdicts.map((v) => JSON.stringify(v)).join('\n') + '\n');
-  writeFileSync(join(outDir, 'report.html'), renderHtml(summary, verdicts));
+  writeFileSync(join(outDir, 'report.html'), renderHtml(summary, verdicts, coverage));
   return { dir: outDir };
 }

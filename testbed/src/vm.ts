@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { rememberKvmFailure, type AccelChoice } from './accel.js';
 import { writeDisk } from './disk.js';
 import { ignoreEvents, type OnEvent } from './events.js';
-import { buildInitramfs } from './initramfs.js';
+import { buildInitramfs, type GuestExtra } from './initramfs.js';
 import { prepare, vmlinuxBadMarker, type Prepared } from './prepare.js';
 import { supervise } from './proc.js';
 import { QBOOT, qemuArgs, type Accel } from './qemu-args.js';
@@ -34,6 +34,8 @@ export interface RunInVmOptions {
   bootDeadlineMs?: number;
   /** Extra kernel command line words (e.g. initcall_debug when profiling the boot). */
   kernelArgs?: string[];
+  /** More guest files and a replacement runner line (--coverage). */
+  guestExtra?: GuestExtra;
   onEvent?: OnEvent;
 }
 
@@ -149,6 +151,7 @@ export async function runInVm(o: RunInVmOptions): Promise<RunResult> {
     runnerPath: o.runnerPath,
     programText: o.programText,
     runnerArgs: o.runnerArgs,
+    ...(o.guestExtra ? { extra: o.guestExtra } : {}),
     out: join(p.dirs.build, `initramfs-${p.sysroot.kernelRelease}.cpio`),
   });
   const ids = programScenarioIds(o.programText);
