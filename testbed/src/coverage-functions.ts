@@ -31,6 +31,11 @@ export function functionsFile(d: Dirs, k: KernelPin): string {
   return join(d.cache, 'coverage', `${k.abi}_${k.version.replace(/[^A-Za-z0-9.+~-]/g, '_')}`, 'io_uring-functions.json');
 }
 
+/** The traceable functions' lines in available_filter_functions, as the guest last found them. */
+export function traceableFile(d: Dirs, k: KernelPin): string {
+  return join(functionsFile(d, k), '..', 'traceable.txt');
+}
+
 export function toStored(k: KernelPin, source: string, text: bigint, set: FunctionSet): StoredFunctions {
   return {
     format: FORMAT,

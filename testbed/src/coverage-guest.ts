@@ -7,7 +7,10 @@
 //
 // Meta lines (parsed by parseCoverageMeta):
 //   cov text ADDR           where the kernel's _text is (must equal System.map's: nokaslr)
-//   cov fn ADDR NAME        a traceable io_uring function (its ftrace call site and kallsyms name)
+//   cov fn LINE ADDR NAME   a traceable io_uring function: its line in available_filter_functions,
+//                           its ftrace call site and its kallsyms name
+//   cov scanned|cached|stale  the list was found by scanning, or taken from GUEST_FNS (stale: it
+//                           did not hold, and was scanned again)
 //   cov filter N            how many functions set_ftrace_filter holds
 //   cov part I              package I starts
 //   cov hit I ADDR          a call site traced while package I ran
@@ -16,6 +19,8 @@
 //   cov up STAGE SECONDS    the guest's uptime at a stage (setup, scan, traced, part-I, ran-I, read-I)
 
 export const GUEST_SPANS = '/coverage/spans';
+/** `LINE ADDR NAME` of the traceable functions, as an earlier boot of the same build found them. */
+export const GUEST_FNS = '/coverage/fns';
 /**
  * A line of GUEST_SPANS: start, end (exclusive), then every 64 KiB granule (the first 12 of the
  * 16 hex digits) the span touches.
@@ -59,7 +64,10 @@ cov_up ran-${i}
 if [ $cov_on = 1 ]; then
   usleep ${SETTLE_US}
   echo 0 > $T/tracing_on
-  awk ${q(HITS_AWK)} $T/trace | sort -u | sed 's/^/@@ - cov hit ${i} /'
+  cov_busy
+  awk ${q(HITS_AWK)} $T/trace | sort -u > /tmp/cov.hits
+  cov_done
+  sed 's/^/@@ - cov hit ${i} /' /tmp/cov.hits
   cat $T/per_cpu/cpu*/stats | awk '/^overrun:|^dropped events:/ { n += $NF } END { print "@@ - cov lost ${i} " n + 0 }'
   cov_up read-${i}
 fi`).join('\n');
@@ -67,17 +75,35 @@ fi`).join('\n');
 T=/sys/kernel/tracing
 cov_on=0
 cov_up() { echo "@@ - cov up $1 $(cut -d ' ' -f 1 /proc/uptime)"; }
+# The host kills a guest silent for 30 s; scanning and reading the buffers can take long on a busy host.
+cov_busy() { ( while :; do sleep 5; echo "@@ - cov busy"; done ) & hb=$!; }
+cov_done() { kill $hb 2>/dev/null; wait $hb 2>/dev/null; }
 if mount -t tracefs nodev $T && [ -r $T/available_filter_functions_addrs ]; then
   cov_up setup
   echo "@@ - cov text $(awk '$3 == "_text" { print $1; exit }' /proc/kallsyms)"
-  awk ${q(SELECT_AWK)} ${GUEST_SPANS} $T/available_filter_functions_addrs > /tmp/cov.fns
-  cov_up scan
   echo 0 > $T/tracing_on
   # A number written to set_ftrace_filter selects that line of available_filter_functions: exact,
   # where a name would also select other subsystems' static functions of the same name.
-  cut -d ' ' -f 1 /tmp/cov.fns > $T/set_ftrace_filter
+  cov_scan() {
+    cov_busy
+    awk ${q(SELECT_AWK)} ${GUEST_SPANS} $T/available_filter_functions_addrs > /tmp/cov.fns
+    cov_done
+    cut -d ' ' -f 1 /tmp/cov.fns > $T/set_ftrace_filter
+    echo "@@ - cov scanned"
+  }
+  # The list an earlier boot of this build found holds when the filter then names the same
+  # functions in the same order (set_ftrace_filter lists them in available_filter_functions order).
+  if [ -s ${GUEST_FNS} ]; then
+    cp ${GUEST_FNS} /tmp/cov.fns
+    cut -d ' ' -f 1 /tmp/cov.fns > $T/set_ftrace_filter
+    cut -d ' ' -f 3 /tmp/cov.fns > /tmp/cov.want
+    if cat $T/set_ftrace_filter | cmp -s - /tmp/cov.want; then echo "@@ - cov cached"; else echo "@@ - cov stale"; cov_scan; fi
+  else
+    cov_scan
+  fi
+  cov_up scan
   echo "@@ - cov filter $(grep -c . $T/set_ftrace_filter)"
-  sed 's/^[0-9]* /@@ - cov fn /' /tmp/cov.fns
+  sed 's/^/@@ - cov fn /' /tmp/cov.fns
   echo ${TRACE_BUFFER_KB} > $T/buffer_size_kb
   echo 0 > $T/options/context-info
   echo 1 > $T/options/raw
@@ -94,6 +120,10 @@ export interface GuestCoverage {
   text: string | undefined;
   /** Traceable io_uring functions: call site → kallsyms name. */
   traceable: Map<string, string>;
+  /** Their lines in available_filter_functions, by call site. */
+  lines: Map<string, number>;
+  /** How the guest got the list. */
+  list: 'scanned' | 'cached' | 'stale' | undefined;
   filter: number | undefined;
   /** Per part: the distinct call sites traced. */
   hits: Map<number, Set<string>>;
@@ -105,12 +135,17 @@ export interface GuestCoverage {
 }
 
 export function parseCoverageMeta(meta: readonly string[]): GuestCoverage {
-  const g: GuestCoverage = { text: undefined, traceable: new Map(), filter: undefined, hits: new Map(), lost: new Map(), parts: new Set(), errors: [], up: new Map() };
+  const g: GuestCoverage = { text: undefined, traceable: new Map(), lines: new Map(), list: undefined, filter: undefined, hits: new Map(), lost: new Map(), parts: new Set(), errors: [], up: new Map() };
   for (const m of meta) {
     if (!m.startsWith('cov ')) continue;
-    const [, kind, a, b] = m.split(' ');
+    const [, kind, a, b, c] = m.split(' ');
     if (kind === 'text') g.text = a;
-    else if (kind === 'fn' && a && b) g.traceable.set(a, b);
+    else if (kind === 'fn' && a && b && c) {
+      g.traceable.set(b, c);
+      g.lines.set(b, Number(a));
+    } else if (kind === 'fn' && a && b) g.traceable.set(a, b); // before line numbers were sent
+    else if (kind === 'scanned' || kind === 'cached') g.list ??= kind;
+    else if (kind === 'stale') g.list = 'stale';
     else if (kind === 'filter') g.filter = Number(a);
     else if (kind === 'part') g.parts.add(Number(a));
     else if (kind === 'hit' && b && /^[0-9a-f]{16}$/.test(b)) {

@@ -4,8 +4,9 @@
 // available_filter_functions. Inline code, `.cold` fragments, notrace and __init functions cannot be
 // traced and are counted apart. The guest runs each package's scenarios separately with the trace
 // buffer cleared in between (coverage-guest.ts), so each package gets its own figure.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { GUEST_SPANS, coverageScript, parseCoverageMeta, partProgram, spanLine } from './coverage-guest.js';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { GUEST_FNS, GUEST_SPANS, coverageScript, parseCoverageMeta, partProgram, spanLine } from './coverage-guest.js';
 import { functionAt, type KernelFunction } from './coverage-dwarf.js';
 import type { StoredFunctions } from './coverage-functions.js';
 import type { GuestExtra } from './initramfs.js';
@@ -30,6 +31,8 @@ export function coveragePlan(
   stored: StoredFunctions,
   scenarios: ReadonlyArray<{ source: string; id: string; text: string | undefined }>,
   runner: string[],
+  /** `LINE ADDR NAME` lines from an earlier boot of this build (readTraceable). */
+  traceable?: string,
 ): CoveragePlan {
   const parts: CoveragePart[] = [];
   for (const s of scenarios) {
@@ -42,6 +45,7 @@ export function coveragePlan(
   const files = [
     { path: GUEST_SPANS, data: stored.spans.map((s) => `${spanLine(s.start, s.end)}\n`).join('') },
     ...parts.map((p, i) => ({ path: partProgram(i), data: p.text })),
+    ...(traceable ? [{ path: GUEST_FNS, data: traceable }] : []),
   ];
   return { parts, guest: { files, runnerScript: coverageScript({ runner, parts: parts.length }) }, kernelArgs: ['nokaslr'] };
 }
@@ -221,6 +225,22 @@ export function coverageHtml(r: CoverageReport): string {
   return `<h2>io_uring function coverage</h2><p>The scenarios reach <b>${r.reached} of ${r.total}</b> traceable io_uring functions on ${esc(r.kernel)} (${r.untraceable} more cannot be traced). <span class="muted">${esc(r.method)}.</span></p>
 <table><thead><tr><th>package</th><th>scenarios</th><th>reached / traceable</th><th>events lost</th></tr></thead><tbody>${pk}</tbody></table>${un}
 ${r.problems.length ? `<pre>${esc(r.problems.join('\n'))}</pre>` : ''}`;
+}
+
+/** The traceable list an earlier boot found (its scan costs seconds under TCG), if any. */
+export function readTraceable(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+/** Keeps the list a boot scanned, when the run had no problem, for the next boot of the build. */
+export function rememberTraceable(file: string, meta: readonly string[], report: CoverageReport): boolean {
+  const g = parseCoverageMeta(meta);
+  if (report.problems.length || g.list === 'cached' || !g.lines.size || g.lines.size !== g.traceable.size) return false;
+  const text = [...g.lines].sort((a, b) => a[1] - b[1]).map(([addr, line]) => `${line} ${addr} ${g.traceable.get(addr)}\n`).join('');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.${process.pid}`, text);
+  renameSync(`${file}.${process.pid}`, file);
+  return true;
 }
 
 /** coverage.json and coverage.txt beside the run's other outputs. */

@@ -22,8 +22,8 @@ import { dirs } from './paths.js';
 import type { AccelChoice } from './accel.js';
 import type { TestbedEvent } from './events.js';
 import { fuzzMain } from './fuzz/main.js';
-import { coveragePlan, coverageReport, coverageText, writeCoverage, type CoveragePlan, type CoverageReport } from './coverage.js';
-import { ioUringFunctions, type StoredFunctions } from './coverage-functions.js';
+import { coveragePlan, coverageReport, coverageText, readTraceable, rememberTraceable, writeCoverage, type CoveragePlan, type CoverageReport } from './coverage.js';
+import { ioUringFunctions, traceableFile, type StoredFunctions } from './coverage-functions.js';
 
 const USAGE = `usage: pnpm testbed [--native] [--accel auto|kvm|tcg] [--kernel-version SEL]
                     [--scenarios PATH]... [--only-scenarios] [--filter RE] [--keep] [--verbose] [--out DIR]
@@ -193,7 +193,8 @@ const tasks = new Listr<Ctx>(
           else if (e.type === 'console' && opt.verbose) task.output = e.line;
         };
         const common = { programText, runnerPath: ctx.runnerPath, onEvent };
-        ctx.plan = ctx.functions && coveragePlan(ctx.functions, runnable.map((s) => ({ source: s.source, id: s.program.id, text: s.text })), ['/runner']);
+        const listed = ctx.functions && readTraceable(traceableFile(ctx.prepared.dirs, ctx.prepared.sysroot.kernel));
+        ctx.plan = ctx.functions && coveragePlan(ctx.functions, runnable.map((s) => ({ source: s.source, id: s.program.id, text: s.text })), ['/runner'], listed);
         const cov = ctx.plan ? { guestExtra: ctx.plan.guest, kernelArgs: ctx.plan.kernelArgs } : {};
         ctx.run = opt.native
           ? await runNative(common)
@@ -239,7 +240,10 @@ try {
 if (!failure && !ctx.run) failure = tasks.errors.map((e) => e.error?.message ?? e.message).join('; ') || 'the kernel run did not happen';
 
 let covReport: CoverageReport | undefined;
-if (ctx.functions && ctx.plan && ctx.run) covReport = coverageReport(ctx.functions, ctx.plan, ctx.run.meta, ctx.run.kernelRelease ?? 'unknown');
+if (ctx.functions && ctx.plan && ctx.run) {
+  covReport = coverageReport(ctx.functions, ctx.plan, ctx.run.meta, ctx.run.kernelRelease ?? 'unknown');
+  rememberTraceable(traceableFile(ctx.prepared!.dirs, ctx.prepared!.sysroot.kernel), ctx.run.meta, covReport);
+}
 const notes = [...(ctx.prepared?.notes ?? [])];
 if (ctx.coverage) notes.push(describeCoverage(ctx.coverage, BUDGET_S));
 const result = conclude({

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { functionAt, functionsUnder, hex16, parseAranges, parseCuNames, parseSystemMap, unitOf } from '../src/coverage-dwarf.js';
 import { HITS_AWK, SELECT_AWK, coverageScript, parseCoverageMeta, spanLine } from '../src/coverage-guest.js';
-import { coveragePlan, coverageReport, coverageText } from '../src/coverage.js';
+import { coveragePlan, coverageReport, coverageText, rememberTraceable } from '../src/coverage.js';
 import { toStored, type StoredFunctions } from '../src/coverage-functions.js';
 import { dirs } from '../src/paths.js';
 
@@ -88,6 +88,15 @@ describe('the guest side', () => {
     expect([...g.hits.get(1)!]).toEqual(['ffffffff8123c520', 'ffffffff8123c550', 'ffffffff8123c674']);
     expect(g.lost.get(0)).toBe(0);
     expect(g.up.get('ran-0')! - g.up.get('part-0')!).toBeCloseTo(31.75, 2);
+  });
+
+  it('parses the line numbers of the list, and whether it came from a scan or from the cached list', () => {
+    // From a real boot that used the cached list.
+    const g = parseCoverageMeta(['cov cached', 'cov fn 139 ffffffff8123c210 io_alloc_ocqe', 'cov fn 140 ffffffff8123c360 io_cqring_add_overflow']);
+    expect(g.list).toBe('cached');
+    expect(g.lines.get('ffffffff8123c360')).toBe(140);
+    expect(g.traceable.get('ffffffff8123c210')).toBe('io_alloc_ocqe');
+    expect(parseCoverageMeta(['cov cached', 'cov stale', 'cov scanned']).list).toBe('stale');
   });
 
   it('makes /init run the runner once per part, with the tracer reset between', () => {
@@ -194,6 +203,18 @@ describe('the coverage report', () => {
     expect(r.files).toEqual({ 'io_uring/io_uring.c': { reached: 1, total: 3 }, 'io_uring/kbuf.c': { reached: 2, total: 2 } });
     expect(r.problems).toEqual(['@uringlab/kbuf-cache: the trace buffer lost 7 events, so its figure is a lower bound']);
     expect(coverageText(r, true).join('\n')).toContain('the scenarios reach 3 of 5 traceable io_uring functions (60%)');
+  });
+
+  it('keeps a scanned list for the next boot, and neither a cached one nor one from a run with problems', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cov-'));
+    const file = join(dir, 'k', 'traceable.txt');
+    const scanned = ['cov scanned', ...meta.slice(0, 2), ...meta.slice(2, 7).map((l, i) => l.replace('cov fn ', `cov fn ${10 + i} `)), ...meta.slice(7, 15), 'cov lost 1 0'];
+    const r = coverageReport(stored, plan, scanned, '7.3.4');
+    expect(r.problems).toEqual([]);
+    expect(rememberTraceable(file, scanned, r)).toBe(true);
+    expect(readFileSync(file, 'utf8').split('\n')[1]).toBe('11 ffffffff81a00104 io_b');
+    expect(rememberTraceable(file, scanned.map((l) => l.replace('cov scanned', 'cov cached')), r)).toBe(false);
+    expect(rememberTraceable(file, scanned, coverageReport(stored, plan, meta, '7.3.4'))).toBe(false); // lost events
   });
 
   it('says so when the guest loaded elsewhere, or never set the tracer up', () => {
