@@ -3,6 +3,7 @@
 // and with every extension), and report. The report is written however far the run got. Exit 0
 // only when nothing diverged, the UAPI layout agreed, every scenario file was valid and the guest
 // logged no splat; 2 for a bad command line or a selection of no scenario.
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Listr } from 'listr2';
@@ -18,7 +19,7 @@ import { runInVm } from './vm.js';
 import { runNative } from './native.js';
 import type { RunResult } from './result.js';
 import { describeCoverage, readConfig, splatCoverage, type SplatCoverage } from './splat-classes.js';
-import { dirs } from './paths.js';
+import { coverageFiles, dirs } from './paths.js';
 import type { AccelChoice } from './accel.js';
 import type { TestbedEvent } from './events.js';
 import { fuzzMain } from './fuzz/main.js';
@@ -262,6 +263,8 @@ const result = conclude({
   wallS: secs(performance.now() - t0) ?? 0,
 });
 for (const l of result.lines) console.log(l);
+// A run without --coverage leaves no coverage files of an earlier one beside its own summary.
+if (!covReport) for (const f of Object.values(coverageFiles(outDir))) rmSync(f, { force: true });
 if (covReport) {
   const f = writeCoverage(outDir, covReport);
   console.log(['', ...coverageText(covReport, false), `Every unreached function: ${f.text} (and ${f.json})`].join('\n'));
