@@ -7,6 +7,7 @@
 //   pnpm facts --write           rewrite stale regions
 //   pnpm facts --record vm|native [summary.json]   store a testbed run's timings (default testbed/out/<vm|native>/summary.json)
 //   pnpm facts --compare vm|native [summary.json]  exit 1 if the documented timings are off by more than 8x
+//   pnpm facts --record coverage [coverage.json]    store a `pnpm testbed --coverage` run's figures (default testbed/out/coverage.json)
 
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,15 @@ interface Timing {
   wall_s: number;
   scenarios: number;
 }
-type Recorded = Partial<Record<'vm' | 'native', Timing>>;
+/** From testbed/out/coverage.json (testbed/src/coverage.ts). */
+interface CoverageFact {
+  kernel: string;
+  reached: number;
+  total: number;
+  untraceable: number;
+  packages: { name: string; scenarios: number; reached: number; total: number }[];
+}
+type Recorded = Partial<Record<'vm' | 'native', Timing>> & { coverage?: CoverageFact };
 
 function scenarioDirs(): { label: string; dir: string }[] {
   const out = [{ label: '`@uringlab/ring`', dir: 'packages/ring/scenarios' }, { label: '`@uringlab/kbuf-cache`', dir: 'packages/kbuf-cache/scenarios' }, { label: '`@uringlab/rsrc-copy`', dir: 'packages/rsrc-copy/scenarios' }];
@@ -103,6 +112,21 @@ function facts(): Record<string, () => string> {
         `QEMU ran ${s1(vm.run_s)} s in all, and the whole run took ${s1(vm.wall_s)} s; natively the runner ran ${s1(nat.run_s)} s and the whole run took ${s1(nat.wall_s)} s ` +
         '(written by `pnpm facts --record` after a run and checked in CI).';
     },
+    'io-uring-coverage': () => {
+      const c = rec.coverage;
+      if (!c) return 'no coverage run has been recorded yet (`pnpm testbed --coverage`, then `pnpm facts --record coverage`)';
+      return `the scenarios reach ${c.reached} of ${c.total} io_uring functions on ${c.kernel.replace(/^(\d+\.\d+)\..*/, '$1')}`;
+    },
+    'io-uring-coverage-table': () => {
+      const c = rec.coverage;
+      if (!c) return 'No coverage run has been recorded yet.';
+      return [
+        `| package | scenarios | io_uring functions reached (of ${c.total} traceable on ${c.kernel}) |`,
+        '|---|---|---|',
+        ...c.packages.map((p) => `| \`${p.name}\` | ${p.scenarios} | ${p.reached} |`),
+        `| all | ${c.packages.reduce((a, p) => a + p.scenarios, 0)} | ${c.reached} |`,
+      ].join('\n');
+    },
     'sizing-example': () => {
       const argv = [...SIZING, '--suggest', '--html', 'sizing.html'];
       return ['```', `$ uringlab-kbuf-size ${argv.join(' ')}`, sizingOut().trimEnd(), '```'].join('\n');
@@ -154,7 +178,14 @@ function summaryTiming(path: string): Timing {
 }
 
 const [mode, arg, file] = process.argv.slice(2);
-if (mode === '--record' || mode === '--compare') {
+if (mode === '--record' && arg === 'coverage') {
+  const c = JSON.parse(readFileSync(file ?? join(REPO, 'testbed', 'out', 'coverage.json'), 'utf8')) as CoverageFact & { problems: string[] };
+  if (c.problems.length || !c.total) throw new Error(`that coverage run had problems, not recording it: ${c.problems.join('; ') || 'no function traced'}`);
+  const rec = recorded();
+  rec.coverage = { kernel: c.kernel, reached: c.reached, total: c.total, untraceable: c.untraceable, packages: c.packages.map((p) => ({ name: p.name, scenarios: p.scenarios, reached: p.reached, total: p.total })) };
+  writeFileSync(FACTS_FILE, JSON.stringify(rec, null, 2) + '\n');
+  console.log(`recorded coverage: ${c.reached} of ${c.total}; now run pnpm facts --write`);
+} else if (mode === '--record' || mode === '--compare') {
   if (arg !== 'vm' && arg !== 'native') throw new Error(`${mode} takes vm or native`);
   // Each kind of run keeps its own report folder (testbed/src/paths.ts reportDir).
   const path = file ?? join(REPO, 'testbed', 'out', arg, 'summary.json');

@@ -9,6 +9,7 @@ import { runProblems, type RunResult } from './result.js';
 import { collectMeasurements, formatMeasurements } from './measurements.js';
 import type { SplatCoverage } from './splat-classes.js';
 import type { Suite } from './suite.js';
+import { coverageHtml, coverageSummary, type CoverageReport } from './coverage.js';
 
 export interface ConcludeInput {
   outDir: string;
@@ -21,6 +22,8 @@ export interface ConcludeInput {
   /** Why the run stopped before judging, if it did (a stage that threw). */
   failure?: string;
   splatCoverage?: SplatCoverage;
+  /** --coverage: io_uring functions reached (coverage.ts); summary.json keeps the counts. */
+  ioUringCoverage?: CoverageReport;
   /** Notes from the stages (fetch repairs, the kernel image chosen, the splat scan's reach). */
   notes?: readonly string[];
   timings: Record<string, number | null>;
@@ -77,11 +80,16 @@ export function conclude(i: ConcludeInput): Concluded {
     notes: [...(i.notes ?? []), ...(run?.notes ?? []), ...problems],
     ...(i.failure ? { failure: i.failure } : {}),
     measurements: collectMeasurements(i.verdicts),
+    ...(i.ioUringCoverage ? { io_uring_coverage: coverageSummary(i.ioUringCoverage) } : {}),
     ok: false,
   };
   summary.ok = !i.failure && run !== undefined && summary.diverge === 0 && problems.length === 0 && layoutBad.length === 0 && invalid.length === 0 &&
     i.verdicts.length > 0;
-  const { dir } = writeReport(i.outDir, summary, i.verdicts, { ...(i.sections ? { sections: i.sections } : {}), ...(i.latest ? { latest: i.latest } : {}) });
+  const sections = [
+    ...(i.sections ?? []),
+    ...(i.ioUringCoverage ? [{ id: 'io-uring-coverage', title: 'io_uring function coverage', html: coverageHtml(i.ioUringCoverage) }] : []),
+  ];
+  const { dir } = writeReport(i.outDir, summary, i.verdicts, { ...(sections.length ? { sections } : {}), ...(i.latest ? { latest: i.latest } : {}) });
 
   const lines: string[] = [''];
   const w = Math.max(8, ...i.verdicts.map((v) => v.name.length));

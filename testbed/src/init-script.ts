@@ -9,6 +9,8 @@ export interface InitOptions {
   runner: string[];
   /** Block device to wait for (NVMe probes asynchronously after insmod). */
   waitFor?: string;
+  /** Shell text run instead of the single runner invocation (--coverage: coverage-guest.ts). */
+  runnerScript?: string;
 }
 
 /**
@@ -63,8 +65,7 @@ echo ${HUNG_TASK_TIMEOUT_SECS} > /proc/sys/kernel/hung_task_timeout_secs
 echo ${HUNG_TASK_CHECK_SECS} > /proc/sys/kernel/hung_task_check_interval_secs
 echo "@@ - hung-task $(cat /proc/sys/kernel/hung_task_timeout_secs 2>/dev/null || echo none) $(cat /proc/sys/kernel/hung_task_check_interval_secs 2>/dev/null || echo none)"
 cd /tmp
-${o.runner.map(q).join(' ')}
-echo "@@ - runner-exit $?"
+${o.runnerScript ?? `${o.runner.map(q).join(' ')}\necho "@@ - runner-exit $?"`}
 # Kernel log for the host's splat scan: boot warnings and worse, then all of the run.
 echo "@@ - klog-begin"
 grep '^<[0-4]>' /tmp/boot.klog | sed 's/^/@@K /'

@@ -25,7 +25,14 @@ export interface InitramfsInputs {
   programs?: ReadonlyArray<{ id: string; text: string }>;
   /** /init starts an interactive shell on ttyS0 instead of the runner (`testbed shell`). */
   shell?: boolean;
+  /** More files (absolute guest paths) and a replacement for the runner line (--coverage). */
+  extra?: GuestExtra;
   out: string;
+}
+
+export interface GuestExtra {
+  files: Array<{ path: string; data: string }>;
+  runnerScript?: string;
 }
 
 /** The guest path of a scenario's own program: its id, with anything odd for a path made `_`. */
@@ -72,8 +79,11 @@ export function initramfsEntries(p: {
   runnerArgs: string[];
   programs?: ReadonlyArray<{ id: string; text: string }>;
   shell?: boolean;
+  extra?: GuestExtra;
 }): CpioEntry[] {
+  const extraDirs = [...new Set((p.extra?.files ?? []).map((f) => f.path.replace(/^\//, '').split('/').slice(0, -1).join('/')))];
   const dirs = ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'dev', 'proc', 'sys', 'tmp', 'root', 'lib', 'lib/modules', 'scenarios'];
+  for (const d of extraDirs) if (d && !dirs.includes(d)) dirs.push(d);
   const entries: CpioEntry[] = dirs.map((d) => ({ type: 'dir', path: d }));
   // The kernel opens /dev/console for init before devtmpfs is mounted.
   entries.push({ type: 'chardev', path: 'dev/console', major: 5, minor: 1 });
@@ -87,12 +97,14 @@ export function initramfsEntries(p: {
   entries.push({ type: 'file', path: 'runner', data: p.runner, mode: 0o755 });
   entries.push({ type: 'file', path: GUEST_PROGRAM, data: Buffer.from(p.programText) });
   for (const x of p.programs ?? []) entries.push({ type: 'file', path: guestProgramPath(x.id).slice(1), data: Buffer.from(x.text) });
+  for (const f of p.extra?.files ?? []) entries.push({ type: 'file', path: f.path.replace(/^\//, ''), data: Buffer.from(f.data) });
   const init = p.shell
     ? shellInitScript({ modules: p.modules, waitFor: GUEST_DISK })
     : initScript({
         modules: p.modules,
         runner: ['/runner', ...p.runnerArgs, GUEST_PROGRAM],
         waitFor: GUEST_DISK,
+        ...(p.extra?.runnerScript ? { runnerScript: p.extra.runnerScript } : {}),
       });
   entries.push({ type: 'file', path: 'init', data: Buffer.from(init), mode: 0o755 });
   return entries;
@@ -111,6 +123,7 @@ export async function buildInitramfs(i: InitramfsInputs): Promise<InitramfsResul
     .bytes(runner)
     .text(i.programText)
     .text(JSON.stringify(i.runnerArgs ?? []))
+    .text(JSON.stringify(i.extra ?? null))
     .text(initScript({ modules, runner: [], waitFor: GUEST_DISK }))
     .text(i.shell ? shellInitScript({ modules, waitFor: GUEST_DISK }) : '')
     .text(JSON.stringify(i.programs ?? []))
@@ -129,6 +142,7 @@ export async function buildInitramfs(i: InitramfsInputs): Promise<InitramfsResul
       runnerArgs: i.runnerArgs ?? [],
       ...(i.programs ? { programs: i.programs } : {}),
       ...(i.shell ? { shell: true } : {}),
+      ...(i.extra ? { extra: i.extra } : {}),
     }),
   );
   mkdirSync(dirname(i.out), { recursive: true });

@@ -3,6 +3,7 @@
 // and with every extension), and report. The report is written however far the run got. Exit 0
 // only when nothing diverged, the UAPI layout agreed, every scenario file was valid and the guest
 // logged no splat; 2 for a bad command line or a selection of no scenario.
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Listr } from 'listr2';
@@ -17,13 +18,16 @@ import type { Prepared } from './prepare.js';
 import { bootStage, buildStage, fetchStage, type Built } from './stages.js';
 import type { RunResult } from './result.js';
 import { describeCoverage, readConfig, splatCoverage, type SplatCoverage } from './splat-classes.js';
-import { dirs, latestLink, reportDir } from './paths.js';
+import { coverageFiles, dirs, latestLink, reportDir } from './paths.js';
 import type { AccelChoice } from './accel.js';
 import type { TestbedEvent } from './events.js';
 import { fuzzMain } from './fuzz/main.js';
+import { coveragePlan, coverageReport, coverageText, readTraceable, rememberTraceable, writeCoverage, type CoveragePlan, type CoverageReport } from './coverage.js';
+import { ioUringFunctions, traceableFile, type StoredFunctions } from './coverage-functions.js';
 
 const USAGE = `usage: pnpm testbed [--native] [--accel auto|kvm|tcg] [--kernel-version SEL]
                     [--scenarios PATH]... [--only-scenarios] [--filter RE] [--keep] [--verbose] [--out DIR]
+                    [--coverage]
        pnpm testbed --fuzz N [--seed S] [--native] [--accel auto|kvm|tcg]
        pnpm testbed fetch|build|boot|shell [OPTIONS]   (one stage; --help for its options)`;
 
@@ -55,6 +59,7 @@ function options() {
         'only-scenarios': { type: 'boolean', default: false },
         filter: { type: 'string' },
         keep: { type: 'boolean', default: false },
+        coverage: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         out: { type: 'string' },
         fuzz: { type: 'string' },
@@ -74,6 +79,11 @@ if (opt.help) {
 }
 if (!['auto', 'kvm', 'tcg'].includes(opt.accel)) {
   console.error(`--accel must be auto, kvm or tcg\n${USAGE}`);
+  process.exit(2);
+}
+
+if (opt.coverage && (opt.native || opt.fuzz !== undefined)) {
+  console.error(`--coverage traces the guest kernel: it needs the VM, and does not go with --native or --fuzz\n${USAGE}`);
   process.exit(2);
 }
 
@@ -107,6 +117,8 @@ interface Ctx {
   run: RunResult;
   verdicts: ScenarioVerdict[];
   coverage: SplatCoverage | undefined;
+  functions: StoredFunctions | undefined;
+  plan: CoveragePlan | undefined;
 }
 
 const t0 = performance.now();
@@ -149,10 +161,25 @@ const tasks = new Listr<Ctx>(
       },
     },
     {
+      title: 'io_uring functions (--coverage)',
+      enabled: () => opt.coverage,
+      task: async (ctx, task) => {
+        const r = await ioUringFunctions({ dirs: ctx.prepared.dirs, kernel: ctx.prepared.sysroot.kernel, say: (m) => (task.output = m) });
+        ctx.functions = r.stored;
+        timings['coverage_functions_s'] = secs(r.derivedMs ?? 0);
+        task.title = `io_uring functions: ${r.stored.functions.length} symbols in io_uring/*.c units (${r.derivedMs ? 'derived from' : 'cached, from'} ${r.stored.source})`;
+      },
+    },
+    {
       title: opt.native ? 'Runner' : 'Runner and initramfs',
       task: async (ctx, task) => {
-        const programText = ctx.suite.scenarios.filter((s) => s.text !== undefined).map((s) => s.text).join('\n');
-        ctx.built = await buildStage({ prepared: ctx.prepared, programText });
+        const runnable = ctx.suite.scenarios.filter((s) => s.text !== undefined);
+        const programText = runnable.map((s) => s.text).join('\n');
+        // --coverage: the guest traces each package's scenarios apart (coverage.ts), so its
+        // initramfs carries per-package programs and a runner line of its own.
+        const listed = ctx.functions && readTraceable(traceableFile(ctx.prepared.dirs, ctx.prepared.sysroot.kernel));
+        ctx.plan = ctx.functions && coveragePlan(ctx.functions, runnable.map((s) => ({ source: s.source, id: s.program.id, text: s.text! })), ['/runner'], listed);
+        ctx.built = await buildStage({ prepared: ctx.prepared, programText, ...(ctx.plan ? { guestExtra: ctx.plan.guest } : {}) });
         timings['runner_s'] = secs(ctx.built.runnerMs);
         const i = ctx.built.initramfs;
         task.title = `Runner ${ctx.built.runnerRebuilt ? 'built' : 'up to date'}` + (i ? `, initramfs ${i.rebuilt ? 'built' : 'up to date'}` : '');
@@ -185,7 +212,10 @@ const tasks = new Listr<Ctx>(
           else if (e.type === 'step') task.output = e.message;
           else if (e.type === 'console' && opt.verbose) task.output = e.line;
         };
-        ctx.run = await bootStage({ prepared: ctx.prepared, built: ctx.built, programText, keep: opt.keep, onEvent });
+        ctx.run = await bootStage({
+          prepared: ctx.prepared, built: ctx.built, programText, keep: opt.keep, onEvent,
+          ...(ctx.plan ? { kernelArgs: ctx.plan.kernelArgs } : {}),
+        });
         const t = ctx.run.timings;
         timings['boot_s'] = opt.native ? null : secs(t.bootToFirstScenarioMs);
         timings['run_s'] = secs(t.processMs);
@@ -228,6 +258,11 @@ try {
 // The boot stage does not stop the list; an exception there (QEMU would not start) is kept here.
 if (!failure && !ctx.run) failure = tasks.errors.map((e) => e.error?.message ?? e.message).join('; ') || 'the kernel run did not happen';
 
+let covReport: CoverageReport | undefined;
+if (ctx.functions && ctx.plan && ctx.run) {
+  covReport = coverageReport(ctx.functions, ctx.plan, ctx.run.meta, ctx.run.kernelRelease ?? 'unknown');
+  rememberTraceable(traceableFile(ctx.prepared!.dirs, ctx.prepared!.sysroot.kernel), ctx.run.meta, covReport);
+}
 const notes = [...(ctx.prepared?.notes ?? [])];
 if (ctx.coverage) notes.push(describeCoverage(ctx.coverage, BUDGET_S));
 const result = conclude({
@@ -240,10 +275,17 @@ const result = conclude({
   verdicts: ctx.verdicts ?? [],
   ...(failure ? { failure } : {}),
   ...(ctx.coverage ? { splatCoverage: ctx.coverage } : {}),
+  ...(covReport ? { ioUringCoverage: covReport } : {}),
   notes,
   timings,
   wallS: secs(performance.now() - t0) ?? 0,
   ...(opt.out ? {} : { latest: latestLink(d) }),
 });
 for (const l of result.lines) console.log(l);
+// A run without --coverage leaves no coverage files of an earlier one beside its own summary.
+if (!covReport) for (const f of Object.values(coverageFiles(outDir))) rmSync(f, { force: true });
+if (covReport) {
+  const f = writeCoverage(outDir, covReport);
+  console.log(['', ...coverageText(covReport, false), `Every unreached function: ${f.text} (and ${f.json})`].join('\n'));
+}
 process.exit(selectionError ? 2 : result.exitCode);

@@ -40,3 +40,8 @@ export function reportDir(mode: RunMode, d: Dirs = dirs()): string {
 export function latestLink(d: Dirs = dirs()): string {
   return join(d.out, 'latest');
 }
+
+/** Where `--coverage` writes its report (coverage.ts), beside the run's summary. */
+export function coverageFiles(out: string): { json: string; text: string } {
+  return { json: join(out, 'coverage.json'), text: join(out, 'coverage.txt') };
+}

@@ -8,6 +8,7 @@ import type { ScenarioVerdict } from './judge.js';
 import type { Measurement } from './measurements.js';
 import { renderHtml, type ReportSection } from './report-html.js';
 import type { SplatCoverage } from './splat-classes.js';
+import type { CoverageSummary } from './coverage.js';
 
 export { renderHtml, escapeHtml, type ReportSection } from './report-html.js';
 
@@ -52,6 +53,8 @@ export interface RunSummary {
   notes: string[];
   /** Timed operations (`time` events): the kernel's latency beside the model's prediction. */
   measurements: Measurement[];
+  /** --coverage: io_uring functions reached, overall and per package (coverage.json has the lists). */
+  io_uring_coverage?: CoverageSummary;
   ok: boolean;
 }
 

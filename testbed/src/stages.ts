@@ -5,7 +5,7 @@
 // packages, the runner's and the initramfs's input hashes), so running the earlier stages again
 // before a later one costs little.
 import { ignoreEvents, type OnEvent } from './events.js';
-import type { InitramfsResult } from './initramfs.js';
+import type { GuestExtra, InitramfsResult } from './initramfs.js';
 import { runNative } from './native.js';
 import { prepare, type PrepareOptions, type Prepared } from './prepare.js';
 import type { RunResult } from './result.js';
@@ -22,6 +22,8 @@ export interface BuildStageOptions {
   /** The program the guest runs; with a VM prepared, the initramfs is built for it. */
   programText?: string;
   runnerArgs?: string[];
+  /** More guest files and a replacement runner line (--coverage). */
+  guestExtra?: GuestExtra;
   onEvent?: OnEvent;
 }
 
@@ -40,7 +42,7 @@ export async function buildStage(o: BuildStageOptions): Promise<Built> {
   const runnerMs = performance.now() - t;
   const initramfs =
     o.prepared.kernelImage && o.programText !== undefined
-      ? await vmInitramfs(o.prepared, r.runnerPath, o.programText, o.runnerArgs, o.onEvent ?? ignoreEvents)
+      ? await vmInitramfs(o.prepared, r.runnerPath, o.programText, o.runnerArgs, o.onEvent ?? ignoreEvents, o.guestExtra)
       : undefined;
   return { runnerPath: r.runnerPath, runnerRebuilt: r.rebuilt, runnerMs, ...(initramfs ? { initramfs } : {}) };
 }
@@ -51,6 +53,8 @@ export interface BootStageOptions {
   programText: string;
   runnerArgs?: string[];
   keep?: boolean;
+  /** Extra kernel command line words (--coverage boots with nokaslr). */
+  kernelArgs?: string[];
   onEvent?: OnEvent;
 }
 
@@ -58,5 +62,5 @@ export interface BootStageOptions {
 export function bootStage(o: BootStageOptions): Promise<RunResult> {
   const common = { programText: o.programText, runnerPath: o.built.runnerPath, ...(o.runnerArgs ? { runnerArgs: o.runnerArgs } : {}), ...(o.onEvent ? { onEvent: o.onEvent } : {}) };
   if (!o.prepared.kernelImage) return runNative(common);
-  return runInVm({ ...common, prepared: o.prepared, ...(o.built.initramfs ? { initramfs: o.built.initramfs } : {}), ...(o.keep ? { keep: true } : {}) });
+  return runInVm({ ...common, prepared: o.prepared, ...(o.built.initramfs ? { initramfs: o.built.initramfs } : {}), ...(o.keep ? { keep: true } : {}), ...(o.kernelArgs ? { kernelArgs: o.kernelArgs } : {}) });
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { rememberKvmFailure, type AccelChoice } from './accel.js';
 import { writeDisk } from './disk.js';
 import { ignoreEvents, type OnEvent } from './events.js';
-import { buildInitramfs, type InitramfsResult } from './initramfs.js';
+import { buildInitramfs, type GuestExtra, type InitramfsResult } from './initramfs.js';
 import { prepare, vmlinuxBadMarker, type Prepared } from './prepare.js';
 import { supervise } from './proc.js';
 import { QBOOT, qemuArgs, type Accel } from './qemu-args.js';
@@ -36,6 +36,8 @@ export interface RunInVmOptions {
   bootDeadlineMs?: number;
   /** Extra kernel command line words (e.g. initcall_debug when profiling the boot). */
   kernelArgs?: string[];
+  /** More guest files and a replacement runner line (--coverage). */
+  guestExtra?: GuestExtra;
   onEvent?: OnEvent;
 }
 
@@ -140,6 +142,7 @@ export async function vmInitramfs(
   programText: string,
   runnerArgs: string[] | undefined,
   onEvent: OnEvent = ignoreEvents,
+  extra?: GuestExtra,
 ): Promise<InitramfsResult> {
   onEvent({ type: 'step', step: 'initramfs', message: 'building' });
   return buildInitramfs({
@@ -148,6 +151,7 @@ export async function vmInitramfs(
     runnerPath,
     programText,
     runnerArgs,
+    ...(extra ? { extra } : {}),
     out: join(p.dirs.build, `initramfs-${p.sysroot.kernelRelease}.cpio`),
   });
 }
@@ -163,7 +167,7 @@ export async function runInVm(o: RunInVmOptions): Promise<RunResult> {
   const diskPath = join(vmDir, `nvme-${process.pid}.img`);
   const kernelConsolePath = join(vmDir, `kernel-console-${process.pid}.log`);
 
-  const initramfs = o.initramfs ?? (await vmInitramfs(p, o.runnerPath, o.programText, o.runnerArgs, onEvent));
+  const initramfs = o.initramfs ?? (await vmInitramfs(p, o.runnerPath, o.programText, o.runnerArgs, onEvent, o.guestExtra));
   const ids = programScenarioIds(o.programText);
   const lines = programScenarioLines(o.programText);
 
