@@ -35,7 +35,7 @@ interface CoverageFact {
 type Recorded = Partial<Record<'vm' | 'native', Timing>> & { coverage?: CoverageFact };
 
 function scenarioDirs(): { label: string; dir: string }[] {
-  const out = [{ label: '`@uringlab/ring`', dir: 'packages/ring/scenarios' }, { label: '`@uringlab/kbuf-cache`', dir: 'packages/kbuf-cache/scenarios' }, { label: '`@uringlab/rsrc-copy`', dir: 'packages/rsrc-copy/scenarios' }];
+  const out = [{ label: '`@uringlab/ring`', dir: 'packages/ring/scenarios' }, { label: '`@uringlab/kbuf-cache`', dir: 'packages/kbuf-cache/scenarios' }, { label: '`@uringlab/eventfd-rcu`', dir: 'packages/eventfd-rcu/scenarios' }, { label: '`@uringlab/rsrc-copy`', dir: 'packages/rsrc-copy/scenarios' }];
   for (const e of readdirSync(join(REPO, 'examples')).sort()) {
     const dir = `examples/${e}/scenarios`;
     try {
