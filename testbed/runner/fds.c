@@ -276,7 +276,8 @@ int op_writemem(char **tok, int ntok)
 }
 
 /* poll FD EVENTS TIMEOUT_MS -> poll FD RET REVENTS: poll(2) of one fd (TIMEOUT_MS -1 waits until
- * the watchdog interrupts it, -EINTR). REVENTS is 0 unless RET is 1. */
+ * the watchdog interrupts it, -EINTR; a finite one times out, 0, whatever the watchdog's length).
+ * REVENTS is 0 unless RET is 1. */
 int op_poll(char **tok, int ntok)
 {
 	struct handle *h = need_handle(tok[1]);
@@ -294,7 +295,11 @@ int op_poll(char **tok, int ntok)
 	p.fd = h->fd;
 	p.events = (short)events;
 	p.revents = 0;
-	watchdog_arm();
+	/* A finite timeout ends the poll by itself: a shorter watchdog must not turn it into -EINTR. */
+	if (timeout < 0)
+		watchdog_arm();
+	else
+		watchdog_arm_after((unsigned)timeout);
 	ret = poll(&p, 1, (int)timeout);
 	if (ret < 0)
 		ret = -errno;

@@ -33,6 +33,8 @@ export abstract class FileObj {
   readonly isReg: boolean = false;
   /** O_DIRECT was requested at open. */
   odirect = false;
+  /** f_op->write_iter exists; without it (eventfd has only ->write) io_uring goes through loop_rw_iter(). */
+  readonly writeIter: boolean = true;
   /** f_mode & (FMODE_READ | FMODE_WRITE): the testbed opens files O_RDWR. */
   get fmode(): number {
     return FMODE.READ | FMODE.WRITE;

@@ -168,6 +168,10 @@ class Env implements FuzzEnv {
     return { name, steps: [{ op: 'region', name, size: pageAlign(Math.max(size, 4096)), fill: this.regions.length * 37 + 1 }] };
   }
 
+  rcuPending(): number {
+    return this.ex.kernel.sched.pendingRcuCallbacks;
+  }
+
   scratch<T>(key: string, init: () => T): T {
     if (!this.scratches.has(key)) this.scratches.set(key, init());
     return this.scratches.get(key) as T;

@@ -84,6 +84,11 @@ export interface FuzzEnv {
   userData(): number;
   /** A region of at least `size` bytes: an existing one, or a step that maps one is emitted first. */
   region(size: number): { name: string; steps: Record<string, unknown>[] };
+  /**
+   * RCU callbacks the live model has queued and not yet run (call_rcu(): deferred eventfd
+   * signals, frees): a generator that must wait for them to land on the kernel waits only then.
+   */
+  rcuPending(): number;
   /** State a generator keeps across the templates of one case (say, registered buffer groups). */
   scratch<T>(key: string, init: () => T): T;
   /** The scenario needs this from the machine (tcp for TCP socket pairs). */
