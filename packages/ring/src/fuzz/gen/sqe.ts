@@ -65,7 +65,8 @@ function rwSqe(c: FuzzChoices, env: FuzzEnv, out: Step[], extra: readonly string
   const sqe: Step = { opcode: write ? 'WRITE' : 'READ', fd, len, user_data: env.userData() };
   const shortFails = avoids('short-rw-fails');
   withFlags(c, sqe, shortFails ? [] : extra, shortFails ? ['CQE_SKIP_SUCCESS'] : []);
-  if (!selects(sqe)) sqe.addr = buffer(c, env, len + 100, out, avoids('rw-efault') || (len === 0 && avoids('zero-length-bad-address')));
+  const noBad = (write && kind === 'file' && avoids('rw-efault')) || (len === 0 && avoids('zero-length-bad-address'));
+  if (!selects(sqe)) sqe.addr = buffer(c, env, len + 100, out, noBad);
   const socket = kind === 'tcp' || kind === 'unix';
   sqe.off = c.pick(socket && avoids('socket-rw-offset') ? [CUR_POS, 0] : [CUR_POS, 0, 10, 4096]);
   if (c.rare(8)) sqe.op_flags = c.pick([8, 1, 1 << 30]); // RWF_NOWAIT, RWF_HIPRI, no such flag
