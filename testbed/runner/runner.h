@@ -122,7 +122,6 @@ op_fn op_sleep, op_raise;
 void watchdog_install(void);
 void watchdog_set_ms(unsigned ms);
 void watchdog_arm(void);
-void watchdog_arm_after(unsigned ms);
 void watchdog_disarm(void);
 
 /* ---- environment (require.c, fds.c) ---- */

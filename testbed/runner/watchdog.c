@@ -1,6 +1,5 @@
 /* The in-scenario watchdog: a blocking system call (an io_uring wait, a read) is interrupted by
  * SIGALRM after a while, so it returns -EINTR and is recorded instead of eating the budget. */
-#include <limits.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/time.h>
@@ -43,13 +42,6 @@ static void set_timer(unsigned ms)
 void watchdog_arm(void)
 {
 	set_timer(watchdog_ms);
-}
-
-/* A call with a bound of its own (poll's timeout) is not cut short: the watchdog fires only
- * `ms` past that bound, so it still ends a call that overstays it. */
-void watchdog_arm_after(unsigned ms)
-{
-	set_timer(ms > UINT_MAX - watchdog_ms ? UINT_MAX : ms + watchdog_ms);
 }
 
 void watchdog_disarm(void)

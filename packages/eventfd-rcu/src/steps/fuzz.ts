@@ -89,6 +89,9 @@ export const registerFuzz: EventfdStepFuzz = {
       fd = efd(c, env, out);
     }
     const step: Record<string, unknown> = { op: 'eventfd.register', ring, fd };
+    // The core's waited regular-file I/O may finish inline or from io-wq on the host; the count
+    // of a registered eventfd would show which (IOWQ_OBSERVED in the core's fuzz types).
+    env.scratch('iowq-observed', () => ({ value: false })).value = true;
     if (c.rare(3)) step.async = true;
     if (c.rare(8)) step.nr_args = c.pick([0, 2]);
     out.push(step);

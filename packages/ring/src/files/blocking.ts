@@ -70,7 +70,7 @@ export function blockingWrite(s: Sleeper, f: FileObj, data: Uint8Array): number 
 /**
  * poll(2) of one file for POLLIN and/or POLLOUT, waiting up to timeoutNs (Infinity: until the
  * watchdog). res is 1 when an event is ready, 0 on timeout, -EINTR when the watchdog fired. The
- * runner arms its watchdog past a finite timeout, so only an infinite one ends in -EINTR.
+ * runner arms its watchdog only for an infinite poll, so only that one ends in -EINTR.
  */
 export function pollFile(s: Sleeper, f: FileObj, events: number, timeoutNs: number): { res: number; revents: number } {
   const mask = () => (events & POLL.IN && f.ready('in') ? POLL.IN : 0) | (events & POLL.OUT && f.ready('out') ? POLL.OUT : 0);
