@@ -57,6 +57,8 @@ export abstract class FileObj {
   abstract readable(): boolean;
   abstract writable(): boolean;
 
+  /** Stream files: bytes a read took that never reached the user go back to the head. */
+  unread?(data: Uint8Array): void;
   /** A read attempt; `pos` is undefined for stream files. */
   abstract read(len: number, pos: number | undefined): ReadResult;
   abstract write(data: Uint8Array, pos: number | undefined): number;

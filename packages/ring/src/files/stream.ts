@@ -51,6 +51,13 @@ export class ByteQueue {
     return out;
   }
 
+  /** Puts bytes back at the head, as if never pulled (a read whose copy to the user faulted). */
+  unshift(data: Uint8Array): void {
+    if (!data.byteLength) return;
+    this.chunks.unshift(data.slice());
+    this.size += data.byteLength;
+  }
+
   /** A writer finds room (POLLOUT, a write that does not wait): sockets count bytes. */
   hasRoom(): boolean {
     return this.size < this.capacity;
@@ -126,9 +133,28 @@ export class PipeQueue extends ByteQueue {
     return n > 0 ? super.push(data.subarray(0, n)) : 0;
   }
 
+  /** The slots before the last pull and how much it took, so unshift() can undo part of it. */
+  private undo: { slots: { off: number; len: number }[]; pulled: number } | undefined;
+
   override pull(len: number): Uint8Array {
+    const before = this.slots.map((b) => ({ ...b }));
     const out = super.pull(len);
-    let left = out.byteLength;
+    this.drain(out.byteLength);
+    this.undo = { slots: before, pulled: out.byteLength };
+    return out;
+  }
+
+  override unshift(data: Uint8Array): void {
+    super.unshift(data);
+    const u = this.undo;
+    this.undo = undefined;
+    if (!u || data.byteLength > u.pulled) throw new Error('PipeQueue.unshift() without the pull it undoes');
+    this.slots = u.slots;
+    this.drain(u.pulled - data.byteLength);
+  }
+
+  private drain(n: number): void {
+    let left = n;
     while (left > 0) {
       const b = this.slots[0]!;
       const t = Math.min(b.len, left);
@@ -138,7 +164,6 @@ export class PipeQueue extends ByteQueue {
       // pipe_read(): a drained buffer is released and its slot freed.
       if (b.len === 0) this.slots.shift();
     }
-    return out;
   }
 
   override purge(): void {
@@ -224,6 +249,14 @@ export class StreamEnd extends FileObj {
     if (this.isSocket && this.sockErr) return this.takeError();
     if (this.rx.writerClosed) return 0;
     return -ERRNO.EAGAIN;
+  }
+
+  /**
+   * What a read took but could not copy to the user goes back: pipe_read() advances a buffer only
+   * by what copy_page_to_iter() placed, and unix_stream_read_generic() keeps an skb it could not copy.
+   */
+  override unread(data: Uint8Array): void {
+    this.rx?.unshift(data);
   }
 
   read(len: number): ReadResult {
