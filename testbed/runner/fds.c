@@ -289,7 +289,8 @@ int op_writemem(char **tok, int ntok)
 }
 
 /* poll FD EVENTS TIMEOUT_MS -> poll FD RET REVENTS: poll(2) of one fd (TIMEOUT_MS -1 waits until
- * the watchdog interrupts it, -EINTR). REVENTS is 0 unless RET is 1. */
+ * the watchdog interrupts it, -EINTR; a finite one times out, 0, whatever the watchdog's length).
+ * REVENTS is 0 unless RET is 1. */
 int op_poll(char **tok, int ntok)
 {
 	struct handle *h = need_handle(tok[1]);
@@ -307,11 +308,16 @@ int op_poll(char **tok, int ntok)
 	p.fd = h->fd;
 	p.events = (short)events;
 	p.revents = 0;
-	watchdog_arm();
+	/* A finite timeout ends the poll by itself: the watchdog, which may be shorter (the fuzzer's
+	 * is 100 ms), must not turn it into -EINTR, nor fire first on a starved guest (TCG) that
+	 * wakes late from both timers. Only an infinite poll needs it; the budget bounds the rest. */
+	if (timeout < 0)
+		watchdog_arm();
 	ret = poll(&p, 1, (int)timeout);
 	if (ret < 0)
 		ret = -errno;
-	watchdog_disarm();
+	if (timeout < 0)
+		watchdog_disarm();
 	rec("poll %s %d %u", tok[1], ret, ret > 0 ? (unsigned)(unsigned short)p.revents : 0u);
 	return 0;
 }

@@ -94,7 +94,8 @@ export async function runNative(o: RunNativeOptions): Promise<RunResult> {
 
   const d = o.dirs ?? defaultDirs();
   mkdirSync(join(d.build, 'native'), { recursive: true });
-  const program = join(d.build, 'native', 'all.prog');
+  // One file per process: parallel runs (fuzz streams, another testbed run) share build/native.
+  const program = join(d.build, 'native', `all-${process.pid}.prog`);
   writeFileSync(program, o.programText);
   // Scenarios create files in their working directory: give them a scratch one.
   const scratch = mkdtempSync(join(d.build, 'native', 'run-'));
@@ -104,7 +105,10 @@ export async function runNative(o: RunNativeOptions): Promise<RunResult> {
     hardTimeoutMs: o.hardTimeoutMs ?? 10_000 + 11_000 * Math.max(ids.length, 1),
     silenceTimeoutMs: o.silenceTimeoutMs ?? 30_000,
     onStdout: (chunk) => collector.write(chunk),
-  }).finally(() => rmSync(scratch, { recursive: true, force: true }));
+  }).finally(() => {
+    rmSync(scratch, { recursive: true, force: true });
+    rmSync(program, { force: true });
+  });
 
   const r = finishResult({
     mode: 'native',

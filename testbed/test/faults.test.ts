@@ -264,7 +264,7 @@ describe.skipIf(ROOTS.length === 0)('the real runner', () => {
   it('reports a runner killed from outside mid-run with its signal, and the report fails the run', async () => {
     const root = mkdtempSync(join(tmp, 'kill-'));
     const text = 'scenario slow\n  sleep 5000\nend\n';
-    const prog = join(root, 'build', 'native', 'all.prog');
+    const prog = join(root, 'build', 'native', 'all-');
     let killed = false;
     const r = await runNative({
       programText: text, runnerPath, dirs: dirs(root),

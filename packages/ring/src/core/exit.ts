@@ -47,10 +47,11 @@ class ExitWork {
   kick(): void {
     if (this.queued || this.done) return;
     this.queued = true;
+    // A kworker of iou_wq, not an io-wq worker: io_wq_current_is_worker() is false there.
     this.ctx.kernel.sched.punt(() => {
       this.queued = false;
       this.pass();
-    });
+    }, 'kworker');
   }
 
   private pass(): void {

@@ -69,11 +69,12 @@ export function blockingWrite(s: Sleeper, f: FileObj, data: Uint8Array): number 
 
 /**
  * poll(2) of one file for POLLIN and/or POLLOUT, waiting up to timeoutNs (Infinity: until the
- * watchdog). res is 1 when an event is ready, 0 on timeout, -EINTR when the watchdog fired.
+ * watchdog). res is 1 when an event is ready, 0 on timeout, -EINTR when the watchdog fired. The
+ * runner arms its watchdog only for an infinite poll, so only that one ends in -EINTR.
  */
 export function pollFile(s: Sleeper, f: FileObj, events: number, timeoutNs: number): { res: number; revents: number } {
   const mask = () => (events & POLL.IN && f.ready('in') ? POLL.IN : 0) | (events & POLL.OUT && f.ready('out') ? POLL.OUT : 0);
-  const byTimeout = timeoutNs < WATCHDOG_NS;
+  const byTimeout = Number.isFinite(timeoutNs);
   if (!mask() && timeoutNs > 0 && !sleepUntil(s, () => mask() !== 0, s.sched.now + (byTimeout ? timeoutNs : WATCHDOG_NS))) {
     return byTimeout ? { res: 0, revents: 0 } : { res: -ERRNO.EINTR, revents: 0 };
   }

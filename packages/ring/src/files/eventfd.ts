@@ -29,6 +29,8 @@ export function eventfdSignalAllowed(): boolean {
 export class EventFd extends FileObj {
   readonly kind = 'eventfd';
   readonly pollable = true;
+  /** eventfd_fops has ->read_iter but only ->write. */
+  override readonly writeIter = false;
   count: bigint;
   /** Increments made by eventfd_signal(), for models that check what io_uring posted. */
   signals = 0;

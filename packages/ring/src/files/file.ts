@@ -35,6 +35,8 @@ export abstract class FileObj {
   odirect = false;
   /** f_flags & O_NONBLOCK (fcntl(F_SETFL)): read(2)/write(2) return -EAGAIN instead of sleeping. */
   oNonblock = false;
+  /** f_op->write_iter exists; without it (eventfd has only ->write) io_uring goes through loop_rw_iter(). */
+  readonly writeIter: boolean = true;
   /** f_mode & (FMODE_READ | FMODE_WRITE): the testbed opens files O_RDWR. */
   get fmode(): number {
     return FMODE.READ | FMODE.WRITE;
@@ -57,6 +59,8 @@ export abstract class FileObj {
   abstract readable(): boolean;
   abstract writable(): boolean;
 
+  /** Stream files: bytes a read took that never reached the user go back to the head. */
+  unread?(data: Uint8Array): void;
   /** A read attempt; `pos` is undefined for stream files. */
   abstract read(len: number, pos: number | undefined): ReadResult;
   abstract write(data: Uint8Array, pos: number | undefined): number;

@@ -73,6 +73,23 @@ export class ByteQueue {
     return out;
   }
 
+  /** Puts bytes back at the head, as if never pulled (a read whose copy to the user faulted). */
+  unshift(data: Uint8Array): void {
+    if (!data.byteLength) return;
+    this.chunks.unshift(data.slice());
+    this.size += data.byteLength;
+  }
+
+  /** A writer finds room (POLLOUT, a write that does not wait): sockets count bytes. */
+  hasRoom(): boolean {
+    return this.size < this.capacity;
+  }
+
+  /** push() would take all `len` bytes now. */
+  fits(len: number): boolean {
+    return len <= this.capacity - this.size;
+  }
+
   /** Drops everything queued (a closed socket frees its receive queue). */
   purge(): void {
     this.chunks = [];
@@ -81,6 +98,99 @@ export class ByteQueue {
 
   wakeAll(): void {
     for (const e of this.endpoints) e.wake();
+  }
+}
+
+/** PAGE_SIZE, the size of one pipe buffer. */
+const PIPE_PAGE = 4096;
+/** PIPE_DEF_BUFFERS: the slots of a pipe's ring (pipe->max_usage). */
+const PIPE_SLOTS = 16;
+
+/**
+ * A pipe's ring of page buffers (fs/pipe.c): what a write takes depends on slots, not bytes.
+ * pipe_write() merges only the sub-page head of a write (total_len % PAGE_SIZE) into the last
+ * buffer, when it fits there, then fills a fresh page per free slot; pipe_read() frees a slot
+ * once its buffer is drained. The bytes themselves stay in ByteQueue's FIFO.
+ */
+export class PipeQueue extends ByteQueue {
+  /** struct pipe_buffer: offset and len of each occupied slot, oldest first. */
+  private slots: { off: number; len: number }[] = [];
+
+  constructor() {
+    super(PIPE_SLOTS * PIPE_PAGE);
+  }
+
+  /** pipe_full(): no free slot (POLLOUT is clear; a write can still merge its head). */
+  override hasRoom(): boolean {
+    return this.slots.length < PIPE_SLOTS;
+  }
+
+  override fits(len: number): boolean {
+    return this.take(len, false) === len;
+  }
+
+  /** pipe_write()'s merge, then its page loop: how many of `len` bytes go in (and, if `commit`, the slots). */
+  private take(len: number, commit: boolean): number {
+    if (len === 0) return 0;
+    let n = 0;
+    const chars = len & (PIPE_PAGE - 1);
+    const last = this.slots[this.slots.length - 1];
+    // PIPE_BUF_FLAG_CAN_MERGE: anonymous pipe buffers, and only when the pipe was not empty.
+    if (chars && last && last.off + last.len + chars <= PIPE_PAGE) {
+      if (commit) last.len += chars;
+      n = chars;
+    }
+    let free = PIPE_SLOTS - this.slots.length;
+    while (n < len && free > 0) {
+      const copied = Math.min(PIPE_PAGE, len - n);
+      if (commit) this.slots.push({ off: 0, len: copied });
+      n += copied;
+      free--;
+    }
+    return n;
+  }
+
+  override push(data: Uint8Array): number {
+    const n = this.take(data.byteLength, true);
+    return n > 0 ? super.push(data.subarray(0, n)) : 0;
+  }
+
+  /** The slots before the last pull and how much it took, so unshift() can undo part of it. */
+  private undo: { slots: { off: number; len: number }[]; pulled: number } | undefined;
+
+  override pull(len: number): Uint8Array {
+    const before = this.slots.map((b) => ({ ...b }));
+    const out = super.pull(len);
+    this.drain(out.byteLength);
+    this.undo = { slots: before, pulled: out.byteLength };
+    return out;
+  }
+
+  override unshift(data: Uint8Array): void {
+    super.unshift(data);
+    const u = this.undo;
+    this.undo = undefined;
+    if (!u || data.byteLength > u.pulled) throw new Error('PipeQueue.unshift() without the pull it undoes');
+    this.slots = u.slots;
+    this.drain(u.pulled - data.byteLength);
+  }
+
+  private drain(n: number): void {
+    let left = n;
+    while (left > 0) {
+      const b = this.slots[0]!;
+      const t = Math.min(b.len, left);
+      b.off += t;
+      b.len -= t;
+      left -= t;
+      // pipe_read(): a drained buffer is released and its slot freed.
+      if (b.len === 0) this.slots.shift();
+    }
+  }
+
+  override purge(): void {
+    super.purge();
+    this.slots = [];
   }
 }
 
@@ -147,7 +257,7 @@ export class StreamEnd extends FileObj {
   writable(): boolean {
     if (!this.tx) return false;
     if (this.isDgram) return this.tx.count <= UNIX_MAX_DGRAM_QLEN || this.wrShut || this.peerDead || this.peerDropped;
-    return this.tx.size < this.tx.capacity || this.tx.readerClosed || this.sockErr !== 0 || this.tcpClosed;
+    return this.tx.hasRoom() || this.tx.readerClosed || this.sockErr !== 0 || this.tcpClosed;
   }
 
   /** sock_error(): the pending error as -errno, cleared; 0 if none. */
@@ -180,6 +290,14 @@ export class StreamEnd extends FileObj {
     // RCV_SHUTDOWN: tcp_recvmsg() and unix_stream_read_generic() return 0 after the error check.
     if (this.rdShut || this.rx.writerClosed) return 0;
     return -ERRNO.EAGAIN;
+  }
+
+  /**
+   * What a read took but could not copy to the user goes back: pipe_read() advances a buffer only
+   * by what copy_page_to_iter() placed, and unix_stream_read_generic() keeps an skb it could not copy.
+   */
+  override unread(data: Uint8Array): void {
+    this.rx?.unshift(data);
   }
 
   read(len: number): ReadResult {
@@ -339,7 +457,7 @@ export const PIPE_CAPACITY = 16 * 4096;
 export const SOCK_CAPACITY = 212992;
 
 export function makePipe(): [StreamEnd, StreamEnd] {
-  const q = new ByteQueue(PIPE_CAPACITY);
+  const q = new PipeQueue();
   return [new StreamEnd('pipe-r', q, undefined), new StreamEnd('pipe-w', undefined, q)];
 }
 

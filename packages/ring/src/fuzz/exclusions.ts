@@ -33,7 +33,7 @@ export const BY_DESIGN: readonly Exclusion[] = [
   { id: 'unwaited-iowq', what: 'IOSQE_ASYNC without a wait for the CQE', why: 'the request runs on io-wq and a real kernel posts its CQE whenever the worker gets to it; waited (sqe.waited) it is deterministic' },
   { id: 'tcp', what: 'TCP socket pairs (AF_UNIX pairs stand in)', why: 'loopback TCP hands data to the peer through the socket backlog and softirq: a RECV right after several WRITEs of one submission got 32 of 48 bytes on the host; how much is there depends on timing', regression: 'testbed/fuzz-found/fuzz-1-8433.json' },
   { id: 'regular-file-write', what: 'WRITE SQEs on regular files without a wait for the CQE (sqe.waited makes them)', why: 'the 6.18 host finishes a buffered tmpfs write inline or from io-wq depending on timing (the nonblocking attempt may return -EAGAIN): whether the CQE is there after the enter is not determined', regression: 'testbed/fuzz-found/fuzz-1-8.json' },
-  { id: 'regular-file-read', what: 'READ SQEs (and kbuf.read) on regular files without a wait for the CQE, on 7.3 (sqe.waited makes them)', why: 'the 7.3 guest completes a buffered tmpfs read from io-wq, so the CQE comes after later inline ones at a time the runner does not control; the model completes it inline (rw/: worth a look by its owner)', regression: 'testbed/fuzz-found/fuzz-1-956.json, testbed/fuzz-found/fuzz-1-1943.json', kernels: ['7.3'] },
+  { id: 'regular-file-read', what: 'READ SQEs (and kbuf.read) on regular files without a wait for the CQE, and waited READs and WRITEs of regular files on DEFER_TASKRUN rings, on 7.3 (sqe.waited makes the others)', why: 'the guest\'s /tmp is tmpfs, and 7.3 completes a buffered tmpfs read from io-wq: the CQE comes after later inline ones, at a time the runner does not control, and on a DEFER_TASKRUN ring the io-wq completion queues local task_work that signals a registered eventfd; the model completes it inline (the host\'s /tmp is ext4, inline as modelled). Modelling it needs a per-filesystem FMODE_NOWAIT in files/regular.ts', regression: 'testbed/fuzz-found/fuzz-1-956.json, testbed/fuzz-found/fuzz-1-1943.json, testbed/fuzz-found/fuzz-1-1574.json', kernels: ['7.3'] },
   { id: 'drain', what: 'IOSQE_IO_DRAIN', why: 'the request after a drain is still REQ_F_FORCE_ASYNC (drain_active) and, deferred, runs on io-wq: its CQE races the runner (drain-active-until-next-request pins the part that is deterministic)' },
   { id: 'close-under-sqe', what: 'close(2) while an SQE is written but not submitted', why: 'the kernel looks the fd up at submission, and after a close the runner\'s fd numbers differ from the model\'s (a TCP pair\'s listening socket takes one)' },
   { id: 'split-links', what: 'a link flag outside a generated chain, and an enter that submits part of the SQ', why: 'a chain cut off at the end of a submission goes to io-wq (io_queue_sqe_fallback()), which races the runner like ASYNC does' },
@@ -47,76 +47,22 @@ export const BY_DESIGN: readonly Exclusion[] = [
  */
 export const KNOWN_DIVERGENCES: readonly Exclusion[] = [
   {
-    id: 'zero-length-stream-io',
-    what: 'READ, RECV and kbuf.recv/kbuf.read of 0 bytes on pipes and sockets',
-    why: 'the kernel completes a 0-byte READ of an empty socket or pipe at once (res 0) and leaves a 0-byte RECV of an empty AF_UNIX socket waiting; the model does it the other way round (rw/, net/)',
-    regression: 'testbed/fuzz-found/fuzz-1-143.json, testbed/fuzz-found/fuzz-1-7.json',
-  },
-  {
-    id: 'send-buffer-select',
-    what: 'SEND with IOSQE_BUFFER_SELECT',
-    why: 'with no buffer group the kernel fails it with -ENOENT (the bundle peek finds no list); the model reads from address 0 and fails with -EFAULT (net/)',
-    regression: 'testbed/fuzz-found/fuzz-1-200.json',
-  },
-  {
     id: 'tcp-after-peer-close',
     what: 'closing one end of a TCP pair',
     why: 'after the peer closed, the kernel accepts the first write (the RST comes back only then) and fails later ones; the model fails the first with -EPIPE (files/stream.ts)',
     regression: 'testbed/fuzz-found/fuzz-1-99.json',
   },
   {
-    id: 'short-rw-fails',
-    what: 'CQE_SKIP_SUCCESS and link flags on READ and WRITE SQEs',
-    why: 'the kernel fails a short transfer (res below the asked length: __io_complete_rw_common() calls req_set_fail()), so its CQE is posted despite CQE_SKIP_SUCCESS and its link is cancelled; the model treats a short transfer as a success (rw/)',
-    regression: 'testbed/fuzz-found/fuzz-3-155.json, testbed/fuzz-found/fuzz-3-615.json',
-  },
-  {
-    id: 'rw-wrong-direction',
-    what: 'READ on a pipe\'s write end, WRITE on its read end',
-    why: 'the kernel fails it with -EBADF at issue (FMODE_READ/FMODE_WRITE), inline; the model arms a poll first, so the CQE comes later (rw/)',
-    regression: 'testbed/fuzz-found/fuzz-3-955.json',
-  },
-  {
-    id: 'close-with-inflight',
-    what: 'close(2) while any request is in flight',
-    why: 'a request in flight holds its file: after closing a pipe\'s read end under an armed READ, a WRITE still succeeds on the kernel; the model releases the file at close and answers -EPIPE (file lifetimes)',
-    regression: 'testbed/fuzz-found/fuzz-1-429.json',
-  },
-  {
     id: 'rw-efault',
-    what: 'READ and WRITE with a bad buffer address',
-    why: 'on pipes and sockets the kernel retries a nonblocking copy that faulted from io-wq, so the -EFAULT CQE comes after later inline ones; on regular files a faulting READ leaves the file position alone where the model advances it, and a faulting WRITE past the end still grows the file (rw/)',
-    regression: 'testbed/fuzz-found/fuzz-1-946.json, testbed/fuzz-found/fuzz-1-5904.json, testbed/fuzz-found/fuzz-1-1840.json',
-  },
-  {
-    id: 'pipe-slots',
-    what: 'writes of more than 4096 bytes to pipes',
-    why: 'a pipe holds 16 page-sized buffers and only the sub-page head of a write merges into the last one (pipe_write()): after 16 bytes, a 65536-byte write takes 61440; the model counts bytes and takes 65520 (files/stream.ts)',
-    regression: 'testbed/fuzz-found/fuzz-1-1913.json',
-  },
-  {
-    id: 'socket-after-peer-close',
-    what: 'READ, WRITE, SEND and RECV SQEs on a socket whose peer is closed, and on a pipe whose read end is',
-    why: 'the kernel does not complete a WRITE to a dead AF_UNIX peer or a readerless pipe inline (the model fails it with -EPIPE at once), and a RECV after the peer closed with data unread fails -ECONNRESET where the model\'s net/ path reads EOF (net/, rw/)',
-    regression: 'testbed/fuzz-found/fuzz-1-5052.json, testbed/fuzz-found/fuzz-1-4877.json, testbed/fuzz-found/fuzz-1-8588.json',
+    what: 'WRITE SQEs to regular files from a bad buffer address (bad addresses elsewhere are generated)',
+    why: 'a faulting WRITE past the end still grows the file on the host (fuzz-1-1840: read(2) then finds 16 zero bytes); generic_perform_write() and the filesystem\'s write_begin/write_end decide it (ext4 natively, tmpfs in the VM), and the model\'s regular file does not grow on a fault (files/regular.ts)',
+    regression: 'testbed/fuzz-found/fuzz-1-1840.json',
   },
   {
     id: 'defer-taskrun-flag',
     what: 'IORING_SETUP_TASKRUN_FLAG together with DEFER_TASKRUN',
     why: 'after a timed wait ran a link chain\'s task_work to the end, the kernel still shows IORING_SQ_TASKRUN; the model clears it when no work is left (core/tw.ts, not yet understood)',
     regression: 'testbed/fuzz-found/fuzz-1-3813.json',
-  },
-  {
-    id: 'zero-length-bad-address',
-    what: 'READ and WRITE of 0 bytes from a bad address',
-    why: 'the kernel transfers nothing and completes with 0; the model checks the address first and fails with -EFAULT (rw/)',
-    regression: 'testbed/fuzz-found/fuzz-1-342.json',
-  },
-  {
-    id: 'socket-rw-offset',
-    what: 'READ and WRITE on sockets with an offset other than -1 and 0',
-    why: 'sock_read_iter()/sock_write_iter() fail a nonzero position with -ESPIPE at once; the model waits for readiness first and ignores the offset (rw/)',
-    regression: 'testbed/fuzz-found/fuzz-1-8489.json',
   },
 ];
 

@@ -137,9 +137,9 @@ class Env implements FuzzEnv {
     }
     const stream = kind !== 'file' && kind !== 'eventfd';
     const readable = !!f && (!stream || f.readable());
-    const room = !f ? 0 : !stream ? Infinity : f.tx ? (f.tx.readerClosed ? Infinity : f.tx.capacity - f.tx.size) : 0;
+    const fits = (len: number) => !f ? false : !stream ? true : f.tx ? f.tx.readerClosed || f.tx.fits(len) : len === 0;
     const peerClosed = !!f && (kind === 'tcp' || kind === 'unix' || kind === 'pipe-w') && (!!f.tx?.readerClosed || !!f.rx?.writerClosed);
-    return { name, kind, open: open && !!f, readable, peerClosed, writable: (len) => len <= room };
+    return { name, kind, open: open && !!f, readable, peerClosed, writable: fits };
   }
 
   liveRings(): FuzzRing[] {
@@ -166,6 +166,10 @@ class Env implements FuzzEnv {
     const name = this.fresh('m');
     // Filled, so that what a WRITE or SEND moves is not all zeroes.
     return { name, steps: [{ op: 'region', name, size: pageAlign(Math.max(size, 4096)), fill: this.regions.length * 37 + 1 }] };
+  }
+
+  rcuPending(): number {
+    return this.ex.kernel.sched.pendingRcuCallbacks;
   }
 
   scratch<T>(key: string, init: () => T): T {

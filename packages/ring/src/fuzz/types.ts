@@ -84,7 +84,16 @@ export interface FuzzEnv {
   userData(): number;
   /** A region of at least `size` bytes: an existing one, or a step that maps one is emitted first. */
   region(size: number): { name: string; steps: Record<string, unknown>[] };
-  /** State a generator keeps across the templates of one case (say, registered buffer groups). */
+  /**
+   * RCU callbacks the live model has queued and not yet run (call_rcu(): deferred eventfd
+   * signals, frees): a generator that must wait for them to land on the kernel waits only then.
+   */
+  rcuPending(): number;
+  /**
+   * State a generator keeps across the templates of one case (say, registered buffer groups).
+   * One key is shared: `IOWQ_OBSERVED` (a generator made io-wq completions visible, e.g. an
+   * eventfd registered on a ring), which generators of I/O that may or may not go to io-wq read.
+   */
   scratch<T>(key: string, init: () => T): T;
   /** The scenario needs this from the machine (tcp for TCP socket pairs). */
   require(what: 'tcp' | 'root' | 'nvme'): void;
@@ -94,6 +103,9 @@ export interface FuzzEnv {
    */
   readonly boundWait: boolean;
 }
+
+/** The scratch key generators share: `{ value: true }` once io-wq completions are observable. */
+export const IOWQ_OBSERVED = 'iowq-observed';
 
 /**
  * A step generator: the steps one template becomes, or undefined when it does not apply in this

@@ -38,6 +38,11 @@ function iterDoRead(req: Req, pos: number | undefined): number {
   if (r.res <= 0 || !r.data) return r.res;
   const n = copyToIter(k.memory, it, r.data);
   if (n > 0) k.costs.add(C_COPY, n);
+  // filemap_read(): ki_pos moves by what reached the user, so a copy that faulted leaves the
+  // rest of the file position where it was (f_pos for offset -1, via kiocb_done()).
+  if (n < r.res && !file.stream && pos === undefined) file.pos -= r.res - n;
+  // A stream keeps what did not land (pipe_read(), unix_stream_read_generic()).
+  if (n < r.res && file.stream) file.unread?.(r.data.subarray(n));
   return n === r.res ? n : n > 0 ? n : -ERRNO.EFAULT;
 }
 

@@ -23,11 +23,39 @@ import { kiocbDone, rwFail } from './done.js';
 
 const C_COPY = counter('copy', 'rw_bytes');
 
+/**
+ * loop_rw_iter(): a file with ->write but no ->write_iter (eventfd) is written one segment at a
+ * time, stopping at the first error or short write; an empty iter never calls ->write, so a
+ * 0-byte WRITE completes inline with 0.
+ */
+function loopRwIter(req: Req): number {
+  const file = req.file!;
+  const k = req.ctx.kernel;
+  const it = rwCmd(req).iter!;
+  // The kernel's IOCB_NOWAIT check (-EAGAIN without O_NONBLOCK, then poll and io-wq) is left
+  // out: the model's nonblocking attempt takes the room an eventfd has, as before.
+  let ret = 0;
+  for (const seg of it.segs) {
+    if (seg.len === 0) continue;
+    const data = copyFromIter(k.memory, { segs: [seg], count: seg.len });
+    // ->write() checks the length before it copies (eventfd_write(): count != 8 is -EINVAL, then
+    // copy_from_user() faults): a segment that faulted is passed on whole only for that check.
+    const whole = data.byteLength === seg.len;
+    const nr = whole ? file.write(data, undefined) : seg.len === 8 ? -ERRNO.EFAULT : file.write(new Uint8Array(seg.len), undefined);
+    if (nr < 0) return ret || nr;
+    ret += nr;
+    if (nr > 0) k.costs.add(C_COPY, nr);
+    if (nr !== seg.len) break;
+  }
+  return ret;
+}
+
 /** ->write_iter(): bytes, -EAGAIN (no room), EIOCBQUEUED or -errno. */
 function iterDoWrite(req: Req, pos: number | undefined): number {
   const file = req.file!;
   const k = req.ctx.kernel;
   const it = rwCmd(req).iter!;
+  if (!file.writeIter) return loopRwIter(req);
   if (isBlockDevice(file) && file.odirect) return blkdevDirect(req, file, 'out', pos ?? file.pos);
   // sock_write_iter() takes no offset.
   if (isSocket(file) && pos) return -ERRNO.ESPIPE;

@@ -6,13 +6,14 @@
 import { badArg, misuse } from './misuse.js';
 
 /**
- * Process context is 'task' (the task that owns the ring, on its CPU) or 'iowq' (an io-wq
- * worker thread); interrupt context is 'hardirq' (device completions) or 'softirq' (timers,
- * RCU callbacks).
+ * Process context is 'task' (the task that owns the ring, on its CPU), 'iowq' (an io-wq worker
+ * thread, PF_IO_WORKER) or 'kworker' (a workqueue thread, such as the ring's exit work on
+ * iou_wq: not an io-wq worker); interrupt context is 'hardirq' (device completions) or
+ * 'softirq' (timers, RCU callbacks).
  */
-export type ExecContext = 'task' | 'iowq' | 'hardirq' | 'softirq';
+export type ExecContext = 'task' | 'iowq' | 'kworker' | 'hardirq' | 'softirq';
 
-export const EXEC_CONTEXTS: readonly ExecContext[] = ['task', 'iowq', 'hardirq', 'softirq'];
+export const EXEC_CONTEXTS: readonly ExecContext[] = ['task', 'iowq', 'kworker', 'hardirq', 'softirq'];
 
 /**
  * Holder of an RCU read-side nesting count. The task has one that lives as long as the task

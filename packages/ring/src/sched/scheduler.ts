@@ -33,7 +33,7 @@ export class Scheduler {
   readonly gracePeriodNs: number;
   private now_ = 0;
   private readonly timers = new TimerQueue();
-  private iowq: Work[] = [];
+  private iowq: { fn: Work; context: 'iowq' | 'kworker' }[] = [];
   private readonly ctx: ContextStack;
   private readonly rcu: Rcu;
 
@@ -125,10 +125,11 @@ export class Scheduler {
 
   /**
    * Queues work for an io-wq worker (io_wq_enqueue()). It runs at the next settle, in 'iowq'
-   * context on a CPU other than the task's (when there is one), drawn from the PRNG.
+   * context on a CPU other than the task's (when there is one), drawn from the PRNG; 'kworker'
+   * work (queue_work() on a workqueue) runs the same way but is not an io-wq worker.
    */
-  punt(fn: Work): void {
-    this.iowq.push(fn);
+  punt(fn: Work, context: 'iowq' | 'kworker' = 'iowq'): void {
+    this.iowq.push({ fn, context });
   }
 
   get pendingWorkers(): number {
@@ -260,9 +261,9 @@ export class Scheduler {
 
   /** Runs one piece of work: io-wq first, else the first timer due by `limit`. Whether one ran. */
   private step(limit: number): boolean {
-    const fn = this.iowq.shift();
-    if (fn) {
-      this.runIn('iowq', this.workerCpu(), fn);
+    const w = this.iowq.shift();
+    if (w) {
+      this.runIn(w.context, this.workerCpu(), w.fn);
       return true;
     }
     const t = this.timers.peek();
