@@ -14,11 +14,18 @@ export interface KbufKnobs {
    * 6.18 fails later, at import or at the copy, after a send has already consumed the buffer.
    */
   readonly accessOkAtSelect: boolean;
+  /**
+   * io_ring_buffers_peek() moves its head past the buffer that used up max_len before it stops
+   * (7.3), so taking the last buffer marks the list empty (REQ_F_BL_EMPTY: a multishot bundle
+   * ends). 6.18 stops first: the list still looks nonempty and the multishot receive stays armed
+   * (IORING_CQE_F_MORE). Scenario kbuf-fuzz-137701243-2211 shows both.
+   */
+  readonly peekAdvancesOnFill: boolean;
 }
 
 const DEFAULTS: Record<string, KbufKnobs> = {
-  '7.3': { maxBufsPerList: 65536, accessOkAtSelect: true },
-  '6.18': { maxBufsPerList: 65535, accessOkAtSelect: false },
+  '7.3': { maxBufsPerList: 65536, accessOkAtSelect: true, peekAdvancesOnFill: true },
+  '6.18': { maxBufsPerList: 65535, accessOkAtSelect: false, peekAdvancesOnFill: false },
 };
 
 export function kbufKnobs(profile: KernelProfile): KbufKnobs {
@@ -29,5 +36,6 @@ export function kbufKnobs(profile: KernelProfile): KbufKnobs {
   return {
     maxBufsPerList: num('maxBufsPerList', base.maxBufsPerList),
     accessOkAtSelect: bool('accessOkAtSelect', base.accessOkAtSelect),
+    peekAdvancesOnFill: bool('peekAdvancesOnFill', base.peekAdvancesOnFill),
   };
 }

@@ -101,7 +101,7 @@ export function ringBuffersPeek(req: Req, arg: BufSelArg, bl: BufferList, knobs:
     arg.outLen += len;
     arg.maxLen -= len;
     if (!arg.maxLen) {
-      head = (head + 1) & 0xffff;
+      if (knobs.peekAdvancesOnFill) head = (head + 1) & 0xffff;
       break;
     }
     head = (head + 1) & 0xffff;

@@ -42,19 +42,23 @@ function pipePoll(f: StreamEnd): number {
 }
 
 /**
- * tcp_poll() and unix_poll() for a connected stream socket: a pending error is ERR, a shut
- * down receive side is IN|RDNORM|RDHUP, both sides down (a reset TCP connection, a closed
- * AF_UNIX peer) add HUP.
+ * tcp_poll() and unix_poll() for a connected socket, from sk_shutdown: a pending error is ERR,
+ * RCV_SHUTDOWN is IN|RDNORM|RDHUP, SHUTDOWN_MASK (both sides down: our own shutdown(2), an
+ * AF_UNIX peer's mirrored onto us, a closed peer) or a TCP socket in TCP_CLOSE is HUP. A TCP
+ * socket whose send side is shut reports OUT, as tcp_poll() does so a writer sees the error.
  */
 function sockPoll(f: StreamEnd): number {
   let m = 0;
-  const rcvShutdown = f.rx!.writerClosed;
-  const bothDown = f.tcpClosed || (f.kind === 'unix' && rcvShutdown && f.tx!.readerClosed);
+  const unix = f.kind !== 'tcp';
+  // RCV_SHUTDOWN: shutdown(SHUT_RD) here, a FIN or an AF_UNIX peer's SHUT_WR (rx.writerClosed).
+  const rcvShutdown = f.rdShut || f.rx!.writerClosed;
+  // SEND_SHUTDOWN: shutdown(SHUT_WR) here; on AF_UNIX also a peer's SHUT_RD or its close.
+  const sendShutdown = f.wrShut || (unix && f.tx!.readerClosed);
   if (f.sockErr) m |= EPOLL.ERR;
-  if (bothDown) m |= EPOLL.HUP;
+  if ((rcvShutdown && sendShutdown) || f.tcpClosed) m |= EPOLL.HUP;
   if (rcvShutdown) m |= EPOLL.IN | EPOLL.RDNORM | EPOLL.RDHUP;
-  if (f.rx!.size > 0) m |= EPOLL.IN | EPOLL.RDNORM;
-  if (f.tcpClosed || f.tx!.readerClosed || sockWritable(f)) m |= EPOLL.OUT | EPOLL.WRNORM;
+  if (f.isDgram ? f.rx!.count > 0 : f.rx!.size > 0) m |= EPOLL.IN | EPOLL.RDNORM;
+  if (f.tcpClosed || f.tx!.readerClosed || (!unix && f.wrShut) || sockWritable(f)) m |= EPOLL.OUT | EPOLL.WRNORM;
   return m;
 }
 

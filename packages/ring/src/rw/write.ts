@@ -11,7 +11,7 @@ import { counter } from '../cost.js';
 import { opFlags, type OpDef } from '../core/opdef.js';
 import { ISSUE_F, REQ_F, type Req } from '../core/req.js';
 import { isBlockDevice } from '../files/regular.js';
-import { isSocket } from '../files/stream.js';
+import { isSocket, StreamEnd } from '../files/stream.js';
 import { rwCmd } from './cmd.js';
 import { rwFixedPrep, rwPrep, rwvFixedPrep, rwvPrep } from './prep.js';
 import { initRwFixed, rwImportRegVec } from './fixed.js';
@@ -60,8 +60,9 @@ function iterDoWrite(req: Req, pos: number | undefined): number {
   // sock_write_iter() takes no offset.
   if (isSocket(file) && pos) return -ERRNO.ESPIPE;
   const data = copyFromIter(k.memory, it);
-  // copy_page_from_iter() faulting before the first byte.
-  if (data.byteLength === 0 && it.count > 0) return -ERRNO.EFAULT;
+  // copy_page_from_iter() faulting before the first byte. pipe_write() and the socket send paths
+  // check the other end (-EPIPE, a reset's error) before they copy, so that answer comes first.
+  if (data.byteLength === 0 && it.count > 0) return (file instanceof StreamEnd ? file.sendError() : 0) || -ERRNO.EFAULT;
   const res = file.write(data, file.stream ? undefined : pos);
   if (res > 0) k.costs.add(C_COPY, res);
   return res;

@@ -92,7 +92,11 @@ export const cloneFuzz: StepFuzz = {
 };
 
 export const statusFuzz: StepFuzz = {
-  generate() {
+  generate(_c, env) {
+    // A closed ring's pages are unpinned by io_ring_exit_work() on a kworker, some time after
+    // close(2) returns: a read of VmPin then races it (6.18 showed 4 kB still pinned), so no
+    // read is generated once a ring has gone.
+    if (env.rings.some((r) => !r.live)) return undefined;
     return [{ op: 'rsrc.status', fields: ['VmPin'] }];
   },
 };
