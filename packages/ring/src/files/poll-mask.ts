@@ -31,11 +31,11 @@ function eventfdPoll(f: FileObj): number {
 function pipePoll(f: StreamEnd): number {
   let m = 0;
   if (f.rx) {
-    if (f.rx.size > 0) m |= EPOLL.IN | EPOLL.RDNORM;
+    if (f.rx.occupied()) m |= EPOLL.IN | EPOLL.RDNORM;
     if (f.rx.writerClosed) m |= EPOLL.HUP;
   }
   if (f.tx) {
-    if (f.tx.size < f.tx.capacity) m |= EPOLL.OUT | EPOLL.WRNORM;
+    if (f.tx.hasRoom()) m |= EPOLL.OUT | EPOLL.WRNORM;
     if (f.tx.readerClosed) m |= EPOLL.ERR;
   }
   return m;

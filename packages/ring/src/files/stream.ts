@@ -85,6 +85,17 @@ export class ByteQueue {
     return this.size < this.capacity;
   }
 
+  /** Something is queued for a reader (POLLIN): bytes here; a pipe counts its occupied slots. */
+  occupied(): boolean {
+    return this.size > 0;
+  }
+
+  /** A write whose copy faulted before its first byte; only a pipe keeps a trace of it. */
+  faultedWrite(_len: number): void {}
+
+  /** A read found no bytes; a pipe releases the empty buffers it met. */
+  releaseEmpty(): void {}
+
   /** push() would take all `len` bytes now. */
   fits(len: number): boolean {
     return len <= this.capacity - this.size;
@@ -123,6 +134,32 @@ export class PipeQueue extends ByteQueue {
   /** pipe_full(): no free slot (POLLOUT is clear; a write can still merge its head). */
   override hasRoom(): boolean {
     return this.slots.length < PIPE_SLOTS;
+  }
+
+  /** !pipe_empty(): a slot is occupied, even by a buffer of 0 bytes. */
+  override occupied(): boolean {
+    return this.slots.length > 0;
+  }
+
+  /**
+   * pipe_write() whose copy faults at once: when the sub-page head cannot merge into the last
+   * buffer, a fresh page was already put in a free slot (pipe->head moved on) before the copy,
+   * and it stays there empty. Readers are woken for it and poll sees POLLIN; the next
+   * pipe_read() releases it.
+   */
+  override faultedWrite(len: number): void {
+    if (len === 0) return;
+    const chars = len & (PIPE_PAGE - 1);
+    const last = this.slots[this.slots.length - 1];
+    if (chars && last && last.off + last.len + chars <= PIPE_PAGE) return;
+    if (!this.hasRoom()) return;
+    this.slots.push({ off: 0, len: 0 });
+    this.wakeAll();
+  }
+
+  /** pipe_read() on a pipe holding only empty buffers: each is released on the way (tail++). */
+  override releaseEmpty(): void {
+    if (this.size === 0) this.slots = [];
   }
 
   override fits(len: number): boolean {
@@ -251,7 +288,7 @@ export class StreamEnd extends FileObj {
 
   readable(): boolean {
     if (this.isDgram) return !!this.rx && (this.rx.count > 0 || this.rdShut || this.sockErr !== 0);
-    return !!this.rx && (this.rx.size > 0 || this.rx.writerClosed || this.sockErr !== 0 || this.rdShut);
+    return !!this.rx && (this.rx.occupied() || this.rx.writerClosed || this.sockErr !== 0 || this.rdShut);
   }
 
   writable(): boolean {
@@ -309,6 +346,7 @@ export class StreamEnd extends FileObj {
     // A null read succeeds at once, data or not (pipe_read(), sock_read_iter()).
     if (len === 0) return { res: 0, data: new Uint8Array(0) };
     if (this.rx.size === 0) {
+      this.rx.releaseEmpty();
       const res = this.emptyReadResult();
       return res === 0 ? { res, data: new Uint8Array(0) } : { res };
     }

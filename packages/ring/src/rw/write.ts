@@ -62,7 +62,13 @@ function iterDoWrite(req: Req, pos: number | undefined): number {
   const data = copyFromIter(k.memory, it);
   // copy_page_from_iter() faulting before the first byte. pipe_write() and the socket send paths
   // check the other end (-EPIPE, a reset's error) before they copy, so that answer comes first.
-  if (data.byteLength === 0 && it.count > 0) return (file instanceof StreamEnd ? file.sendError() : 0) || -ERRNO.EFAULT;
+  if (data.byteLength === 0 && it.count > 0) {
+    if (!(file instanceof StreamEnd)) return -ERRNO.EFAULT;
+    const err = file.sendError();
+    if (err) return err;
+    if (!file.isSocket) file.tx?.faultedWrite(it.count);
+    return -ERRNO.EFAULT;
+  }
   const res = file.write(data, file.stream ? undefined : pos);
   if (res > 0) k.costs.add(C_COPY, res);
   return res;
