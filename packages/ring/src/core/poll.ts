@@ -45,15 +45,15 @@ export function pollReqInsert(req: Req, st: ApollState): void {
  * puts each at the head, so the newest poll wakes first. The first wake-up removes them all and
  * calls `woken` (io_poll_wake()).
  */
-export function pollAddWait(req: Req, dirs: readonly PollDir[], woken: () => void): void {
+export function pollAddWait(req: Req, dirs: readonly PollDir[], woken: (key?: number) => void): void {
   const file = req.file!;
   // A multishot poll waiting again: its old entries go first.
   req.pollCancel?.();
-  const cancels = dirs.map((dir) => file.waitOnce(dir, () => {
+  const cancels = dirs.map((dir) => file.waitOnce(dir, (key) => {
     req.pollCancel?.();
     req.pollCancel = null;
-    woken();
-  }, { head: true }));
+    woken(key);
+  }, { head: true, poll: true }));
   req.pollCancel = () => {
     for (const c of cancels) c();
   };

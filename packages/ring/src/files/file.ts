@@ -22,7 +22,9 @@ export interface ReadResult {
 
 interface Waiter {
   dir: PollDir;
-  fn: () => void;
+  fn: (key?: number) => void;
+  /** A poll table entry (io_poll_wake()), which a keyed wake-up reaches whatever the file's state. */
+  poll?: boolean;
 }
 
 export abstract class FileObj {
@@ -73,8 +75,8 @@ export abstract class FileObj {
    * Registers a one-shot wakeup for readiness in `dir`; returns a cancel function. `head` adds it
    * first, as add_wait_queue() does for poll entries (woken newest first); otherwise it goes last.
    */
-  waitOnce(dir: PollDir, fn: () => void, opts: { head?: boolean } = {}): () => void {
-    const w: Waiter = { dir, fn };
+  waitOnce(dir: PollDir, fn: (key?: number) => void, opts: { head?: boolean; poll?: boolean } = {}): () => void {
+    const w: Waiter = { dir, fn, ...(opts.poll ? { poll: true } : {}) };
     if (opts.head) this.waiters.unshift(w);
     else this.waiters.push(w);
     return () => {
@@ -89,6 +91,18 @@ export abstract class FileObj {
     if (ready.length === 0) return;
     this.waiters = this.waiters.filter((w) => !ready.includes(w));
     for (const w of ready) w.fn();
+  }
+
+  /**
+   * __wake_up() with a key (wake_up_interruptible_sync_poll()): poll entries waiting in `dir` are
+   * woken with the key's events even if the file has nothing for them (io_poll_wake() takes the
+   * key as the result); other waiters re-check their condition, as wait_event() does.
+   */
+  wakeKey(dir: PollDir, key: number): void {
+    const hit = this.waiters.filter((w) => w.dir === dir && (w.poll || this.ready(w.dir)));
+    if (hit.length === 0) return;
+    this.waiters = this.waiters.filter((w) => !hit.includes(w));
+    for (const w of hit) w.fn(w.poll ? key : undefined);
   }
 
   /** References held: the fd table's and each request's. 0 once released. */

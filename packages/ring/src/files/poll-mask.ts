@@ -6,7 +6,7 @@ import { UringError } from '../errors.js';
 import { EPOLL } from '../uapi/constants.js';
 import type { FileObj } from './file.js';
 import { isEventFd } from './eventfd.js';
-import { StreamEnd } from './stream.js';
+import { PipeQueue, StreamEnd } from './stream.js';
 
 /** DEFAULT_POLLMASK (include/linux/poll.h): always readable and writable. */
 export const DEFAULT_POLLMASK = EPOLL.IN | EPOLL.OUT | EPOLL.RDNORM | EPOLL.WRNORM;
@@ -30,6 +30,8 @@ function eventfdPoll(f: FileObj): number {
 /** pipe_poll(): each end reports its own side; HUP once the writers are gone, ERR once the readers are. */
 function pipePoll(f: StreamEnd): number {
   let m = 0;
+  // pipe_poll() sets pipe->poll_usage: from now on every write wakes the readers.
+  for (const q of [f.rx, f.tx]) if (q instanceof PipeQueue) q.polled = true;
   if (f.rx) {
     if (f.rx.occupied()) m |= EPOLL.IN | EPOLL.RDNORM;
     if (f.rx.writerClosed) m |= EPOLL.HUP;

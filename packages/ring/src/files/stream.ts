@@ -16,6 +16,7 @@
 // send as one datagram (ByteQueue in datagram mode): a read takes one datagram whole, keeping at
 // most what fits and dropping the rest (unix_dgram_recvmsg()).
 
+import { EPOLL } from '../uapi/constants.js';
 import { ERRNO } from '../uapi/errno.js';
 import { FMODE, FileObj, type ReadResult } from './file.js';
 
@@ -85,16 +86,13 @@ export class ByteQueue {
     return this.size < this.capacity;
   }
 
-  /** Something is queued for a reader (POLLIN): bytes here; a pipe counts its occupied slots. */
+  /** Something is queued for a reader (POLLIN). */
   occupied(): boolean {
     return this.size > 0;
   }
 
   /** A write whose copy faulted before its first byte; only a pipe keeps a trace of it. */
   faultedWrite(_len: number): void {}
-
-  /** A read found no bytes; a pipe releases the empty buffers it met. */
-  releaseEmpty(): void {}
 
   /** push() would take all `len` bytes now. */
   fits(len: number): boolean {
@@ -136,30 +134,18 @@ export class PipeQueue extends ByteQueue {
     return this.slots.length < PIPE_SLOTS;
   }
 
-  /** !pipe_empty(): a slot is occupied, even by a buffer of 0 bytes. */
-  override occupied(): boolean {
-    return this.slots.length > 0;
-  }
+  /** pipe->poll_usage: someone polled this pipe (pipe_poll() sets it), so writers always wake. */
+  polled = false;
 
   /**
-   * pipe_write() whose copy faults at once: when the sub-page head cannot merge into the last
-   * buffer, a fresh page was already put in a free slot (pipe->head moved on) before the copy,
-   * and it stays there empty. Readers are woken for it and poll sees POLLIN; the next
-   * pipe_read() releases it.
+   * pipe_write() whose copy faults before the first byte: nothing is queued (the page is freed,
+   * pipe->head stays), but the readers are woken all the same, keyed POLLIN|POLLRDNORM, when the
+   * pipe was empty or has been polled; a POLL_ADD takes that key as its result.
    */
   override faultedWrite(len: number): void {
     if (len === 0) return;
-    const chars = len & (PIPE_PAGE - 1);
-    const last = this.slots[this.slots.length - 1];
-    if (chars && last && last.off + last.len + chars <= PIPE_PAGE) return;
-    if (!this.hasRoom()) return;
-    this.slots.push({ off: 0, len: 0 });
-    this.wakeAll();
-  }
-
-  /** pipe_read() on a pipe holding only empty buffers: each is released on the way (tail++). */
-  override releaseEmpty(): void {
-    if (this.size === 0) this.slots = [];
+    if (this.size > 0 && !this.polled) return;
+    for (const e of this.endpoints) if (e.rx === this) e.wakeKey('in', EPOLL.IN | EPOLL.RDNORM);
   }
 
   override fits(len: number): boolean {
@@ -346,7 +332,6 @@ export class StreamEnd extends FileObj {
     // A null read succeeds at once, data or not (pipe_read(), sock_read_iter()).
     if (len === 0) return { res: 0, data: new Uint8Array(0) };
     if (this.rx.size === 0) {
-      this.rx.releaseEmpty();
       const res = this.emptyReadResult();
       return res === 0 ? { res, data: new Uint8Array(0) } : { res };
     }

@@ -60,7 +60,8 @@ function waitDirs(events: number): PollDir[] {
  */
 function pollWait(req: Req, st: ApollState): void {
   const cmd = pollCmd(req);
-  pollAddWait(req, waitDirs(cmd.events), () => pollExecute(req, st, TWQ.IN_WAKE, (vfsPoll(req.file!) & cmd.events & 0xffff) >>> 0));
+  // A keyed wake-up hands its events over (__io_poll_execute(req, mask)); otherwise the file is polled.
+  pollAddWait(req, waitDirs(cmd.events), (key) => pollExecute(req, st, TWQ.IN_WAKE, ((key ?? vfsPoll(req.file!)) & cmd.events & 0xffff) >>> 0));
 }
 
 /**
