@@ -13,7 +13,8 @@ import { TWQ, taskWorkAdd } from '../core/tw.js';
 import { pollAddWait, pollEject, pollExecute, pollFind, pollReqInsert, type ApollState } from '../core/poll.js';
 import { cancelDataFor } from '../core/cancel-match.js';
 import { vfsPoll } from '../files/poll-mask.js';
-import type { PollDir } from '../files/file.js';
+import type { FileObj, PollDir } from '../files/file.js';
+import { StreamEnd } from '../files/stream.js';
 
 /** IO_POLL_UNMASK: events a poll always wants. */
 const IO_POLL_UNMASK = EPOLL.ERR | EPOLL.HUP | EPOLL.NVAL | EPOLL.RDHUP;
@@ -47,10 +48,16 @@ function pollAddPrep(req: Req, sqe: SqeReader): number {
 }
 
 /** The wait queues a poll for these events sits on (pipe_poll() and friends pick rd_wait/wr_wait). */
-function waitDirs(events: number): PollDir[] {
+function waitDirs(events: number, file: FileObj | null): PollDir[] {
   const dirs: PollDir[] = [];
   if (events & (EPOLL.IN | EPOLL.RDNORM | EPOLL.RDBAND | EPOLL.PRI | EPOLL.RDHUP | EPOLL.HUP | EPOLL.ERR)) dirs.push('in');
   if (events & (EPOLL.OUT | EPOLL.WRNORM | EPOLL.WRBAND)) dirs.push('out');
+  // pipe_poll() waits on the queue of the end's own mode, whatever the events: a write end on
+  // wr_wait (its readers' close wakes it, and POLLERR is always wanted), a read end on rd_wait.
+  if (file instanceof StreamEnd && !file.isSocket) {
+    const own: PollDir = file.kind === 'pipe-w' ? 'out' : 'in';
+    if (!dirs.includes(own)) dirs.push(own);
+  }
   return dirs;
 }
 
@@ -61,7 +68,7 @@ function waitDirs(events: number): PollDir[] {
 function pollWait(req: Req, st: ApollState): void {
   const cmd = pollCmd(req);
   // A keyed wake-up hands its events over (__io_poll_execute(req, mask)); otherwise the file is polled.
-  pollAddWait(req, waitDirs(cmd.events), (key) => pollExecute(req, st, TWQ.IN_WAKE, ((key ?? vfsPoll(req.file!)) & cmd.events & 0xffff) >>> 0));
+  pollAddWait(req, waitDirs(cmd.events, req.file), (key) => pollExecute(req, st, TWQ.IN_WAKE, ((key ?? vfsPoll(req.file!)) & cmd.events & 0xffff) >>> 0));
 }
 
 /**
