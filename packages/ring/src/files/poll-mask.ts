@@ -5,7 +5,9 @@
 import { UringError } from '../errors.js';
 import { EPOLL } from '../uapi/constants.js';
 import type { FileObj } from './file.js';
-import { isEventFd } from './eventfd.js';
+import { isEventFd, type EventFd as EventFdFile } from './eventfd.js';
+
+const ULLONG_MAX = (1n << 64n) - 1n;
 import { PipeQueue, StreamEnd } from './stream.js';
 
 /** DEFAULT_POLLMASK (include/linux/poll.h): always readable and writable. */
@@ -14,15 +16,16 @@ export const DEFAULT_POLLMASK = EPOLL.IN | EPOLL.OUT | EPOLL.RDNORM | EPOLL.WRNO
 /** vfs_poll(file) as the mask it returns (no EPOLLET/ONESHOT bits). */
 export function vfsPoll(f: FileObj): number {
   if (!f.pollable) return DEFAULT_POLLMASK;
-  if (isEventFd(f)) return eventfdPoll(f);
+  if (isEventFd(f)) return eventfdPoll(f as EventFdFile);
   if (f instanceof StreamEnd) return f.isSocket ? sockPoll(f) : pipePoll(f);
   throw new UringError('NOT_MODELLED', `polling a ${f.kind} file is not modelled (only pipes, sockets, eventfds and files without ->poll)`);
 }
 
 /** eventfd_poll(): readable above zero, writable below ULLONG_MAX - 1, an error at ULLONG_MAX. */
-function eventfdPoll(f: FileObj): number {
+function eventfdPoll(f: EventFdFile): number {
   let m = 0;
   if (f.readable()) m |= EPOLL.IN;
+  if (f.count === ULLONG_MAX) m |= EPOLL.ERR;
   if (f.writable()) m |= EPOLL.OUT;
   return m;
 }

@@ -68,7 +68,12 @@ function waitDirs(events: number, file: FileObj | null): PollDir[] {
 function pollWait(req: Req, st: ApollState): void {
   const cmd = pollCmd(req);
   // A keyed wake-up hands its events over (__io_poll_execute(req, mask)); otherwise the file is polled.
-  pollAddWait(req, waitDirs(cmd.events, req.file), (key) => pollExecute(req, st, TWQ.IN_WAKE, ((key ?? vfsPoll(req.file!)) & cmd.events & 0xffff) >>> 0));
+  pollAddWait(req, waitDirs(cmd.events, req.file), (key) => {
+    const mask = ((key ?? vfsPoll(req.file!)) & cmd.events & 0xffff) >>> 0;
+    // io_poll_wake(): a wake-up with none of the events asked for is ignored (the entry stays).
+    if (!mask) pollWait(req, st);
+    else pollExecute(req, st, TWQ.IN_WAKE, mask);
+  });
 }
 
 /**
