@@ -156,7 +156,7 @@ export const linkTimeoutFuzz: NamedFuzz = {
     if (what === 1) {
       const r = env.region(64);
       steps.push(...r.steps);
-      head = { opcode: 'READ', user_data: env.userData(), fd: targetFd(c, env, ['pipe-r'], steps), addr: { region: r.name, offset: 0 }, len: 16, off: '18446744073709551615' };
+      head = { opcode: 'READ', user_data: env.userData(), fd: targetFd(c, env, ['pipe-r'], steps, avoids('regular-file-read', env.profile) ? ['file'] : []), addr: { region: r.name, offset: 0 }, len: 16, off: '18446744073709551615' };
     } else if (what === 2) {
       head = pollSqe(c, env, steps);
     } else {
