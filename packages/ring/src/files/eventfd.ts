@@ -3,6 +3,7 @@
 // the sum would reach ULLONG_MAX; the kernel's own eventfd_signal() adds 1 and saturates. The
 // eventfd_ctx is reference counted (the file holds one reference, io_uring registrations more).
 
+import { EPOLL } from '../uapi/constants.js';
 import { ERRNO } from '../uapi/errno.js';
 import { UringError } from '../errors.js';
 import { FileObj, type ReadResult } from './file.js';
@@ -81,7 +82,9 @@ export class EventFd extends FileObj {
     if (v === ULLONG_MAX) return -ERRNO.EINVAL;
     if (!(ULLONG_MAX - this.count > v)) return -ERRNO.EAGAIN;
     this.count += v;
-    this.wakeLocked();
+    // eventfd_write() wakes keyed EPOLLIN even for a write of 0, which leaves the count alone:
+    // a POLL_ADD waiting for POLLIN completes with that key (fuzz-174682340-4163).
+    this.wakeLocked(EPOLL.IN);
     return 8;
   }
 
@@ -114,11 +117,12 @@ export class EventFd extends FileObj {
   }
 
   /** Wakeups run with current->in_eventfd set, as under ctx->wqh.lock. */
-  private wakeLocked(): void {
+  private wakeLocked(key?: number): void {
     const outer = inEventfd;
     inEventfd = true;
     try {
-      this.wake();
+      if (key === undefined) this.wake();
+      else this.wakeKey('in', key);
     } finally {
       inEventfd = outer;
     }
