@@ -34,7 +34,7 @@ export class Page {
     const proc = spawn(process.env.CHROMIUM ?? 'chromium', [
       '--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--no-first-run',
       `--user-data-dir=${profile}`, `--window-size=${width},${height}`, '--remote-debugging-port=0', 'about:blank',
-    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    ], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     const browserUrl = await new Promise<string>((resolve, reject) => {
       let err = '';
       const timer = setTimeout(() => reject(new Error(`chromium did not start:\n${err}`)), 30_000);
@@ -96,8 +96,19 @@ export class Page {
   async close(): Promise<void> {
     this.ws.close();
     const exited = new Promise((resolve) => this.proc.once('exit', resolve));
-    this.proc.kill();
+    // The browser runs in a process group of its own (detached): its renderer and helper
+    // processes go with it, instead of writing into the profile while it is removed.
+    try {
+      process.kill(-this.proc.pid!, 'SIGTERM');
+    } catch {
+      this.proc.kill();
+    }
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    rmSync(this.profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    try {
+      rmSync(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    } catch (e) {
+      // A leftover temporary profile is not a failed check.
+      console.warn(`could not remove ${this.profile}: ${(e as Error).message}`);
+    }
   }
 }
