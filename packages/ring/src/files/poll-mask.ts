@@ -36,7 +36,7 @@ function pipePoll(f: StreamEnd): number {
   // pipe_poll() sets pipe->poll_usage: from now on every write wakes the readers.
   for (const q of [f.rx, f.tx]) if (q instanceof PipeQueue) q.polled = true;
   if (f.rx) {
-    if (f.rx.occupied()) m |= EPOLL.IN | EPOLL.RDNORM;
+    if (f.rx.size > 0) m |= EPOLL.IN | EPOLL.RDNORM;
     if (f.rx.writerClosed) m |= EPOLL.HUP;
   }
   if (f.tx) {

@@ -86,14 +86,6 @@ export class ByteQueue {
     return this.size < this.capacity;
   }
 
-  /** Something is queued for a reader (POLLIN). */
-  occupied(): boolean {
-    return this.size > 0;
-  }
-
-  /** A write whose copy faulted before its first byte; only a pipe keeps a trace of it. */
-  faultedWrite(_len: number): void {}
-
   /** push() would take all `len` bytes now. */
   fits(len: number): boolean {
     return len <= this.capacity - this.size;
@@ -142,8 +134,7 @@ export class PipeQueue extends ByteQueue {
    * pipe->head stays), but the readers are woken all the same, keyed POLLIN|POLLRDNORM, when the
    * pipe was empty or has been polled; a POLL_ADD takes that key as its result.
    */
-  override faultedWrite(len: number): void {
-    if (len === 0) return;
+  faultedWrite(): void {
     if (this.size > 0 && !this.polled) return;
     for (const e of this.endpoints) if (e.rx === this) e.wakeKey('in', EPOLL.IN | EPOLL.RDNORM);
   }
@@ -274,7 +265,7 @@ export class StreamEnd extends FileObj {
 
   readable(): boolean {
     if (this.isDgram) return !!this.rx && (this.rx.count > 0 || this.rdShut || this.sockErr !== 0);
-    return !!this.rx && (this.rx.occupied() || this.rx.writerClosed || this.sockErr !== 0 || this.rdShut);
+    return !!this.rx && (this.rx.size > 0 || this.rx.writerClosed || this.sockErr !== 0 || this.rdShut);
   }
 
   writable(): boolean {

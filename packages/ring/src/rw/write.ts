@@ -11,7 +11,7 @@ import { counter } from '../cost.js';
 import { opFlags, type OpDef } from '../core/opdef.js';
 import { ISSUE_F, REQ_F, type Req } from '../core/req.js';
 import { isBlockDevice } from '../files/regular.js';
-import { isSocket, StreamEnd } from '../files/stream.js';
+import { isSocket, PipeQueue, StreamEnd } from '../files/stream.js';
 import { rwCmd } from './cmd.js';
 import { rwFixedPrep, rwPrep, rwvFixedPrep, rwvPrep } from './prep.js';
 import { initRwFixed, rwImportRegVec } from './fixed.js';
@@ -66,7 +66,7 @@ function iterDoWrite(req: Req, pos: number | undefined): number {
     if (!(file instanceof StreamEnd)) return -ERRNO.EFAULT;
     const err = file.sendError();
     if (err) return err;
-    if (!file.isSocket) file.tx?.faultedWrite(it.count);
+    if (file.tx instanceof PipeQueue) file.tx.faultedWrite();
     return -ERRNO.EFAULT;
   }
   const res = file.write(data, file.stream ? undefined : pos);
