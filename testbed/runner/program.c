@@ -69,6 +69,19 @@ int parse_u32(const char *s, uint32_t *out)
 	return 0;
 }
 
+int take_fd_token(char **tok, int *ntok, unsigned *fd)
+{
+	uint32_t v;
+
+	if (*ntok < 2 || strncmp(tok[*ntok - 1], "fd=", 3))
+		return 0;
+	if (parse_u32(tok[*ntok - 1] + 3, &v))
+		return -1;
+	*fd = v;
+	(*ntok)--;
+	return 1;
+}
+
 int valid_name(const char *s)
 {
 	size_t n = strlen(s);
@@ -129,11 +142,11 @@ static const struct opdef OPS[] = {
 	{ "rmem", 3, 3, op_rmem },
 	{ "setup", 4, 4, op_setup },
 	{ "sqe", 2, -1, op_sqe },
-	{ "enter", 4, 7, op_enter },
+	{ "enter", 4, 8, op_enter },
 	{ "reap", 2, 2, op_reap },
 	{ "observe", 1, 1, op_observe },
 	{ "cqflags", 2, 2, op_cqflags },
-	{ "register", 5, 5, op_register },
+	{ "register", 5, 6, op_register },
 	{ "pipe", 2, 2, op_pipe },
 	{ "tcppair", 2, 2, op_tcppair },
 	{ "unixpair", 2, 2, op_unixpair },

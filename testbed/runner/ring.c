@@ -203,17 +203,22 @@ out:
 	return ret;
 }
 
-/* enter RING TO_SUBMIT MIN_COMPLETE FLAGS [ARG_REGION ARG_OFF ARG_SIZE] -> enter RING RET */
+/* enter RING TO_SUBMIT MIN_COMPLETE FLAGS [ARG_REGION ARG_OFF ARG_SIZE] [fd=N] -> enter RING RET
+ * fd=N passes N instead of the ring's fd (a registered index, with IORING_ENTER_REGISTERED_RING). */
 int op_enter(char **tok, int ntok)
 {
 	struct handle *h = handle_find(tok[1]);
 	uint32_t to_submit, min_complete, flags;
 	uint64_t arg_off = 0, arg_size = 0;
 	void *arg = NULL;
+	unsigned fd;
 	int ret;
 
 	if (!h)
 		return fail("no ring '%s'", tok[1]);
+	fd = (unsigned)h->fd;
+	if (take_fd_token(tok, &ntok, &fd) < 0)
+		return fail("enter: bad fd=");
 	if (parse_u32(tok[2], &to_submit) || parse_u32(tok[3], &min_complete) || parse_u32(tok[4], &flags))
 		return fail("enter: bad number");
 	if (ntok != 5 && ntok != 8)
@@ -233,9 +238,9 @@ int op_enter(char **tok, int ntok)
 	}
 	watchdog_arm();
 	if (ntok == 8)
-		ret = io_uring_enter2((unsigned)h->fd, to_submit, min_complete, flags, arg, (size_t)arg_size);
+		ret = io_uring_enter2(fd, to_submit, min_complete, flags, arg, (size_t)arg_size);
 	else
-		ret = io_uring_enter((unsigned)h->fd, to_submit, min_complete, flags, NULL);
+		ret = io_uring_enter(fd, to_submit, min_complete, flags, NULL);
 	watchdog_disarm();
 	rec("enter %s %d", tok[1], ret);
 	if (h->ring && (h->ring->p.flags & IORING_SETUP_SQ_REWIND))

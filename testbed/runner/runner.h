@@ -40,6 +40,9 @@ int tokenize(char *s, char **tok, int max);
 int parse_u64(const char *s, uint64_t *out);
 int parse_s64(const char *s, int64_t *out);
 int parse_u32(const char *s, uint32_t *out);
+/* A trailing `fd=N` token (enter, register): N (a u32) replaces the ring's fd in the call, for a
+ * registered ring index. Returns 1 and drops the token, 0 when there is none, -1 when N is bad. */
+int take_fd_token(char **tok, int *ntok, unsigned *fd);
 int valid_name(const char *s);
 /* Decodes HEX into a fresh buffer of *len bytes (caller frees). */
 uint8_t *parse_hex(const char *s, size_t *len);

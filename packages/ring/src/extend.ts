@@ -47,6 +47,7 @@ export {
 export { MemAccounting, accountMem, unaccountMem, memAccounting, ioAccountMem, ioUnaccountMem, procStatusField } from './core/mem-account.js';
 export type { MmapRegionLookup } from './core/mmap.js';
 export { cqWaitArg, type CqWaitArg } from './core/param-region.js';
+export { registerGetFile, IO_RINGFD_REG_MAX, type IoUringTask } from './core/tctx.js';
 
 // Files.
 export { FileObj, type PollDir, type ReadResult } from './files/file.js';

@@ -4,7 +4,7 @@
 // in the core module named after its kernel file.
 
 import { ERRNO } from './uapi/errno.js';
-import { IORING_REGISTER } from './uapi/constants.js';
+import { IORING_ENTER, IORING_REGISTER, IORING_SETUP } from './uapi/constants.js';
 import { UringError } from './errors.js';
 import { Costs, DEFAULT_COST_MODEL, counter, type CostModel } from './cost.js';
 import { Scheduler } from './sched.js';
@@ -19,8 +19,9 @@ import { Task } from './core/tw-run.js';
 import { ioUringEnter } from './core/enter.js';
 import { ioUringCreate } from './core/create.js';
 import { mmapErrno, mmapValidate } from './core/mmap.js';
-import { ENABLE_RINGS_OP, PROBE_OP, registerDispatch } from './core/register.js';
-import { isRingFile } from './core/ring-file.js';
+import { ENABLE_RINGS_OP, PROBE_OP, RING_FDS_OP, UNREGISTER_RING_FDS_OP, registerDispatch } from './core/register.js';
+import { IO_RINGFD_REG_MAX, IoUringTask, enterGetFile, registerGetFile, ringAddRegisteredFile } from './core/tctx.js';
+import { isRingFile, type RingFile } from './core/ring-file.js';
 import { MEM_REGION_OP } from './core/param-region.js';
 import { queueIowq, taskSubmit } from './core/submit.js';
 import { NO_PROVIDED_BUFFERS } from './core/kbuf.js';
@@ -60,7 +61,7 @@ export const CORE_OPS: readonly OpDef[] = [
   FSYNC,
   TIMEOUT, TIMEOUT_REMOVE, LINK_TIMEOUT, POLL_ADD, POLL_REMOVE, ASYNC_CANCEL,
 ];
-const CORE_REGISTER_OPS: readonly RegisterOpDef[] = [PROBE_OP, ENABLE_RINGS_OP, MEM_REGION_OP];
+const CORE_REGISTER_OPS: readonly RegisterOpDef[] = [PROBE_OP, ENABLE_RINGS_OP, MEM_REGION_OP, RING_FDS_OP, UNREGISTER_RING_FDS_OP];
 
 /** How many rounds of "run async work, then task_work" settle() allows before it calls it a livelock. */
 const SETTLE_ROUNDS = 10_000;
@@ -89,6 +90,8 @@ export class Kernel implements IoHost {
   readonly costs = new Costs();
   readonly memory = new UserMemory();
   readonly task = new Task();
+  /** current->io_uring (tctx.c): allocated by the first ring this task creates. */
+  tctx: IoUringTask | null = null;
   readonly registry: Registry;
   /** The hook points (the registry), a plain field: the hot paths read it per request. */
   readonly hooks: Registry;
@@ -213,13 +216,31 @@ export class Kernel implements IoHost {
 
   // ---- system calls (kernel-style results: >= 0, or -errno) ----
 
-  /** io_uring_setup(entries, params): params are read from and written back to user memory. */
+  /**
+   * io_uring_setup(entries, params): params are read from and written back to user memory.
+   * io_uring_create() gives the task its io_uring context (__io_uring_add_tctx_node()); with
+   * IORING_SETUP_REGISTERED_FD_ONLY the ring gets a registered slot instead of an fd, and the
+   * result is the slot's index (-EBUSY when all are taken: the ring is released again).
+   */
   io_uring_setup(entries: number, paramsAddr: number): number {
     this.costs.add(C_SYSCALL_SETUP);
     const r = ioUringCreate(this, this.fds, entries, paramsAddr);
     if (typeof r === 'number') return r;
+    this.tctx ??= new IoUringTask();
     this.rings.add(r.ctx);
     this.registry.ringCreated(r.ctx);
+    if (r.ctx.flags & IORING_SETUP.REGISTERED_FD_ONLY) {
+      // The fd ioUringCreate() installed is taken back: the slot holds the only reference.
+      const file = this.fds.remove(r.fd)!;
+      r.ctx.fd = -1;
+      const idx = ringAddRegisteredFile(this.tctx, file as RingFile, 0, IO_RINGFD_REG_MAX);
+      if (idx < 0) {
+        this.rings.delete(r.ctx);
+        file.put();
+        return this.syscallExit(idx);
+      }
+      return idx;
+    }
     return r.fd;
   }
 
@@ -238,18 +259,21 @@ export class Kernel implements IoHost {
     this.costs.add(C_SYSCALL_ENTER);
     // IORING_ENTER_FLAGS is checked before the fd is even looked up.
     if ((flags & ~0xff) >>> 0) return -ERRNO.EINVAL;
-    const ctx = this.ringOf(fd);
-    if (typeof ctx === 'number') return ctx;
-    return this.syscallExit(ioUringEnter(ctx, toSubmit >>> 0, minComplete >>> 0, flags >>> 0, arg, argsz));
+    // IORING_ENTER_REGISTERED_RING: fd is an index into the task's registered rings.
+    const file = enterGetFile(this, fd, (flags & IORING_ENTER.REGISTERED_RING) !== 0);
+    if (typeof file === 'number') return file;
+    return this.syscallExit(ioUringEnter(file.ctx, toSubmit >>> 0, minComplete >>> 0, flags >>> 0, arg, argsz));
   }
 
+  /** io_uring_register(): IORING_REGISTER_USE_REGISTERED_RING makes fd a registered index (io_uring_register_get_file()). */
   io_uring_register(fd: number, opcode: number, arg: number, nrArgs: number): number {
     this.costs.add(C_SYSCALL_REGISTER);
+    const registered = ((opcode & IORING_REGISTER.USE_REGISTERED_RING) >>> 0) !== 0;
     const op = (opcode & ~IORING_REGISTER.USE_REGISTERED_RING) >>> 0;
     if (op >= this.profile.registerLast) return -ERRNO.EINVAL;
-    const ctx = this.ringOf(fd);
-    if (typeof ctx === 'number') return ctx;
-    return this.syscallExit(registerDispatch(ctx, this.registry.registerOp(op), op, arg, nrArgs));
+    const file = registerGetFile(this, fd, registered);
+    if (typeof file === 'number') return file;
+    return this.syscallExit(registerDispatch(file.ctx, this.registry.registerOp(op), op, arg, nrArgs));
   }
 
   pipe(): [number, number] {

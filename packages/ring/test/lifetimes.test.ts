@@ -14,6 +14,7 @@ import {
 import { tryCancelRequests } from '../src/core/cancel.js';
 import { IoWqWork, iowqCancelCtx, iowqSleep } from '../src/core/io-wq.js';
 import { EXIT_MAX_PASSES } from '../src/core/exit.js';
+import { unregRingfd } from '../src/core/tctx.js';
 import { loadScenario, scenarioNames } from './helpers.js';
 
 const ECANCELED = -125;
@@ -256,6 +257,8 @@ describe('ring teardown', () => {
     const records = runOnModel(program, { extensions: [tap], onKernel: (kk) => (k = kk) });
     expect(seen.length).toBe(records.filter((r) => /^setup \S+ \d+ /.test(r)).length);
     for (const ctx of seen) if (!ctx.dead) k!.close(ctx.fd);
+    // The task exits: its registered ring slots let go of the rings they hold (io_uring_unreg_ringfd()).
+    if (k!.tctx) unregRingfd(k!.tctx);
     expect(k!.sched.runUntil(() => (k!.settle(), seen.every((c) => c.freed)), 10e9)).not.toBeUndefined();
     for (const ctx of seen) expect(ctx.inflight).toBe(0);
   });

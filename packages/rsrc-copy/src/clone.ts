@@ -2,7 +2,7 @@
 // nodes of its own that share another ring's buffers. Nothing is pinned or charged again; the
 // pages stay pinned until the last node of any ring lets go of them.
 
-import { ERRNO, IORING_REGISTER_SRC_REGISTERED, isRingFile, counter, type RingCtx } from '@uringlab/ring/extend';
+import { ERRNO, IORING_REGISTER_SRC_REGISTERED, registerGetFile, counter, type RingCtx } from '@uringlab/ring/extend';
 import { rsrcDataFree, shareNode } from './node.js';
 import { rsrcRing, type RsrcNode } from './state.js';
 import { copyFromUser } from './uaccess.js';
@@ -10,8 +10,6 @@ import { IORING_MAX_REG_BUFFERS } from './limits.js';
 import { rsrcKnobs } from './profile.js';
 
 export const IORING_REGISTER_DST_REPLACE = 1 << 1;
-/** IO_RINGFD_REG_MAX: slots of the task's registered ring fds. */
-const IO_RINGFD_REG_MAX = 16;
 const CLONE_SIZE = 32;
 const INT_MAX = 0x7fffffff;
 const U32_MAX = 0xffffffff;
@@ -30,19 +28,14 @@ export interface CloneArg {
 }
 
 /**
- * io_uring_register_get_file(): the source ring. A registered index (IORING_REGISTER_SRC_REGISTERED)
- * is looked up in the task's registered ring fds, of which the model has none yet, so a valid
- * index finds nothing (-EBADF); a plain fd must be open (-EBADF) and an io_uring (-EOPNOTSUPP).
+ * io_uring_register_get_file() (the core's, through the extension API): the source ring, from
+ * the task's registered ring table with IORING_REGISTER_SRC_REGISTERED (-EINVAL past its 16
+ * slots, -EBADF for an empty one), else from the fd table (-EBADF, or -EOPNOTSUPP for a file
+ * that is no io_uring). A registered ring whose fd was closed is still found.
  */
 function registerGetRing(ctx: RingCtx, fd: number, registered: boolean): RingCtx | number {
-  if (registered) {
-    if (fd >>> 0 >= IO_RINGFD_REG_MAX) return -ERRNO.EINVAL;
-    return -ERRNO.EBADF;
-  }
-  const f = ctx.kernel.fget(fd | 0);
-  if (!f) return -ERRNO.EBADF;
-  if (!isRingFile(f)) return -ERRNO.EOPNOTSUPP;
-  return f.ctx;
+  const f = registerGetFile(ctx.kernel, fd, registered);
+  return typeof f === 'number' ? f : f.ctx;
 }
 
 /** io_clone_buffers(): both rings are locked. */

@@ -12,6 +12,7 @@ import type { OpDef } from './opdef.js';
 import type { Req } from './req.js';
 import type { RingCtx } from './ctx.js';
 import type { SqeReader } from './sqe.js';
+import type { IoUringTask } from './tctx.js';
 import type { BufferProvider, FixedBufferImporter } from '../extension/types.js';
 import type { KernelStateKey } from '../extension/define.js';
 
@@ -42,6 +43,8 @@ export interface IoHost {
   readonly costs: Costs;
   readonly memory: UserMemory;
   readonly task: TaskWorkQueue;
+  /** current->io_uring: the task's io_uring context, null until it creates its first ring. */
+  readonly tctx: IoUringTask | null;
   readonly hooks: HookBus;
   /** IOSQE_BUFFER_SELECT: the provided-buffer importer (a null one answers like an empty xarray). */
   readonly providedBuffers: BufferProvider;

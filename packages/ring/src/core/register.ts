@@ -1,12 +1,14 @@
 // io_uring_register() and __io_uring_register() (io_uring/register.c). The core answers
-// IORING_REGISTER_PROBE and ENABLE_RINGS; every other opcode comes from an extension.
+// IORING_REGISTER_PROBE, ENABLE_RINGS and the task's RING_FDS / UNREGISTER_RING_FDS (tctx.c);
+// every other opcode comes from an extension.
 
 import { ERRNO } from '../uapi/errno.js';
 import { IO_URING_OP_SUPPORTED, IORING_REGISTER } from '../uapi/constants.js';
-import { IO_URING_PROBE, IO_URING_PROBE_OP } from '../uapi/structs.js';
+import { IO_URING_PROBE, IO_URING_PROBE_OP, IO_URING_RSRC_UPDATE } from '../uapi/structs.js';
 import { UringError } from '../errors.js';
 import type { RegisterOpDef } from '../extension/types.js';
 import type { RingCtx } from './ctx.js';
+import { ringfdRegister, ringfdUnregister } from './tctx.js';
 
 /** io_probe() */
 function probe(ctx: RingCtx, arg: number, nrArgs: number): number {
@@ -48,6 +50,22 @@ export const ENABLE_RINGS_OP: RegisterOpDef = {
     ctx.disabled = false;
     return 0;
   },
+};
+
+/** IORING_REGISTER_RING_FDS: io_ringfd_register(), whose checks start with nr_args. */
+export const RING_FDS_OP: RegisterOpDef = {
+  opcode: IORING_REGISTER.RING_FDS,
+  name: 'RING_FDS',
+  argStruct: IO_URING_RSRC_UPDATE,
+  handler: ringfdRegister,
+};
+
+/** IORING_UNREGISTER_RING_FDS: io_ringfd_unregister(). */
+export const UNREGISTER_RING_FDS_OP: RegisterOpDef = {
+  opcode: IORING_REGISTER.UNREGISTER_RING_FDS,
+  name: 'UNREGISTER_RING_FDS',
+  argStruct: IO_URING_RSRC_UPDATE,
+  handler: ringfdUnregister,
 };
 
 /**

@@ -78,17 +78,23 @@ function compileSqe(cc: CompileContext, s: Extract<CoreStep, { op: 'sqe' }>, out
   }
 }
 
+/** The `fd` override and opcode flag for a register call made through a registered ring index. */
+function viaRegistered(opcode: number, registered: number | undefined): { opcode: number; fd?: number } {
+  if (registered === undefined) return { opcode };
+  return { opcode: (opcode | IORING_REGISTER.USE_REGISTERED_RING) >>> 0, fd: registered };
+}
+
 function compileRegister(cc: CompileContext, s: Extract<CoreStep, { op: 'register' }>, out: ProgramOp[]): void {
   cc.ring(s.ring);
-  const opcode = registerOpcodeOf(cc, s.opcode);
+  const { opcode, ...fd } = viaRegistered(registerOpcodeOf(cc, s.opcode), s.registered);
   const arg = s.arg;
   if (arg === null) {
-    out.push({ op: 'register', ring: s.ring, opcode, nrArgs: s.nr_args, region: null, off: 0 });
+    out.push({ op: 'register', ring: s.ring, opcode, nrArgs: s.nr_args, region: null, off: 0, ...fd });
     return;
   }
   if ('region' in arg) {
     cc.requireRegion(arg.region);
-    out.push({ op: 'register', ring: s.ring, opcode, nrArgs: s.nr_args, region: arg.region, off: arg.offset });
+    out.push({ op: 'register', ring: s.ring, opcode, nrArgs: s.nr_args, region: arg.region, off: arg.offset, ...fd });
     return;
   }
   const def = cc.struct(arg.struct);
@@ -97,9 +103,48 @@ function compileRegister(cc: CompileContext, s: Extract<CoreStep, { op: 'registe
   const fixups = cc.encodeFields(def, arg.fields as Record<string, FieldInput>, bytes);
   const region = cc.tempRegion('arg', len, out);
   out.push({ op: 'wmem', region, off: 0, bytes, fixups });
-  out.push({ op: 'register', ring: s.ring, opcode, nrArgs: s.nr_args, region, off: 0 });
+  out.push({ op: 'register', ring: s.ring, opcode, nrArgs: s.nr_args, region, off: 0, ...fd });
   // Read the argument back: register calls write results into it (probe, PBUF_STATUS, zcrx).
   out.push({ op: 'rmem', region, off: 0, len, decode: def.name });
+}
+
+const NO_SLOT = 0xffffffff;
+
+/**
+ * RING_FDS / UNREGISTER_RING_FDS: an array of io_uring_rsrc_update, then each entry's offset
+ * read back (register writes the slot it chose there). The fds themselves are never read back:
+ * fd numbers differ between the runner and the model.
+ */
+function compileRingFds(cc: CompileContext, s: Extract<CoreStep, { op: 'ring_fds' }>, out: ProgramOp[]): void {
+  cc.ring(s.ring);
+  const def = cc.struct('io_uring_rsrc_update');
+  const n = Math.max(s.entries.length, 1);
+  const bytes = new Uint8Array(def.size * n);
+  const fixups: Fixup[] = [];
+  s.entries.forEach((e, i) => {
+    if (e.fd !== undefined && e.data !== undefined) cc.fail(`entry ${i} takes \`fd\` or \`data\`, not both`);
+    // A numeric fd is an int: sign-extended into the u64, as `reg.data = fd` does in C.
+    const data: FieldInput = e.data !== undefined ? (e.data as FieldInput)
+      : typeof e.fd === 'number' ? BigInt.asUintN(64, BigInt(e.fd)).toString() : 0;
+    const offset = e.offset ?? (s.unregister ? 0 : NO_SLOT);
+    fixups.push(...cc.encodeFields(def, { offset, resv: e.resv, data }, bytes, i * def.size));
+    // A named fd or ring: its number in the low half of `data` (fds are never negative).
+    if (typeof e.fd === 'string') {
+      cc.requireFd(e.fd);
+      fixups.push({ at: i * def.size + 8, kind: 'f', fd: e.fd });
+    }
+  });
+  const base = s.unregister ? IORING_REGISTER.UNREGISTER_RING_FDS : IORING_REGISTER.RING_FDS;
+  const { opcode, ...fd } = viaRegistered(base, s.registered);
+  const nrArgs = s.nr_args ?? s.entries.length;
+  if (s.arg_null) {
+    out.push({ op: 'register', ring: s.ring, opcode, nrArgs, region: null, off: 0, ...fd });
+    return;
+  }
+  const region = cc.tempRegion('ringfds', bytes.byteLength, out);
+  out.push({ op: 'wmem', region, off: 0, bytes, fixups });
+  out.push({ op: 'register', ring: s.ring, opcode, nrArgs, region, off: 0, ...fd });
+  for (let i = 0; i < s.entries.length; i++) out.push({ op: 'rmem', region, off: i * def.size, len: 4 });
 }
 
 function compileCore(cc: CompileContext, s: CoreStep, out: ProgramOp[]): void {
@@ -123,9 +168,11 @@ function compileCore(cc: CompileContext, s: CoreStep, out: ProgramOp[]): void {
     case 'sqe': return compileSqe(cc, s, out);
     case 'enter': {
       cc.ring(s.ring);
-      const flags = cc.flags(IORING_ENTER, s.flags, 'IORING_ENTER');
+      let flags = cc.flags(IORING_ENTER, s.flags, 'IORING_ENTER');
+      const fd = s.registered === undefined ? {} : { fd: s.registered };
+      if (s.registered !== undefined) flags = (flags | IORING_ENTER.REGISTERED_RING) >>> 0;
       if (!s.ext_arg) {
-        out.push({ op: 'enter', ring: s.ring, toSubmit: s.to_submit, minComplete: s.min_complete, flags });
+        out.push({ op: 'enter', ring: s.ring, toSubmit: s.to_submit, minComplete: s.min_complete, flags, ...fd });
         return;
       }
       // The argument and its timespec share one compiler-made region: arg at 0, timespec at 32.
@@ -141,13 +188,14 @@ function compileCore(cc: CompileContext, s: CoreStep, out: ProgramOp[]): void {
       }
       const fixups = cc.encodeFields(IO_URING_GETEVENTS_ARG, values, bytes);
       out.push({ op: 'wmem', region, off: 0, bytes, fixups });
-      out.push({ op: 'enter', ring: s.ring, toSubmit: s.to_submit, minComplete: s.min_complete, flags, arg: { region, off: 0, size: s.ext_arg.argsz ?? IO_URING_GETEVENTS_ARG.size } });
+      out.push({ op: 'enter', ring: s.ring, toSubmit: s.to_submit, minComplete: s.min_complete, flags, arg: { region, off: 0, size: s.ext_arg.argsz ?? IO_URING_GETEVENTS_ARG.size }, ...fd });
       return;
     }
     case 'reap': cc.ring(s.ring); out.push({ op: 'reap', ring: s.ring, max: s.max }); return;
     case 'observe': cc.ring(s.ring); out.push({ op: 'observe', ring: s.ring }); return;
     case 'cq_flags': cc.ring(s.ring); out.push({ op: 'cqflags', ring: s.ring, value: cc.flags(IORING_CQ, s.flags, 'IORING_CQ') }); return;
     case 'register': return compileRegister(cc, s, out);
+    case 'ring_fds': return compileRingFds(cc, s, out);
     case 'region':
       cc.regions.set(s.name, s.size);
       out.push({ op: 'region', name: s.name, size: s.size });

@@ -27,9 +27,12 @@ export interface ModelRunOptions {
 }
 
 interface RingUser {
+  /** The ring's fd, or its registered index (REGISTERED_FD_ONLY). */
   fd: number;
   ctx: RingCtx;
   sqeTail: number;
+  /** Closed by a close step: its mappings are gone (the runner unmaps them), its number stays. */
+  closed?: boolean;
 }
 
 export class ModelExecutor {
@@ -62,10 +65,21 @@ export class ModelExecutor {
     return fd;
   }
 
+  /** A ring whose memory the program touches: set up and not closed, as the runner's mapped_ring(). */
   ringUser(name: string): RingUser {
     const r = this.rings.get(name);
     if (!r) throw new UringError('SCENARIO_INVALID', `ring ${name} was not set up (or setup failed)`);
+    if (r.closed) throw new UringError('SCENARIO_INVALID', `ring ${name} is not mapped (it was closed)`);
     return r;
+  }
+
+  /** The number enter/register pass for a ring name: its fd (a closed one keeps its number), -1 after a failed setup. */
+  private ringFd(name: string): number {
+    const r = this.rings.get(name);
+    if (r) return r.fd;
+    const fd = this.fds.get(name);
+    if (fd === undefined) throw new UringError('SCENARIO_INVALID', `no ring ${name}`);
+    return fd;
   }
 
   private applyFixups(bytes: Uint8Array, fixups: readonly Fixup[]): Uint8Array {
@@ -135,8 +149,14 @@ export class ModelExecutor {
         const ret = k.io_uring_setup(op.entries, addr);
         rec(`setup ${op.ring} ${ret} ${toHex(k.memory.read(addr, IO_URING_PARAMS.size)!)}`);
         if (ret >= 0) {
-          const ctx = k.ringOf(ret) as RingCtx;
+          // REGISTERED_FD_ONLY returns a registered index: the ring is in the task's table.
+          const params = k.memory.read(addr, IO_URING_PARAMS.size)!;
+          const regOnly = (new DataView(params.buffer, params.byteOffset).getUint32(8, true) & S.REGISTERED_FD_ONLY) !== 0;
+          const ctx = regOnly ? k.tctx!.registeredRings[ret]!.ctx : (k.ringOf(ret) as RingCtx);
           this.rings.set(op.ring, { fd: ret, ctx, sqeTail: 0 });
+        } else {
+          // As the runner: a failed setup still names the ring, as fd -1.
+          this.fds.set(op.ring, -1);
         }
         return;
       }
@@ -165,11 +185,12 @@ export class ModelExecutor {
         return;
       }
       case 'enter': {
-        const r = this.ringUser(op.ring);
-        const arg = op.arg ? this.regionAddr(op.arg.region) + op.arg.off : 0;
-        rec(`enter ${op.ring} ${k.io_uring_enter(r.fd, op.toSubmit, op.minComplete, op.flags, arg, op.arg?.size ?? 0)}`);
+        const r = this.rings.get(op.ring);
+        const arg = op.arg ? (op.arg.region === '-' ? op.arg.off : this.regionAddr(op.arg.region) + op.arg.off) : 0;
+        const fd = op.fd ?? this.ringFd(op.ring);
+        rec(`enter ${op.ring} ${k.io_uring_enter(fd, op.toSubmit, op.minComplete, op.flags, arg, op.arg?.size ?? 0)}`);
         // SQ_REWIND rings read from slot 0 on every enter.
-        if (r.ctx.flags & S.SQ_REWIND) r.sqeTail = 0;
+        if (r && r.ctx.flags & S.SQ_REWIND) r.sqeTail = 0;
         return;
       }
       case 'reap': {
@@ -199,9 +220,9 @@ export class ModelExecutor {
         this.ringUser(op.ring).ctx.u32[RINGS.cq_flags >> 2] = op.value >>> 0;
         return;
       case 'register': {
-        const r = this.ringUser(op.ring);
         const addr = op.region === null ? 0 : this.regionAddr(op.region) + op.off;
-        rec(`register ${op.ring} ${op.opcode} ${k.io_uring_register(r.fd, op.opcode, addr, op.nrArgs)}`);
+        const fd = op.fd ?? (op.ring === '-' ? -1 : this.ringFd(op.ring));
+        rec(`register ${op.ring} ${op.opcode} ${k.io_uring_register(fd, op.opcode, addr, op.nrArgs)}`);
         return;
       }
       case 'pipe': {
@@ -264,9 +285,14 @@ export class ModelExecutor {
       }
       case 'close': {
         const fd = this.fdOf(op.fd);
-        // The name keeps its old number for `f:` fixups (as the runner's does); a ring is gone.
-        this.rings.delete(op.fd);
-        this.fds.set(op.fd, fd);
+        // The name keeps its old number for `f:` fixups and enter/register (as the runner's
+        // does); a ring's mappings go first, as liburing (and the runner) unmap them.
+        const r = this.rings.get(op.fd);
+        if (r && !r.closed) {
+          r.closed = true;
+          k.memory.munmap(r.ctx.ringsAddr);
+          k.memory.munmap(r.ctx.sqesAddr);
+        }
         rec(`close ${op.fd} ${k.close(fd)}`);
         return;
       }

@@ -16,11 +16,12 @@ export type ProgramOp =
   | { op: 'rmem'; region: string; off: number; len: number; decode?: string }
   | { op: 'setup'; ring: string; entries: number; region: string; off: number }
   | { op: 'sqe'; ring: string; bytes: Uint8Array; fixups: Fixup[]; array?: number }
-  | { op: 'enter'; ring: string; toSubmit: number; minComplete: number; flags: number; arg?: { region: string; off: number; size: number } }
+  /** `fd`: pass this number instead of the ring's fd (a registered ring index). */
+  | { op: 'enter'; ring: string; toSubmit: number; minComplete: number; flags: number; arg?: { region: string; off: number; size: number }; fd?: number }
   | { op: 'reap'; ring: string; max: number }
   | { op: 'observe'; ring: string }
   | { op: 'cqflags'; ring: string; value: number }
-  | { op: 'register'; ring: string; opcode: number; nrArgs: number; region: string | null; off: number }
+  | { op: 'register'; ring: string; opcode: number; nrArgs: number; region: string | null; off: number; fd?: number }
   | { op: 'pipe'; r: string; w: string }
   | { op: 'tcppair'; a: string; b: string }
   | { op: 'unixpair'; a: string; b: string }
@@ -74,6 +75,8 @@ function fixupText(fx: readonly Fixup[]): string {
     .join('');
 }
 
+const fdText = (fd: number | undefined): string => (fd === undefined ? '' : ` fd=${fd}`);
+
 /** One line of program text, or null for operations only the model understands. */
 export function opToText(o: ProgramOp): string | null {
   switch (o.op) {
@@ -84,11 +87,11 @@ export function opToText(o: ProgramOp): string | null {
     case 'rmem': return `rmem ${o.region} ${o.off} ${o.len}`;
     case 'setup': return `setup ${o.ring} ${o.entries} ${o.region} ${o.off}`;
     case 'sqe': return `sqe ${o.ring} ${toHex(o.bytes)}${o.array === undefined ? '' : ` array=${o.array}`}${fixupText(o.fixups)}`;
-    case 'enter': return `enter ${o.ring} ${o.toSubmit} ${o.minComplete} ${o.flags}${o.arg ? ` ${o.arg.region} ${o.arg.off} ${o.arg.size}` : ''}`;
+    case 'enter': return `enter ${o.ring} ${o.toSubmit} ${o.minComplete} ${o.flags}${o.arg ? ` ${o.arg.region} ${o.arg.off} ${o.arg.size}` : ''}${fdText(o.fd)}`;
     case 'reap': return `reap ${o.ring} ${o.max}`;
     case 'observe': return `observe ${o.ring}`;
     case 'cqflags': return `cqflags ${o.ring} ${o.value}`;
-    case 'register': return `register ${o.ring} ${o.opcode} ${o.nrArgs} ${o.region ?? '-'} ${o.off}`;
+    case 'register': return `register ${o.ring} ${o.opcode} ${o.nrArgs} ${o.region ?? '-'} ${o.off}${fdText(o.fd)}`;
     case 'pipe': return `pipe ${o.r} ${o.w}`;
     case 'tcppair': return `tcppair ${o.a} ${o.b}`;
     case 'unixpair': return `unixpair ${o.a} ${o.b}`;

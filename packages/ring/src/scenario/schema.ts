@@ -65,7 +65,9 @@ export const CoreSteps = [
       argsz: u32.optional(),
       ts: pointer.optional(),
     }).strict().optional(),
-  }).strict().describe('io_uring_enter(); ext_arg passes an io_uring_getevents_arg (timeout_ns becomes its timespec)'),
+    /** Pass this registered ring index as the fd, with IORING_ENTER_REGISTERED_RING. */
+    registered: u32.optional(),
+  }).strict().describe('io_uring_enter(); ext_arg passes an io_uring_getevents_arg (timeout_ns becomes its timespec); registered passes a registered ring index (IORING_ENTER_REGISTERED_RING)'),
   z.object({ op: z.literal('reap'), ring, max: u32.default(0) }).strict().describe('consume CQEs (max 0 = all available)'),
   z.object({ op: z.literal('observe'), ring }).strict().describe('record the SQ/CQ head, tail, flags and counters'),
   z.object({ op: z.literal('cq_flags'), ring, flags }).strict().describe('write the cq_off.flags word'),
@@ -76,7 +78,17 @@ export const CoreSteps = [
       z.object({ region: name, offset: offset.default(0) }).strict(),
       z.object({ struct: z.string(), fields: z.record(z.string(), z.union([u64, pointer, fdRef, z.array(u64)])).default({}), count: z.number().int().min(1).max(4096).default(1), extra: z.number().int().nonnegative().max(L.regionSize).default(0) }).strict(),
     ]).default(null),
-  }).strict().describe('io_uring_register(); a struct arg is encoded with the UAPI codecs and read back afterwards'),
+    /** Pass this registered ring index as the fd, with IORING_REGISTER_USE_REGISTERED_RING. */
+    registered: u32.optional(),
+  }).strict().describe('io_uring_register(); a struct arg is encoded with the UAPI codecs and read back afterwards; registered passes a registered ring index (IORING_REGISTER_USE_REGISTERED_RING)'),
+  z.object({
+    op: z.literal('ring_fds'), ring, unregister: z.boolean().default(false),
+    /** One io_uring_rsrc_update each: `offset` a slot (default -1U, any free one, when registering; 0 when unregistering), `fd` the ring (data), or raw `data`. */
+    entries: z.array(z.object({ offset: u32.optional(), fd: fdRef.optional(), data: u64.optional(), resv: u32.default(0) }).strict()).max(64).default([]),
+    nr_args: u32.optional(), arg_null: z.boolean().default(false),
+    /** Make the call itself through a registered ring index (IORING_REGISTER_USE_REGISTERED_RING). */
+    registered: u32.optional(),
+  }).strict().describe('IORING_REGISTER_RING_FDS (or UNREGISTER_RING_FDS): the task\'s registered ring table; each entry\'s offset is read back'),
   z.object({ op: z.literal('region'), name, size: z.number().int().min(1).max(L.regionSize), fill: z.number().int().min(0).max(255).optional() }).strict()
     .describe('map anonymous memory (optionally filled with a byte pattern starting at `fill`)'),
   z.object({

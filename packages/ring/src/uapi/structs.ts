@@ -175,6 +175,14 @@ export const IO_URING_RSRC_REGISTER = defineStruct({
   fields: [u32('nr', 0), u32('flags', 4), u64('resv2', 8), u64('data', 16), u64('tags', 24)],
 });
 
+/** struct io_uring_rsrc_update: FILES_UPDATE and the RING_FDS entries (offset -1U: any free slot). */
+export const IO_URING_RSRC_UPDATE = defineStruct({
+  name: 'io_uring_rsrc_update',
+  c: 'struct io_uring_rsrc_update',
+  size: 16,
+  fields: [u32('offset', 0), u32('resv', 4), u64('data', 8)],
+});
+
 export const IO_URING_RSRC_UPDATE2 = defineStruct({
   name: 'io_uring_rsrc_update2',
   c: 'struct io_uring_rsrc_update2',
@@ -279,7 +287,7 @@ export const ZCRX_EVENT_DESC = defineStruct({
 export const UAPI_STRUCTS = [
   IO_URING_SQE, IO_URING_CQE, IO_URING_CQE32, IO_SQRING_OFFSETS, IO_CQRING_OFFSETS, IO_URING_PARAMS,
   IO_URING_PROBE, IO_URING_PROBE_OP, IOVEC, MSGHDR, IO_URING_RECVMSG_OUT, IO_URING_BUF, IO_URING_BUF_REG, IO_URING_BUF_STATUS,
-  IO_URING_CLONE_BUFFERS, IO_URING_RSRC_REGISTER, IO_URING_RSRC_UPDATE2, IO_URING_GETEVENTS_ARG, KERNEL_TIMESPEC,
+  IO_URING_CLONE_BUFFERS, IO_URING_RSRC_REGISTER, IO_URING_RSRC_UPDATE, IO_URING_RSRC_UPDATE2, IO_URING_GETEVENTS_ARG, KERNEL_TIMESPEC,
   IO_URING_REGION_DESC, IO_URING_MEM_REGION_REG, IO_URING_ZCRX_RQE, IO_URING_ZCRX_CQE, IO_URING_ZCRX_OFFSETS,
   IO_URING_ZCRX_AREA_REG, IO_URING_ZCRX_IFQ_REG, ZCRX_CTRL, ZCRX_EVENT_DESC,
 ] as const;
