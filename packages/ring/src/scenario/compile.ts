@@ -158,6 +158,8 @@ function compileCore(cc: CompileContext, s: CoreStep, out: ProgramOp[]): void {
       if (s.sq_thread_idle !== undefined) values.sq_thread_idle = s.sq_thread_idle;
       if (s.wq_fd !== undefined) values.wq_fd = s.wq_fd;
       if (s.resv !== undefined) values.resv = s.resv;
+      if (s.sq_user_addr !== undefined) values['sq_off.user_addr'] = s.sq_user_addr as FieldInput;
+      if (s.cq_user_addr !== undefined) values['cq_off.user_addr'] = s.cq_user_addr as FieldInput;
       const fixups = cc.encodeFields(IO_URING_PARAMS, values, bytes);
       const region = cc.tempRegion('params', IO_URING_PARAMS.size, out);
       out.push({ op: 'wmem', region, off: 0, bytes, fixups });

@@ -50,7 +50,9 @@ export const CoreSteps = [
     op: z.literal('setup'), ring, entries: u32,
     flags: flags.optional(), cq_entries: u32.optional(), sq_thread_cpu: u32.optional(),
     sq_thread_idle: u32.optional(), wq_fd: fdRef.optional(), resv: z.array(u32).max(3).optional(),
-  }).strict().describe('io_uring_setup(); records the result and the params the kernel wrote back'),
+    /** IORING_SETUP_NO_MMAP: sq_off.user_addr (the SQEs) and cq_off.user_addr (the rings), in regions the scenario mapped. */
+    sq_user_addr: pointer.optional(), cq_user_addr: pointer.optional(),
+  }).strict().describe('io_uring_setup(); records the result and the params the kernel wrote back (sq_user_addr/cq_user_addr: the ring memory of a NO_MMAP ring)'),
   z.object({
     op: z.literal('sqe'), ring, sqe: SqeFields,
     repeat: z.number().int().min(1).max(100000).optional(),

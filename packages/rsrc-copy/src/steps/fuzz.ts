@@ -87,6 +87,11 @@ export const cloneFuzz: StepFuzz = {
       step.dst_off = c.int(5);
     }
     if (c.rare(10)) step.src = c.pick([999, 0x7fffffff]);
+    // SRC_REGISTERED: a slot of the task's registered rings (the core's ring_fds steps fill them).
+    if (c.rare(3)) {
+      step.registered = true;
+      step.src = c.pick([0, 1, 2, 15, 16]);
+    }
     return [step];
   },
 };

@@ -86,3 +86,71 @@ export const registerFuzz: NamedFuzz = {
     }
   },
 };
+
+/** Slots a generated step names: the low ones RING_FDS fills first, the last one, and one past the table. */
+const SLOTS = [0, 1, 2, 15, 16] as const;
+
+/**
+ * The task's registered ring table: RING_FDS and UNREGISTER_RING_FDS (1 to 3 entries, live
+ * rings' fds, -1U or a slot; rarely a bad entry, count or fd), and enter/register through a
+ * slot. Fds are names, or numbers open in neither executor (their fd numbers differ).
+ */
+export const ringFdsFuzz: NamedFuzz = {
+  name: 'ring_fds',
+  weight: 3,
+  generate(c, env) {
+    const rings = env.liveRings();
+    if (!rings.length) return undefined;
+    const ring = c.pick(rings).name;
+    const n = 1 + c.int(3);
+    // Registering twice as often as anything else, so that the other three find slots taken.
+    switch (c.pick([0, 0, 1, 2, 3])) {
+      case 0: {
+        const entries = Array.from({ length: n }, () => {
+          const e: Record<string, unknown> = { fd: c.pick(rings).name };
+          if (c.bool()) e.offset = c.pick(SLOTS.slice(0, 4));
+          if (c.rare(12)) e.offset = c.pick([16, 0x7fffffff]);
+          if (c.rare(12)) e.resv = 1;
+          if (c.rare(10)) {
+            const other = env.openFds();
+            e.fd = other.length && c.bool() ? c.pick(other).name : c.pick([999, -1]);
+          }
+          return e;
+        });
+        const step: Record<string, unknown> = { op: 'ring_fds', ring, entries };
+        if (c.rare(10)) step.nr_args = c.pick([0, 17]);
+        if (c.rare(8)) step.registered = c.pick(SLOTS);
+        return [step];
+      }
+      case 1: {
+        const entries = Array.from({ length: n }, () => {
+          const e: Record<string, unknown> = { offset: c.pick(SLOTS.slice(0, 4)) };
+          if (c.rare(10)) e.offset = 16;
+          if (c.rare(10)) e.data = 1;
+          return e;
+        });
+        const step: Record<string, unknown> = { op: 'ring_fds', ring, unregister: true, entries };
+        if (c.rare(10)) step.nr_args = c.pick([0, 17]);
+        return [step];
+      }
+      case 2: {
+        // Nothing is submitted through a slot: the SQ the slot's ring has is not the named ring's.
+        const step: Record<string, unknown> = { op: 'enter', ring, to_submit: 0, registered: c.pick(SLOTS) };
+        if (c.bool() || env.boundWait) {
+          step.min_complete = 1;
+          step.flags = ['GETEVENTS'];
+          if (env.boundWait) {
+            step.flags = ['GETEVENTS', 'EXT_ARG'];
+            step.ext_arg = { timeout_ns: BOUND_WAIT_NS };
+          }
+        }
+        return [step];
+      }
+      default: {
+        const registered = c.pick(SLOTS);
+        if (c.bool()) return [{ op: 'register', ring, opcode: 'ENABLE_RINGS', nr_args: 0, registered }];
+        return [{ op: 'register', ring, opcode: 'PROBE', nr_args: 4, registered, arg: { struct: 'io_uring_probe', fields: {}, extra: 32 } }];
+      }
+    }
+  },
+};
