@@ -255,7 +255,8 @@ describe('ring teardown', () => {
     let k: Kernel | undefined;
     const program = compileScenario(parseScenario(loadScenario(name)));
     const records = runOnModel(program, { extensions: [tap], onKernel: (kk) => (k = kk) });
-    expect(seen.length).toBe(records.filter((r) => /^setup \S+ \d+ /.test(r)).length);
+    // A REGISTERED_FD_ONLY setup with no free slot (-EBUSY) made its ring before it failed.
+    expect(seen.length).toBe(records.filter((r) => /^setup \S+ (\d+|-16) /.test(r)).length);
     for (const ctx of seen) if (!ctx.dead) k!.close(ctx.fd);
     // The task exits: its registered ring slots let go of the rings they hold (io_uring_unreg_ringfd()).
     if (k!.tctx) unregRingfd(k!.tctx);
