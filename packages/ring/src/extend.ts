@@ -24,6 +24,7 @@ export { Req, REQ_F, ISSUE_F, IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, IOU_RETRY, 
 export { opFlags, buildOpTable, isModelled, type OpDef, type OpFlags } from './core/opdef.js';
 export { SqeReader } from './core/sqe.js';
 export { postCqe, fillCqeAux, fillCqeAux32, cqe32Flag, flushOverflow, commitCqringFlush } from './core/cqe.js';
+export { postAuxCqe } from './core/aux-cqe.js';
 export { completeDefer, reqPostCqe, reqPostCqe32, flushCompletions } from './core/complete.js';
 export { taskWorkAdd, reqTaskQueue, TWQ } from './core/tw.js';
 export { runLocalWork } from './core/tw-run.js';
