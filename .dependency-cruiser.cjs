@@ -19,10 +19,10 @@ module.exports = {
     },
     {
       name: 'extensions-use-public-entries',
-      comment: 'Other packages reach the core only through @uringlab/ring and @uringlab/ring/extend.',
+      comment: 'Other packages reach the core only through @uringlab/ring, @uringlab/ring/extend and @uringlab/ring/testing.',
       severity: 'error',
       from: { path: '^(packages/(?!ring/)[^/]+|testbed)/' },
-      to: { path: '^packages/ring/src/(?!(index|extend)\\.ts$)' },
+      to: { path: '^packages/ring/src/(?!(index|extend|testing)\\.ts$)' },
     },
     {
       name: 'no-unresolvable',

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseScenario } from '@uringlab/ring';
 import { modelKernel } from '../src/fuzz/kernels.js';
 import { formatSummary, runFuzz } from '../src/fuzz/run.js';
-import { planted, truthful } from './fuzz-plant.js';
+import { plantedFadvise as planted, truthfulFadvise as truthful } from '@uringlab/ring/testing';
 
 const dirs: string[] = [];
 function tmp(): string {

@@ -1,43 +1,9 @@
 // Every eventfd scenario: named after its file with the package prefix, compiles to runner
-// primitives only, runs on both profiles without a model error, and (where a kernel trace was
-// recorded by the testbed) matches the kernel exactly.
+// primitives only, runs on both profiles without a model error, and matches the kernel trace the
+// testbed recorded for it on each kernel.
 
-import { describe, expect, it } from 'vitest';
-import { compileScenario, diffTraces, parseScenario, programToText, type KernelId } from '@uringlab/ring/extend';
+import { scenarioSuite } from '@uringlab/testkit/suite';
 import { extension } from '../src/index.js';
-import { kernelTrace, loadScenario, scenarioNames, traceOf } from './helpers.js';
+import { files } from './helpers.js';
 
-const names = scenarioNames();
-
-describe('eventfd scenarios', () => {
-  it('there are at least 30, all named eventfd-*', () => {
-    expect(names.length).toBeGreaterThanOrEqual(30);
-    for (const n of names) expect(n).toMatch(/^eventfd-/);
-  });
-
-  for (const name of names) {
-    const doc = loadScenario(name) as { name: string; kernels?: KernelId[] };
-    it(`${name}: is named after its file and compiles to runner primitives only`, () => {
-      expect(doc.name).toBe(name);
-      const program = compileScenario(parseScenario(doc, [extension]), [extension]);
-      expect(() => programToText(program)).not.toThrow();
-    });
-    for (const kernel of ['7.3', '6.18'] as const) {
-      if (doc.kernels && !doc.kernels.includes(kernel)) continue;
-      it(`${name} on ${kernel}: runs without a model error`, () => {
-        expect(traceOf(name, kernel).filter((e) => e.ev === 'error')).toEqual([]);
-      });
-      const real = kernelTrace(name, kernel);
-      if (real) {
-        it(`${name} on ${kernel}: agrees with the recorded kernel trace`, () => {
-          expect(diffTraces(traceOf(name, kernel), real).divergence?.explanation).toBeUndefined();
-        });
-      }
-    }
-  }
-
-  it('has a recorded kernel trace on both kernels for every scenario', () => {
-    const missing = names.flatMap((n) => (['7.3', '6.18'] as const).filter((k) => !kernelTrace(n, k)).map((k) => `${n} (${k})`));
-    expect(missing).toEqual([]);
-  });
-});
+scenarioSuite({ title: 'eventfd scenarios', files, extensions: [extension], atLeast: 30, prefix: 'eventfd-', requireTraces: {} });

@@ -1,29 +1,9 @@
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { fromJsonl, runScenario, type Extension, type ScenarioInput, type TraceEvent } from '@uringlab/ring/extend';
+import { scenarioFiles } from '@uringlab/testkit/scenarios';
+import type { TraceEvent } from '@uringlab/ring/extend';
 import { extension } from '../src/index.js';
 
-export const SCENARIO_DIR = new URL('../scenarios/', import.meta.url);
-export const KERNEL_TRACES = new URL('./kernel-traces/', import.meta.url);
-
-export type Profile = '7.3' | '6.18';
-
-export function loadScenario(name: string): ScenarioInput {
-  return JSON.parse(readFileSync(new URL(`${name}.json`, SCENARIO_DIR), 'utf8')) as ScenarioInput;
-}
-
-export function scenarioNames(): string[] {
-  return readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
-}
-
-export function traceOf(name: string, kernel: Profile = '7.3', ext: Extension = extension): TraceEvent[] {
-  return runScenario(loadScenario(name), { kernel, extensions: [ext] }).trace;
-}
-
-/** A recorded kernel trace, or undefined when none was recorded for that kernel. */
-export function kernelTrace(name: string, kernel: Profile): TraceEvent[] | undefined {
-  const f = new URL(`${kernel}/${name}.jsonl`, KERNEL_TRACES);
-  return existsSync(f) ? fromJsonl(readFileSync(f, 'utf8')) : undefined;
-}
+export const files = scenarioFiles(new URL('../', import.meta.url), [extension]);
+export const { load: loadScenario, names: scenarioNames, traceOf, kernelTrace } = files;
 
 export type CqeEvent = Extract<TraceEvent, { ev: 'cqe' }>;
 

@@ -24,6 +24,7 @@ export { Req, REQ_F, ISSUE_F, IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, IOU_RETRY, 
 export { opFlags, buildOpTable, isModelled, type OpDef, type OpFlags } from './core/opdef.js';
 export { SqeReader } from './core/sqe.js';
 export { postCqe, fillCqeAux, fillCqeAux32, cqe32Flag, flushOverflow, commitCqringFlush } from './core/cqe.js';
+export { postAuxCqe } from './core/aux-cqe.js';
 export { completeDefer, reqPostCqe, reqPostCqe32, flushCompletions } from './core/complete.js';
 export { taskWorkAdd, reqTaskQueue, TWQ } from './core/tw.js';
 export { runLocalWork } from './core/tw-run.js';
@@ -57,7 +58,7 @@ export { EventFd, isEventFd, eventfdSignalAllowed, EFD_SEMAPHORE, EFD_NONBLOCK, 
 export { POLL } from './files/file.js';
 
 // Step generators for the differential fuzzer.
-export { makeFd, MAX_FDS } from './fuzz/gen/common.js';
+export { makeFd, MAX_FDS, ringWithRoom, anyLiveRing, ringPicker, type LiveRings } from './fuzz/gen/common.js';
 
 // Scenario compilation, for extension steps.
 export { CompileContext, type FieldInput } from './scenario/compile-context.js';

@@ -33,8 +33,9 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     setupFlags: setupMaskUpTo(Math.log2(IORING_SETUP.SQ_REWIND)),
     features: ALL_FEATURES,
     registerLast: 38,
-    // Plain SEND and RECV take IORING_RECVSEND_FIXED_BUF (registered buffers).
-    quirks: { mmapBadOffsetErrno: 'passthrough', recvsendFixedBuf: true, auxCqeZeroesBig: true, drainActiveUntilNextReq: false },
+    // Plain SEND and RECV take IORING_RECVSEND_FIXED_BUF (registered buffers). The ring's own
+    // rings and SQE pages are not charged to RLIMIT_MEMLOCK (testbed: rsrc-memlock-enomem).
+    quirks: { mmapBadOffsetErrno: 'passthrough', recvsendFixedBuf: true, auxCqeZeroesBig: true, drainActiveUntilNextReq: false, ringPagesMemlock: false },
   },
   '6.18': {
     id: '6.18',
@@ -49,8 +50,9 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     // io_fill_cqe_aux() zeroed big_cqe only for IORING_CQE_F_32 CQEs: on a CQE32 ring a 16-byte
     // aux CQE kept the slot's old big_cqe (7.3 zeroes it; kbuf-mshot-cqe32-aux-big).
     // Only io_drain_req() of a request without IO_DRAIN cleared drain_active (7.3 also clears it
-    // when the drained request completes with nothing deferred).
-    quirks: { mmapBadOffsetErrno: 'ENOMEM', recvsendFixedBuf: false, auxCqeZeroesBig: false, drainActiveUntilNextReq: true },
+    // when the drained request completes with nothing deferred). io_create_region() charges the
+    // ring's rings and SQE pages to ctx->user against RLIMIT_MEMLOCK (ringPagesMemlock).
+    quirks: { mmapBadOffsetErrno: 'ENOMEM', recvsendFixedBuf: false, auxCqeZeroesBig: false, drainActiveUntilNextReq: true, ringPagesMemlock: true },
   },
 };
 

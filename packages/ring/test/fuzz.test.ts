@@ -4,7 +4,7 @@ import {
   CORE_FUZZ, Choices, EXCLUSIONS, Shrinker, avoids, caseSeed, compileScenario, decodeRecords, diffTraces, fuzzGenerators,
   generateTemplates, generatorOf, parseScenario, realise, runOnModel, totalWeight, type FuzzTemplate,
 } from '../src/index.js';
-import { planted, truthful } from './fuzz-plant.js';
+import { plantedFadvise as planted, truthfulFadvise as truthful } from '../src/testing.js';
 
 const W = totalWeight(CORE_FUZZ);
 const opts = (name: string) => ({ name, profile: '7.3' as const, extensions: [] });

@@ -3,7 +3,7 @@
 // and uncharge the buffer when the last node of any ring pointing at it goes.
 
 import {
-  ERRNO, counter, commitCqringFlush, ioAccountMem, ioUnaccountMem, pinPages, postCqe,
+  ERRNO, counter, ioAccountMem, ioUnaccountMem, pinPages, postAuxCqe,
   type RingCtx,
 } from '@uringlab/ring/extend';
 import { Imu, RsrcNode, rsrcRing, rsrcStats, type RsrcRing } from './state.js';
@@ -149,15 +149,6 @@ export function shareNode(ctx: RingCtx, src: RsrcNode): RsrcNode {
 }
 
 /**
- * io_post_aux_cqe(): a CQE of its own, outside any request, that overflows rather than being
- * dropped, committed at once (io_cq_unlock_post()).
- */
-function postAuxCqe(ctx: RingCtx, userData: bigint, res: number, cflags: number): void {
-  postCqe(ctx, Number(userData & 0xffffffffn), Number(userData >> 32n), res, cflags);
-  commitCqringFlush(ctx);
-}
-
-/**
  * io_buffer_unmap(): drop one reference on the buffer; the last one uncharges it (to the user of
  * the ring that drops it, which io_clone_buffers() made sure is the registering one) and unpins.
  */
@@ -192,7 +183,7 @@ function bufferUnmap(ctx: RingCtx, imu: Imu): void {
 /** io_free_rsrc_node(): post the tag, release the buffer, free the node. */
 function freeRsrcNode(ctx: RingCtx, node: RsrcNode): void {
   if (node.tag) {
-    postAuxCqe(ctx, node.tag, 0, 0);
+    postAuxCqe(ctx, Number(node.tag & 0xffffffffn), Number(node.tag >> 32n), 0, 0);
     rsrcStats(ctx.kernel).tags++;
   }
   bufferUnmap(ctx, node.buf);

@@ -1,30 +1,9 @@
-import type { ScenarioInput } from '@uringlab/ring';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import {
-  IORING_OP, IORING_REGISTER, Kernel, UserRing, fromJsonl, memAccounting, runScenario,
-  type KernelId, type TraceEvent,
-} from '@uringlab/ring/extend';
+import { scenarioFiles } from '@uringlab/testkit/scenarios';
+import { IORING_OP, IORING_REGISTER, Kernel, UserRing, memAccounting, type KernelId } from '@uringlab/ring/extend';
 import { extension, rsrcRing, rsrcStats } from '../src/index.js';
 
-export const SCENARIO_DIR = new URL('../scenarios/', import.meta.url);
-export const KERNEL_TRACES = new URL('./kernel-traces/', import.meta.url);
-
-export function loadScenario(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`${name}.json`, SCENARIO_DIR), 'utf8')) as Record<string, unknown>;
-}
-
-export function scenarioNames(): string[] {
-  return readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
-}
-
-export function traceOf(name: string, kernel: KernelId = '7.3'): TraceEvent[] {
-  return runScenario(loadScenario(name) as ScenarioInput, { kernel, extensions: [extension] }).trace;
-}
-
-export function kernelTrace(name: string, kernel: KernelId): TraceEvent[] | undefined {
-  const f = new URL(`${kernel}/${name}.jsonl`, KERNEL_TRACES);
-  return existsSync(f) ? fromJsonl(readFileSync(f, 'utf8')) : undefined;
-}
+export const files = scenarioFiles(new URL('../', import.meta.url), [extension]);
+export const { load: loadScenario, names: scenarioNames, traceOf, kernelTrace } = files;
 
 export const PAGE = 4096;
 

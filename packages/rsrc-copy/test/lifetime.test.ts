@@ -121,10 +121,12 @@ describe('huge pages', () => {
     for (const p of ['7.3', '6.18'] as const) {
       const { b, acct, h } = hugeBench(p);
       const r = b.ring();
+      // The ring's own pages (charged on 6.18) are not the buffers' business.
+      const ring = acct.lockedPages;
       expect(b.register(r, [{ base: h, len: PAGE }, { base: h + 16 * PAGE, len: PAGE }])).toBe(0);
-      expect(acct.lockedPages).toBe(512);
+      expect(acct.lockedPages - ring).toBe(512);
       expect(b.unregister(r)).toBe(0);
-      expect(acct.lockedPages).toBe(0);
+      expect(acct.lockedPages - ring).toBe(0);
     }
   });
 
@@ -132,11 +134,12 @@ describe('huge pages', () => {
     for (const [p, left] of [['7.3', 512], ['6.18', 0]] as const) {
       const { b, acct, h } = hugeBench(p);
       const r = b.ring();
+      const ring = acct.lockedPages;
       expect(b.register(r, [{ base: h, len: PAGE }, { base: 0, len: 0 }])).toBe(0);
       expect(b.update(r, 1, [{ base: h + 2 * PAGE, len: PAGE }])).toBe(1);
-      expect(acct.lockedPages).toBe(512);
+      expect(acct.lockedPages - ring).toBe(512);
       expect(b.update(r, 0, [{ base: 0, len: 0 }])).toBe(1);
-      expect(acct.lockedPages).toBe(left);
+      expect(acct.lockedPages - ring).toBe(left);
     }
   });
 });

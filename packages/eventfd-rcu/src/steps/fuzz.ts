@@ -8,6 +8,8 @@
 // live model has RCU callbacks pending. Two io-wq completions committing
 // at once may share one signal on a real kernel: cases must wait for each IOSQE_ASYNC CQE alone.
 
+import { anyLiveRing, ringPicker } from '@uringlab/ring/extend';
+
 /** The integer choices a generator reads (the fuzzer's FuzzChoices, as far as these use it). */
 export interface EventfdFuzzChoices {
   int(n: number): number;
@@ -76,9 +78,8 @@ function settle(env: EventfdFuzzEnv, out: Record<string, unknown>[]): void {
 export const registerFuzz: EventfdStepFuzz = {
   weight: 3,
   generate(c, env) {
-    const rings = env.liveRings();
-    if (!rings.length) return undefined;
-    const ring = c.pick(rings).name;
+    const ring = anyLiveRing(c, env)?.name;
+    if (!ring) return undefined;
     const out: Record<string, unknown>[] = [];
     let fd: string | number | null;
     if (c.rare(6)) {
@@ -102,9 +103,9 @@ export const registerFuzz: EventfdStepFuzz = {
 export const unregisterFuzz: EventfdStepFuzz = {
   weight: 2,
   generate(c, env) {
-    const rings = env.liveRings();
-    if (!rings.length) return undefined;
-    const step: Record<string, unknown> = { op: 'eventfd.unregister', ring: c.pick(rings).name };
+    const ring = anyLiveRing(c, env);
+    if (!ring) return undefined;
+    const step: Record<string, unknown> = { op: 'eventfd.unregister', ring: ring.name };
     if (c.rare(8)) step.nr_args = 1;
     return [step];
   },
@@ -112,20 +113,20 @@ export const unregisterFuzz: EventfdStepFuzz = {
 
 export const cycleFuzz: EventfdStepFuzz = {
   generate(c, env) {
-    const rings = env.liveRings();
-    if (!rings.length) return undefined;
+    const ring = ringPicker(env);
+    if (!ring) return undefined;
     const out: Record<string, unknown>[] = [];
     const fd = efd(c, env, out);
-    out.push({ op: 'eventfd.cycle', ring: c.pick(rings).name, fd, count: 1 + c.int(3), timed: false });
+    out.push({ op: 'eventfd.cycle', ring: ring(c).name, fd, count: 1 + c.int(3), timed: false });
     return out;
   },
 };
 
 export const toggleFuzz: EventfdStepFuzz = {
   generate(c, env) {
-    const rings = env.liveRings();
-    if (!rings.length) return undefined;
-    return [{ op: c.bool() ? 'eventfd.disable' : 'eventfd.enable', ring: c.pick(rings).name }];
+    const ring = ringPicker(env);
+    if (!ring) return undefined;
+    return [{ op: c.bool() ? 'eventfd.disable' : 'eventfd.enable', ring: ring(c).name }];
   },
 };
 

@@ -2,7 +2,7 @@
 // buffer rings registered, filled, queried and unregistered, and reads and receives that select
 // from them. Groups are drawn from a few bgids, so selections often find what earlier steps made.
 
-import { avoids, makeFd, type FuzzChoices, type FuzzEnv, type FuzzFdKind, type FuzzRing, type StepFuzz } from '@uringlab/ring/extend';
+import { anyLiveRing, avoids, makeFd, ringWithRoom, type FuzzChoices, type FuzzEnv, type FuzzFdKind, type StepFuzz } from '@uringlab/ring/extend';
 
 /** Buffer rings that kbuf.register steps of this case made (ring, bgid, entries). */
 interface Groups {
@@ -11,11 +11,6 @@ interface Groups {
 
 const groups = (env: FuzzEnv) => env.scratch<Groups>('kbuf', () => ({ rings: [] }));
 const BGIDS = [0, 1, 2] as const;
-
-function ringWithRoom(c: FuzzChoices, env: FuzzEnv): FuzzRing | undefined {
-  const rings = env.liveRings().filter((r) => r.sqFree > 0);
-  return rings.length ? c.pick(rings) : undefined;
-}
 
 /** A bgid: mostly one that a buffer ring of this ring uses, else one of the few fixed ones. */
 function bgid(c: FuzzChoices, env: FuzzEnv, ring: string): number {
@@ -60,9 +55,8 @@ export const removeFuzz: StepFuzz = {
 export const registerFuzz: StepFuzz = {
   weight: 2,
   generate(c, env) {
-    const live = env.liveRings();
-    if (!live.length) return undefined;
-    const ring = c.pick(live);
+    const ring = anyLiveRing(c, env);
+    if (!ring) return undefined;
     const id = c.pick(BGIDS);
     const entries = c.pick([4, 8, 1, 2, 3, 0, 65536]);
     const step: Record<string, unknown> = { op: 'kbuf.register', ring: ring.name, bgid: id, entries, region: env.fresh('k') };
@@ -121,18 +115,16 @@ export const readFuzz: StepFuzz = {
 
 export const statusFuzz: StepFuzz = {
   generate(c, env) {
-    const live = env.liveRings();
-    if (!live.length) return undefined;
-    const ring = c.pick(live);
+    const ring = anyLiveRing(c, env);
+    if (!ring) return undefined;
     return [{ op: 'kbuf.status', ring: ring.name, bgid: bgid(c, env, ring.name) }];
   },
 };
 
 export const unregisterFuzz: StepFuzz = {
   generate(c, env) {
-    const live = env.liveRings();
-    if (!live.length) return undefined;
-    const ring = c.pick(live);
+    const ring = anyLiveRing(c, env);
+    if (!ring) return undefined;
     return [{ op: 'kbuf.unregister', ring: ring.name, bgid: bgid(c, env, ring.name) }];
   },
 };

@@ -128,9 +128,14 @@ export function cqe32Flag(ctx: RingCtx): number {
   return ctx.flags & S.CQE_MIXED ? IORING_CQE_F['32'] : 0;
 }
 
-/** io_alloc_ocqe() + io_cqring_add_overflow() */
+/** io_cqe_overflow(): io_alloc_ocqe() + io_cqring_add_overflow() under completion_lock. */
 function addOverflow(ctx: RingCtx, ocqe: OverflowCqe): boolean {
   ctx.kernel.costs.add(C_COMPLETION_LOCK);
+  return addOverflowLocked(ctx, ocqe);
+}
+
+/** io_cqe_overflow_locked(): the same, for a caller that holds completion_lock already. */
+export function addOverflowLocked(ctx: RingCtx, ocqe: OverflowCqe): boolean {
   if (ctx.failOverflowAllocs > 0) {
     // Allocation failed: the completion is dropped and counted, and the next wait says so.
     ctx.failOverflowAllocs--;

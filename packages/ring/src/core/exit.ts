@@ -11,6 +11,7 @@ import { flushCompletions } from './complete.js';
 import { updateTaskrunFlag } from './tw.js';
 import { tryCancelRequests } from './cancel.js';
 import { freeRegion } from './memmap.js';
+import { freeRingRegions } from './ring-pages.js';
 
 /**
  * Exit work passes a ring may take. A pass runs only when something happened (the close, a
@@ -95,5 +96,7 @@ function ringCtxFree(ctx: RingCtx): void {
   ctx.kernel.hooks.ringFree(ctx);
   // After io_destroy_buffers() and the other per-ring frees, the parameter region goes.
   freeRegion(ctx.kernel, ctx.paramRegion);
+  // io_rings_free(): the rings' and SQEs' regions, and their RLIMIT_MEMLOCK charge.
+  freeRingRegions(ctx);
   ctx.freed = true;
 }

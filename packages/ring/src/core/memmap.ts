@@ -106,7 +106,7 @@ export function regionGetPtr(mr: MappedRegion): DataView {
 }
 
 /** ctx->user: set only when the ring's creator lacked CAP_IPC_LOCK. */
-function ctxUser(host: IoHost): MemAccounting | null {
+export function ctxUser(host: IoHost): MemAccounting | null {
   const acct = memAccounting(host);
   return acct.capIpcLock ? null : acct;
 }

@@ -3,7 +3,7 @@
 // deterministically. Buffers come from the case's regions; the errno paths (sparse slots with
 // tags, NULL bases, offsets past the table, clones of rings without buffers) are rare options.
 
-import type { StepFuzz } from '@uringlab/ring/extend';
+import { anyLiveRing, ringPicker, type StepFuzz } from '@uringlab/ring/extend';
 
 const PAGE = 4096;
 const TAG = 0x7a00;
@@ -30,9 +30,8 @@ function bufs(c: Parameters<StepFuzz['generate']>[0], env: Parameters<StepFuzz['
 export const registerFuzz: StepFuzz = {
   weight: 3,
   generate(c, env) {
-    const rings = env.liveRings();
-    if (!rings.length) return undefined;
-    const ring = c.pick(rings).name;
+    const ring = anyLiveRing(c, env)?.name;
+    if (!ring) return undefined;
     const out: Record<string, unknown>[] = [];
     const n = 1 + c.int(4);
     const step: Record<string, unknown> = { op: 'rsrc.register', ring, buffers: bufs(c, env, n, out) };
@@ -53,11 +52,11 @@ export const registerFuzz: StepFuzz = {
 export const updateFuzz: StepFuzz = {
   weight: 2,
   generate(c, env) {
-    const rings = env.liveRings();
-    if (!rings.length) return undefined;
+    const ring = ringPicker(env);
+    if (!ring) return undefined;
     const out: Record<string, unknown>[] = [];
     const n = 1 + c.int(2);
-    const step: Record<string, unknown> = { op: 'rsrc.update', ring: c.pick(rings).name, offset: c.int(4), buffers: bufs(c, env, n, out) };
+    const step: Record<string, unknown> = { op: 'rsrc.update', ring: ring(c).name, offset: c.int(4), buffers: bufs(c, env, n, out) };
     if (c.rare(3)) step.tags = Array.from({ length: n }, (_, i) => TAG + env.userData() + i);
     out.push(step);
     return out;
@@ -66,20 +65,18 @@ export const updateFuzz: StepFuzz = {
 
 export const unregisterFuzz: StepFuzz = {
   generate(c, env) {
-    const rings = env.liveRings();
-    if (!rings.length) return undefined;
-    return [{ op: 'rsrc.unregister', ring: c.pick(rings).name }];
+    const ring = anyLiveRing(c, env);
+    if (!ring) return undefined;
+    return [{ op: 'rsrc.unregister', ring: ring.name }];
   },
 };
 
 export const cloneFuzz: StepFuzz = {
   weight: 2,
   generate(c, env) {
-    const rings = env.liveRings();
-    if (!rings.length) return undefined;
-    const dst = c.pick(rings).name;
-    const src = c.pick(rings).name;
-    const step: Record<string, unknown> = { op: 'rsrc.clone', ring: dst, src };
+    const ring = ringPicker(env);
+    if (!ring) return undefined;
+    const step: Record<string, unknown> = { op: 'rsrc.clone', ring: ring(c).name, src: ring(c).name };
     if (c.bool()) step.replace = true;
     if (c.rare(3)) {
       step.nr = 1 + c.int(3);

@@ -4,15 +4,29 @@
 import type { FuzzChoices, FuzzEnv, FuzzFd, FuzzFdKind, FuzzRing } from '../types.js';
 import { avoids } from '../exclusions.js';
 
-/** A live ring with at least `slots` free SQ slots, or undefined. */
-export function ringWithRoom(c: FuzzChoices, env: FuzzEnv, slots = 1): FuzzRing | undefined {
+/** What the ring pickers read of a case: its live rings (the full FuzzEnv, or an extension's subset of it). */
+export interface LiveRings<R> {
+  liveRings(): readonly R[];
+}
+
+/** A live ring with at least `slots` free SQ slots, or undefined (no choice is read then). */
+export function ringWithRoom<R extends Pick<FuzzRing, 'sqFree'>>(c: Pick<FuzzChoices, 'pick'>, env: LiveRings<R>, slots = 1): R | undefined {
   const rings = env.liveRings().filter((r) => r.sqFree >= slots);
   return rings.length ? c.pick(rings) : undefined;
 }
 
-export function anyLiveRing(c: FuzzChoices, env: FuzzEnv): FuzzRing | undefined {
+/** Any live ring, or undefined (no choice is read then): for steps that put nothing in the SQ. */
+export function anyLiveRing<R>(c: Pick<FuzzChoices, 'pick'>, env: LiveRings<R>): R | undefined {
+  return ringPicker(env)?.(c);
+}
+
+/**
+ * A picker of live rings, or undefined when the case has none: a generator that reads other
+ * choices before the ring's checks first and picks when it gets there.
+ */
+export function ringPicker<R>(env: LiveRings<R>): ((c: Pick<FuzzChoices, 'pick'>) => R) | undefined {
   const rings = env.liveRings();
-  return rings.length ? c.pick(rings) : undefined;
+  return rings.length ? (c) => c.pick(rings) : undefined;
 }
 
 /**

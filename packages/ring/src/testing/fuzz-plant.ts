@@ -1,14 +1,13 @@
-// (The testbed's fuzz tests keep a copy that imports the published entry: test folders do not import across packages.)
 // A planted divergence for the fuzzer's tests: IORING_OP_FADVISE (which the core does not
-// model) as two extensions. `truthful` answers pipes with -ESPIPE, as generic_fadvise() does;
-// `planted` wrongly answers 0. Run the truthful one as "the kernel" and judge the planted one:
+// model) as two extensions. `truthfulFadvise` answers pipes with -ESPIPE, as generic_fadvise() does;
+// `plantedFadvise` wrongly answers 0. Run the truthful one as "the kernel" and judge the planted one:
 // every case that advises a pipe diverges, and the minimal such case is small and known.
 
 import { z } from 'zod';
 import {
-  ERRNO, IORING_OP, IOU_COMPLETE, IO_URING_SQE, defineExtension, defineStep, opFlags, reqSetFail,
+  ERRNO, IORING_OP, IOU_COMPLETE, IO_URING_SQE, defineExtension, defineStep, opFlags, reqSetFail, ringWithRoom,
   type Extension, type FieldInput, type OpDef,
-} from '../src/extend.js';
+} from '../extend.js';
 
 function fadvise(wrong: boolean): OpDef {
   return {
@@ -37,13 +36,16 @@ const step = defineStep({
   fuzz: {
     weight: 3,
     generate(c, env) {
-      const rings = env.liveRings().filter((r) => r.sqFree > 0);
       const fds = env.openFds(['pipe-r', 'pipe-w', 'file']);
-      if (!rings.length || !fds.length) return undefined;
-      return [{ op: 'plant.fadvise', ring: c.pick(rings).name, fd: c.pick(fds).name, user_data: env.userData() }];
+      if (!fds.length) return undefined;
+      const ring = ringWithRoom(c, env);
+      if (!ring) return undefined;
+      return [{ op: 'plant.fadvise', ring: ring.name, fd: c.pick(fds).name, user_data: env.userData() }];
     },
   },
 });
 
-export const truthful: Extension = defineExtension({ name: '@test/fadvise', ops: [fadvise(false)], steps: [step] });
-export const planted: Extension = defineExtension({ name: '@test/fadvise', ops: [fadvise(true)], steps: [step] });
+/** FADVISE as generic_fadvise() answers it: -ESPIPE on a pipe. */
+export const truthfulFadvise: Extension = defineExtension({ name: '@test/fadvise', ops: [fadvise(false)], steps: [step] });
+/** FADVISE answered wrongly: 0 on a pipe, a divergence from truthfulFadvise in every case that advises one. */
+export const plantedFadvise: Extension = defineExtension({ name: '@test/fadvise', ops: [fadvise(true)], steps: [step] });
