@@ -44,9 +44,6 @@ export const readMshotFuzz: NamedFuzz = {
     if (!ring) return undefined;
     const steps: Step[] = [];
     const fd = targetFd(c, env, ['pipe-r', 'eventfd', 'file'], steps);
-    const armed = env.scratch('vocab.read-mshot', () => new Set<string | number>());
-    if (avoids('read-mshot-shared') && armed.has(fd)) return undefined;
-    armed.add(fd);
     const sqe: Step = { opcode: 'READ_MULTISHOT', fd, user_data: env.userData() };
     const flags = c.rare(6) ? [] : ['BUFFER_SELECT'];
     if (flags.length) {
