@@ -53,7 +53,7 @@ function pollSqe(c: FuzzChoices, env: FuzzEnv, out: Step[]): Step {
   targets(env).push(ud);
   const fd = targetFd(c, env, ['pipe-r', 'pipe-w', 'unix', 'eventfd', 'file'], out);
   const sqe: Step = { opcode: 'POLL_ADD', user_data: ud, fd, op_flags: c.pick([EPOLL.IN, EPOLL.OUT, EPOLL.IN | EPOLL.OUT, EPOLL.PRI, EPOLL.IN | EPOLL.RDHUP]) };
-  if (c.rare(4)) sqe.len = P.ADD_MULTI;
+  if (c.bool()) sqe.len = P.ADD_MULTI;
   if (c.rare(15)) sqe.len = 8;
   return sqe;
 }

@@ -38,7 +38,7 @@ export const syncFuzz: NamedFuzz = {
 /** READ_MULTISHOT of a pipe, an eventfd or a file (-EBADFD), mostly with IOSQE_BUFFER_SELECT. */
 export const readMshotFuzz: NamedFuzz = {
   name: 'sqe.read_mshot',
-  weight: 1,
+  weight: 2,
   generate(c, env) {
     const ring = ringWithRoom(c, env);
     if (!ring) return undefined;
