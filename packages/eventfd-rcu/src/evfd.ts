@@ -4,7 +4,7 @@
 // io_ev_fd is freed (strategy/); the rest is the same code for both.
 
 import {
-  ERRNO, IORING_CQ, UringError, counter, eventfdSignalAllowed, isEventFd, type IoHost, type RingCtx,
+  EPOLL, ERRNO, IORING_CQ, UringError, counter, eventfdSignalAllowed, isEventFd, type IoHost, type RingCtx,
 } from '@uringlab/ring/extend';
 import { IO_EVENTFD_OP_SIGNAL_BIT, IoEvFd, configOf, evfdRing } from './state.js';
 
@@ -56,7 +56,7 @@ function signalNow(host: IoHost, ev: IoEvFd): void {
   host.costs.add(C_WQH_LOCK);
   host.costs.add(C_EVENTFD_SIGNAL);
   configOf(host).stats.signals++;
-  ev.evfd.signal();
+  ev.evfd.signal(EPOLL.URING_WAKE);
 }
 
 /** io_eventfd_do_signal(): the deferred signal, from an RCU callback. */

@@ -4,13 +4,15 @@
 // (poll_refs), cancellation by io_poll_cancel() and io_poll_remove_all().
 
 import { ERRNO } from '../uapi/errno.js';
-import { IORING_ASYNC_CANCEL } from '../uapi/constants.js';
+import { EPOLL, IORING_ASYNC_CANCEL } from '../uapi/constants.js';
 import { counter } from '../cost.js';
-import { REQ_F, type Req } from './req.js';
+import { IOU_COMPLETE, IOU_RETRY, ISSUE_F, REQ_F, type Req } from './req.js';
 import type { RingCtx } from './ctx.js';
 import type { PollDir } from '../files/file.js';
 import { TWQ, taskWorkAdd } from './tw.js';
-import { reqDeferFailed } from './complete.js';
+import { completeDefer, reqDeferFailed } from './complete.js';
+import { vfsPoll } from '../files/poll-mask.js';
+import { POLL_CHECK, pollCheckEvents } from './poll-check.js';
 import { cancelReqMatch, hashLong, type CancelData } from './cancel-match.js';
 
 export const APOLL = { OK: 0, ABORTED: 1, READY: 2 } as const;
@@ -29,6 +31,13 @@ export interface ApollState {
   mask?: number;
   /** The task_work the wake-up queues (io_poll_task_func for POLL_ADD; io_apoll_task_func by default). */
   taskFunc?: (req: Req, st: ApollState) => void;
+  /**
+   * References taken while the task_work already owned the request (poll_refs above 1): wake-ups,
+   * a cancel, io_poll_multishot_retry(). io_poll_check_events() goes round again while any are left.
+   */
+  kicks?: number;
+  /** req->apoll_events of a multishot poll (EPOLLONESHOT set by an EPOLL_URING_WAKE wake-up). */
+  events?: number;
 }
 
 const C_APOLL = counter('alloc', 'apoll_cache:async_poll');
@@ -42,18 +51,21 @@ export function pollReqInsert(req: Req, st: ApollState): void {
 
 /**
  * __io_queue_proc(): wait entries on the file's queues for the given directions; add_wait_queue()
- * puts each at the head, so the newest poll wakes first. The first wake-up removes them all and
- * calls `woken` (io_poll_wake()).
+ * puts each at the head, so the newest poll wakes first. Without `keep` the first wake-up removes
+ * them all and calls `woken` (io_poll_wake()); with `keep` they stay in place until
+ * req.pollCancel() (io_poll_remove_entries()), as a multishot poll's do.
  */
-export function pollAddWait(req: Req, dirs: readonly PollDir[], woken: (key?: number) => void): void {
+export function pollAddWait(req: Req, dirs: readonly PollDir[], woken: (key?: number) => void, keep = false): void {
   const file = req.file!;
-  // A multishot poll waiting again: its old entries go first.
+  // A poll armed again: its old entries go first.
   req.pollCancel?.();
   const cancels = dirs.map((dir) => file.waitOnce(dir, (key) => {
-    req.pollCancel?.();
-    req.pollCancel = null;
+    if (!keep) {
+      req.pollCancel?.();
+      req.pollCancel = null;
+    }
     woken(key);
-  }, { head: true, poll: true }));
+  }, { head: true, poll: true, keep }));
   req.pollCancel = () => {
     for (const c of cancels) c();
   };
@@ -65,6 +77,7 @@ export function armPollHandler(req: Req): ApollResult {
   const file = req.file;
   if (!file || !file.pollable || !(def.pollin || def.pollout)) return APOLL.ABORTED;
   const dir = def.pollin ? 'in' : 'out';
+  if (req.flags & REQ_F.APOLL_MULTISHOT) return armMultishot(req, dir);
   if (file.ready(dir)) return APOLL.READY;
   ctx.kernel.costs.add(C_APOLL);
   req.flags |= REQ_F.POLLED;
@@ -75,10 +88,77 @@ export function armPollHandler(req: Req): ApollResult {
   return APOLL.OK;
 }
 
+/** IO_POLL_UNMASK: events a poll always wants (io_init_poll_iocb()). */
+export const IO_POLL_UNMASK = EPOLL.ERR | EPOLL.HUP | EPOLL.NVAL | EPOLL.RDHUP;
+/** IO_ASYNC_POLL_COMMON: events io_poll_wake() does not count as a match. */
+const IO_ASYNC_POLL_COMMON = EPOLL.ONESHOT | EPOLL.PRI;
+
+/**
+ * io_poll_wake() as far as the events go: a keyed wake-up with none of the events asked for is
+ * not for us (null); one from io_uring's own CQE posting (EPOLL_URING_WAKE) that takes ownership
+ * turns a multishot poll single-shot, as posting could otherwise feed itself. The events after it.
+ */
+export function pollWakeEvents(st: ApollState, events: number, key: number | undefined): number | null {
+  const mask = key ?? 0;
+  if (mask && !(mask & (events & ~IO_ASYNC_POLL_COMMON))) return null;
+  if (!st.queued && mask & EPOLL.URING_WAKE) return (events | EPOLL.ONESHOT) >>> 0;
+  return events;
+}
+
+/**
+ * io_arm_poll_handler() for a multishot request (REQ_F_APOLL_MULTISHOT): no EPOLLONESHOT, so the
+ * entry stays on the queue and each wake-up runs io_poll_check_events(), which issues the request
+ * again in place (io_poll_issue()); a file already ready queues that task_work at once.
+ */
+function armMultishot(req: Req, dir: PollDir): ApollResult {
+  const ctx = req.ctx;
+  ctx.kernel.costs.add(C_APOLL);
+  req.flags |= REQ_F.POLLED;
+  const want = dir === 'in' ? EPOLL.IN | EPOLL.RDNORM : EPOLL.OUT | EPOLL.WRNORM;
+  const st: ApollState = {
+    cancelled: false, queued: false, taskFunc: apollMultishotTaskFunc,
+    events: (EPOLL.PRI | EPOLL.ERR | EPOLL.ET | want | IO_POLL_UNMASK) >>> 0,
+  };
+  pollReqInsert(req, st);
+  pollAddWait(req, [dir], (key) => {
+    const events = pollWakeEvents(st, st.events!, key);
+    if (events === null) return;
+    st.events = events;
+    pollExecute(req, st, TWQ.IN_WAKE, key ?? 0);
+  }, true);
+  const mask = (vfsPoll(req.file!) & st.events!) >>> 0;
+  if (mask) pollExecute(req, st, 0, mask);
+  return APOLL.OK;
+}
+
+/**
+ * io_apoll_task_func() for a multishot request: io_poll_check_events() issues it with
+ * IO_URING_F_MULTISHOT (io_poll_issue()) for each ready round; one that completes leaves the
+ * poll and completes, a stop (EPOLLONESHOT, a spurious wake-up) reissues it the normal way, an
+ * error fails it.
+ */
+function apollMultishotTaskFunc(req: Req, st: ApollState): void {
+  const ctx = req.ctx;
+  const ret = pollCheckEvents(req, st, () => st.events!, () => {
+    // io_poll_issue() -> __io_issue_sqe(): the opcode's issue, no completion handling.
+    const r = ctx.kernel.opdef(req.opcode).issue(req, ISSUE_F.NONBLOCK | ISSUE_F.MULTISHOT | ISSUE_F.COMPLETE_DEFER);
+    if (r === IOU_COMPLETE) return POLL_CHECK.REMOVE_POLL_USE_RES;
+    if (r !== IOU_RETRY && r < 0) return r;
+    return undefined;
+  });
+  if (ret === POLL_CHECK.NO_ACTION) return;
+  pollEject(req, st);
+  if (ret === POLL_CHECK.REMOVE_POLL_USE_RES) completeDefer(req);
+  else if (ret === POLL_CHECK.DONE || ret === POLL_CHECK.REISSUE) ctx.kernel.taskSubmit(req);
+  else reqDeferFailed(req, ret);
+}
+
 /** io_poll_execute(): the first to take ownership queues the task_work; later kicks find it queued. */
 export function pollExecute(req: Req, st: ApollState, twqFlags = 0, mask = 0): void {
   if (st.queued) {
+    // poll_refs > 1: the owner redoes vfs_poll() and goes round again.
     st.mask = 0;
+    st.kicks = (st.kicks ?? 0) + 1;
     return;
   }
   st.queued = true;

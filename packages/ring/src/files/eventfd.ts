@@ -65,7 +65,9 @@ export class EventFd extends FileObj {
     this.count -= take;
     const data = new Uint8Array(8);
     new DataView(data.buffer).setBigUint64(0, take, true);
-    this.wakeLocked();
+    // eventfd_read() wakes keyed EPOLLOUT only: a poll for POLLIN is not woken, even when a
+    // semaphore read leaves the count above zero.
+    this.wakeLocked(EPOLL.OUT, 'out');
     return { res: 8, data };
   }
 
@@ -88,14 +90,17 @@ export class EventFd extends FileObj {
     return 8;
   }
 
-  /** eventfd_signal_mask(): what io_uring calls when it posts CQEs. */
-  signal(): void {
+  /**
+   * eventfd_signal_mask(): what io_uring calls when it posts CQEs, with EPOLL_URING_WAKE in `mask`
+   * (io_eventfd_do_signal()); the wake-up is keyed EPOLLIN | mask.
+   */
+  signal(mask = 0): void {
     if (this.freed) throw new UringError('INTERNAL', 'eventfd_signal() on a freed eventfd_ctx (a use after free in a model)');
     // The kernel warns and drops the signal: a caller must check eventfdSignalAllowed() first.
     if (inEventfd) throw new UringError('INTERNAL', 'eventfd_signal() from inside an eventfd wakeup (WARN_ON_ONCE(current->in_eventfd))');
     if (this.count < ULLONG_MAX) this.count++;
     this.signals++;
-    this.wakeLocked();
+    this.wakeLocked((EPOLL.IN | mask) >>> 0);
   }
 
   /** eventfd_ctx_fileget(): a registration takes a reference on the context. */
@@ -117,12 +122,11 @@ export class EventFd extends FileObj {
   }
 
   /** Wakeups run with current->in_eventfd set, as under ctx->wqh.lock. */
-  private wakeLocked(key?: number): void {
+  private wakeLocked(key: number, dir: 'in' | 'out' = 'in'): void {
     const outer = inEventfd;
     inEventfd = true;
     try {
-      if (key === undefined) this.wake();
-      else this.wakeKey('in', key);
+      this.wakeKey(dir, key);
     } finally {
       inEventfd = outer;
     }

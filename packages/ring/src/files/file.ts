@@ -25,6 +25,8 @@ interface Waiter {
   fn: (key?: number) => void;
   /** A poll table entry (io_poll_wake()), which a keyed wake-up reaches whatever the file's state. */
   poll?: boolean;
+  /** A multishot poll's entry: a wake-up leaves it on the queue, in its place (no EPOLLONESHOT). */
+  keep?: boolean;
 }
 
 export abstract class FileObj {
@@ -74,9 +76,10 @@ export abstract class FileObj {
   /**
    * Registers a one-shot wakeup for readiness in `dir`; returns a cancel function. `head` adds it
    * first, as add_wait_queue() does for poll entries (woken newest first); otherwise it goes last.
+   * `keep` makes it stay queued when woken (a multishot poll's entry), until cancelled.
    */
-  waitOnce(dir: PollDir, fn: (key?: number) => void, opts: { head?: boolean; poll?: boolean } = {}): () => void {
-    const w: Waiter = { dir, fn, ...(opts.poll ? { poll: true } : {}) };
+  waitOnce(dir: PollDir, fn: (key?: number) => void, opts: { head?: boolean; poll?: boolean; keep?: boolean } = {}): () => void {
+    const w: Waiter = { dir, fn, ...(opts.poll ? { poll: true } : {}), ...(opts.keep ? { keep: true } : {}) };
     if (opts.head) this.waiters.unshift(w);
     else this.waiters.push(w);
     return () => {
@@ -89,7 +92,7 @@ export abstract class FileObj {
     if (this.waiters.length === 0) return;
     const ready = this.waiters.filter((w) => this.ready(w.dir));
     if (ready.length === 0) return;
-    this.waiters = this.waiters.filter((w) => !ready.includes(w));
+    this.waiters = this.waiters.filter((w) => w.keep || !ready.includes(w));
     for (const w of ready) w.fn();
   }
 
@@ -101,7 +104,7 @@ export abstract class FileObj {
   wakeKey(dir: PollDir, key: number): void {
     const hit = this.waiters.filter((w) => w.dir === dir && (w.poll || this.ready(w.dir)));
     if (hit.length === 0) return;
-    this.waiters = this.waiters.filter((w) => !hit.includes(w));
+    this.waiters = this.waiters.filter((w) => w.keep || !hit.includes(w));
     for (const w of hit) w.fn(w.poll ? key : undefined);
   }
 

@@ -8,7 +8,7 @@ import type { FileObj } from './file.js';
 import { isEventFd, type EventFd as EventFdFile } from './eventfd.js';
 
 const ULLONG_MAX = (1n << 64n) - 1n;
-import { PipeQueue, StreamEnd } from './stream.js';
+import { PipeQueue, StreamEnd, unixWritable } from './stream.js';
 
 /** DEFAULT_POLLMASK (include/linux/poll.h): always readable and writable. */
 export const DEFAULT_POLLMASK = EPOLL.IN | EPOLL.OUT | EPOLL.RDNORM | EPOLL.WRNORM;
@@ -63,7 +63,8 @@ function sockPoll(f: StreamEnd): number {
   if ((rcvShutdown && sendShutdown) || f.tcpClosed) m |= EPOLL.HUP;
   if (rcvShutdown) m |= EPOLL.IN | EPOLL.RDNORM | EPOLL.RDHUP;
   if (f.isDgram ? f.rx!.count > 0 : f.rx!.size > 0) m |= EPOLL.IN | EPOLL.RDNORM;
-  if (f.tcpClosed || f.tx!.readerClosed || (!unix && f.wrShut) || sockWritable(f)) m |= EPOLL.OUT | EPOLL.WRNORM;
+  // unix_poll() and unix_dgram_poll() report WRBAND too; tcp_poll() does not.
+  if (f.tcpClosed || f.tx!.readerClosed || (!unix && f.wrShut) || sockWritable(f)) m |= EPOLL.OUT | EPOLL.WRNORM | (unix ? EPOLL.WRBAND : 0);
   return m;
 }
 
@@ -73,5 +74,5 @@ function sockPoll(f: StreamEnd): number {
  */
 function sockWritable(f: StreamEnd): boolean {
   const q = f.tx!;
-  return f.kind === 'unix' ? q.size * 4 <= q.capacity : 3 * q.size <= 2 * q.capacity;
+  return f.kind === 'tcp' ? 3 * q.size <= 2 * q.capacity : unixWritable(q);
 }

@@ -28,6 +28,8 @@ export class ByteQueue {
   /** sk_err for the reader: an errno its next read reports once the queue is empty, then 0. */
   pendingError = 0;
   endpoints: StreamEnd[] = [];
+  /** Chunks (skbs, pipe pages) the last pull() or pullDatagram() used up and freed. */
+  lastFreed = 0;
   constructor(readonly capacity: number, readonly datagrams = false) {}
 
   /** Datagrams queued (datagram mode; zero-length ones count too). */
@@ -45,6 +47,7 @@ export class ByteQueue {
   pullDatagram(): Uint8Array | undefined {
     const d = this.chunks.shift();
     if (d) this.size -= d.byteLength;
+    this.lastFreed = d ? 1 : 0;
     return d;
   }
 
@@ -62,13 +65,18 @@ export class ByteQueue {
     const n = Math.min(len, this.size);
     const out = new Uint8Array(n);
     let at = 0;
+    this.lastFreed = 0;
     while (at < n) {
       const c = this.chunks[0]!;
       const take = Math.min(c.byteLength, n - at);
       out.set(c.subarray(0, take), at);
       at += take;
-      if (take === c.byteLength) this.chunks.shift();
-      else this.chunks[0] = c.subarray(take);
+      if (take === c.byteLength) {
+        this.chunks.shift();
+        this.lastFreed++;
+      } else {
+        this.chunks[0] = c.subarray(take);
+      }
     }
     this.size -= n;
     return out;
@@ -100,6 +108,26 @@ export class ByteQueue {
   wakeAll(): void {
     for (const e of this.endpoints) e.wake();
   }
+
+  /** A keyed wake-up of the ends that read this queue (a pipe's rd_wait, the receiving socket's wq). */
+  wakeReaders(key: number): void {
+    for (const e of this.endpoints) if (e.rx === this) e.wakeKey('in', key);
+  }
+
+  /** A keyed wake-up of the ends that write this queue (a pipe's wr_wait, the sending socket's wq). */
+  wakeWriters(key: number): void {
+    for (const e of this.endpoints) if (e.tx === this) e.wakeKey('out', key);
+  }
+}
+
+/** sock_def_readable()'s key: data arrived on the receiving socket. */
+const SOCK_READABLE_KEY = EPOLL.IN | EPOLL.PRI | EPOLL.RDNORM | EPOLL.RDBAND;
+/** unix_write_space()'s key: a consumed skb gave the sender room. */
+const SOCK_WRITABLE_KEY = EPOLL.OUT | EPOLL.WRNORM | EPOLL.WRBAND;
+
+/** unix_writable(): at most a quarter of the send buffer in flight (bytes stand in for skb truesize). */
+export function unixWritable(q: ByteQueue): boolean {
+  return q.size * 4 <= q.capacity;
 }
 
 /** PAGE_SIZE, the size of one pipe buffer. */
@@ -135,8 +163,20 @@ export class PipeQueue extends ByteQueue {
    * pipe was empty or has been polled; a POLL_ADD takes that key as its result.
    */
   faultedWrite(): void {
-    if (this.size > 0 && !this.polled) return;
-    for (const e of this.endpoints) if (e.rx === this) e.wakeKey('in', EPOLL.IN | EPOLL.RDNORM);
+    this.writeDone(this.size === 0);
+  }
+
+  /**
+   * The end of pipe_write(), whatever it did (bytes, -EAGAIN on a full pipe, -EPIPE): the readers
+   * are woken, keyed POLLIN|POLLRDNORM, if the pipe was empty or has ever been polled.
+   */
+  writeDone(wasEmpty: boolean): void {
+    if (wasEmpty || this.polled) this.wakeReaders(EPOLL.IN | EPOLL.RDNORM);
+  }
+
+  /** pipe_full() now: pipe_read() wakes the writers only if it frees a slot of a full pipe. */
+  get full(): boolean {
+    return this.slots.length >= PIPE_SLOTS;
   }
 
   override fits(len: number): boolean {
@@ -175,7 +215,10 @@ export class PipeQueue extends ByteQueue {
   override pull(len: number): Uint8Array {
     const before = this.slots.map((b) => ({ ...b }));
     const out = super.pull(len);
+    const slots = this.slots.length;
     this.drain(out.byteLength);
+    // A pipe frees slots (pipe_update_tail()), not the writes' chunks.
+    this.lastFreed = slots - this.slots.length;
     this.undo = { slots: before, pulled: out.byteLength };
     return out;
   }
@@ -326,9 +369,29 @@ export class StreamEnd extends FileObj {
       const res = this.emptyReadResult();
       return res === 0 ? { res, data: new Uint8Array(0) } : { res };
     }
-    const data = this.rx.pull(len);
-    this.rx.wakeAll();
+    const q = this.rx;
+    const wasFull = q instanceof PipeQueue && q.full;
+    const data = q.pull(len);
+    this.readDone(q, wasFull);
     return { res: data.byteLength, data };
+  }
+
+  /**
+   * The wake-ups a read that consumed data makes. pipe_read(): the writers (wr_wait, keyed
+   * POLLOUT) only when it freed a slot of a full pipe; never the other readers. AF_UNIX: each skb
+   * used up is freed (sock_wfree()), and unix_write_space() wakes the sender keyed POLLOUT while
+   * it is writable. TCP wakes every waiter that is ready.
+   */
+  private readDone(q: ByteQueue, wasFull: boolean): void {
+    if (q instanceof PipeQueue) {
+      if (wasFull && q.lastFreed > 0) q.wakeWriters(EPOLL.OUT | EPOLL.WRNORM);
+      return;
+    }
+    if (this.kind === 'unix' || this.kind === 'unix-dgram') {
+      for (let i = 0; i < q.lastFreed; i++) if (unixWritable(q)) q.wakeWriters(SOCK_WRITABLE_KEY);
+      return;
+    }
+    q.wakeAll();
   }
 
   /**
@@ -342,7 +405,7 @@ export class StreamEnd extends FileObj {
       if (this.sockErr) return { res: this.takeError(), full: 0 };
       return { res: this.rdShut ? 0 : -ERRNO.EAGAIN, full: 0 };
     }
-    q.wakeAll();
+    this.readDone(q, false);
     const n = Math.min(len, d.byteLength);
     return { res: n, data: d.subarray(0, n), full: d.byteLength };
   }
@@ -367,7 +430,8 @@ export class StreamEnd extends FileObj {
     const q = this.tx!;
     if (q.count > UNIX_MAX_DGRAM_QLEN) return -ERRNO.EAGAIN;
     q.pushDatagram(data);
-    q.wakeAll();
+    // other->sk_data_ready(): sock_def_readable() wakes the peer keyed.
+    q.wakeReaders(SOCK_READABLE_KEY);
     return data.byteLength;
   }
 
@@ -409,9 +473,16 @@ export class StreamEnd extends FileObj {
       if (this.kind === 'tcp') this.reset();
       return n;
     }
+    const wasEmpty = q.size === 0;
     const n = q.push(data);
+    if (q instanceof PipeQueue) {
+      q.writeDone(wasEmpty);
+      return n === 0 ? -ERRNO.EAGAIN : n;
+    }
     if (n === 0) return -ERRNO.EAGAIN;
-    q.wakeAll();
+    // unix_stream_sendmsg(): other->sk_data_ready() per skb, sock_def_readable() keyed.
+    if (this.kind === 'unix') q.wakeReaders(SOCK_READABLE_KEY);
+    else q.wakeAll();
     return n;
   }
 
@@ -421,7 +492,11 @@ export class StreamEnd extends FileObj {
     if (data.byteLength === 0 && !this.isSocket) return 0;
     if (this.isDgram) return this.sendDatagram(data);
     const err = this.sendError();
-    if (err) return err;
+    if (err) {
+      // pipe_write() without readers: -EPIPE, and the usual wake-up at its end.
+      if (this.tx instanceof PipeQueue) this.tx.writeDone(false);
+      return err;
+    }
     return this.transmit(data);
   }
 

@@ -10,8 +10,7 @@ export type AvoidId =
   | 'sqpoll' | 'iopoll' | 'tcp' | 'no-mmap' | 'unwaited-iowq' | 'drain' | 'close-under-sqe' | 'split-links' | 'blocking-syscalls'
   | 'regular-file-write' | 'zero-length-stream-io' | 'send-buffer-select' | 'tcp-after-peer-close'
   | 'short-rw-fails' | 'rw-wrong-direction' | 'regular-file-read' | 'close-with-inflight' | 'rw-efault' | 'pipe-slots'
-  | 'socket-after-peer-close' | 'defer-taskrun-flag' | 'zero-length-bad-address' | 'socket-rw-offset'
-  | 'poll-multishot' | 'read-mshot-shared';
+  | 'socket-after-peer-close' | 'defer-taskrun-flag' | 'zero-length-bad-address' | 'socket-rw-offset';
 
 export interface Exclusion {
   /** The name generators check (`avoids(id)`). */
@@ -67,18 +66,7 @@ export const KNOWN_DIVERGENCES: readonly Exclusion[] = [
 ];
 
 /** Model gaps of the core's own newest parts, not yet shown by a fuzz case. */
-export const MODEL_GAPS: readonly Exclusion[] = [
-  {
-    id: 'poll-multishot',
-    what: 'multishot POLL_ADD (IORING_POLL_ADD_MULTI) in generated cases',
-    why: 'the model\'s file wake-ups carry no poll key and wake every waiter whose side is ready: a read(2) that leaves data in a pipe, or a semaphore eventfd read, would post another multishot CQE the kernel does not (it wakes only the writers\' queue, or with EPOLLOUT); ops/poll-add.ts',
-  },
-  {
-    id: 'read-mshot-shared',
-    what: 'a second READ_MULTISHOT on a file that already has one',
-    why: 'a multishot read woken by poll reads again within the same task_work run (io_poll_check_events() loops on poll_refs after IOU_RETRY), while the model queues that retry behind the task work already queued; two multishot reads of one pipe then post their last CQEs in another order (fuzz-257718457-142); rw/read-mshot.ts',
-  },
-];
+export const MODEL_GAPS: readonly Exclusion[] = [];
 
 export const EXCLUSIONS: readonly Exclusion[] = [...BY_DESIGN, ...KNOWN_DIVERGENCES, ...MODEL_GAPS];
 

@@ -10,14 +10,12 @@ import { IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, REQ_F, reqSetFail, reqSetRes, ty
 import type { SqeReader } from '../core/sqe.js';
 import { completeDefer, reqPostCqe } from '../core/complete.js';
 import { TWQ, taskWorkAdd } from '../core/tw.js';
-import { pollAddWait, pollEject, pollExecute, pollFind, pollReqInsert, type ApollState } from '../core/poll.js';
+import { IO_POLL_UNMASK, pollAddWait, pollEject, pollExecute, pollFind, pollReqInsert, pollWakeEvents, type ApollState } from '../core/poll.js';
+import { POLL_CHECK, pollCheckEvents } from '../core/poll-check.js';
 import { cancelDataFor } from '../core/cancel-match.js';
 import { vfsPoll } from '../files/poll-mask.js';
 import type { FileObj, PollDir } from '../files/file.js';
 import { StreamEnd } from '../files/stream.js';
-
-/** IO_POLL_UNMASK: events a poll always wants. */
-const IO_POLL_UNMASK = EPOLL.ERR | EPOLL.HUP | EPOLL.NVAL | EPOLL.RDHUP;
 
 interface PollCmd {
   /** poll->events: the low 16 bits requested, plus EPOLLONESHOT / EPOLLET / EPOLLEXCLUSIVE. */
@@ -47,33 +45,36 @@ function pollAddPrep(req: Req, sqe: SqeReader): number {
   return 0;
 }
 
-/** The wait queues a poll for these events sits on (pipe_poll() and friends pick rd_wait/wr_wait). */
+/**
+ * The wait queues a poll for these events sits on. pipe_poll() waits on the queue of the end's
+ * own mode, whatever the events (a read end on rd_wait, a write end on wr_wait); a socket has one
+ * queue, which the model splits by direction (keyed wake-ups name theirs).
+ */
 function waitDirs(events: number, file: FileObj | null): PollDir[] {
+  if (file instanceof StreamEnd && !file.isSocket) return [file.kind === 'pipe-w' ? 'out' : 'in'];
   const dirs: PollDir[] = [];
   if (events & (EPOLL.IN | EPOLL.RDNORM | EPOLL.RDBAND | EPOLL.PRI | EPOLL.RDHUP | EPOLL.HUP | EPOLL.ERR)) dirs.push('in');
   if (events & (EPOLL.OUT | EPOLL.WRNORM | EPOLL.WRBAND)) dirs.push('out');
-  // pipe_poll() waits on the queue of the end's own mode, whatever the events: a write end on
-  // wr_wait (its readers' close wakes it, and POLLERR is always wanted), a read end on rd_wait.
-  if (file instanceof StreamEnd && !file.isSocket) {
-    const own: PollDir = file.kind === 'pipe-w' ? 'out' : 'in';
-    if (!dirs.includes(own)) dirs.push(own);
-  }
   return dirs;
 }
 
 /**
- * Queue the wait entries; a wake-up kicks the task_work (io_poll_wake()) with its key, here the
- * events the file shows at the moment of the wake-up.
+ * Queue the wait entries (__io_queue_proc()). They stay where they are until the task_work
+ * removes them; io_poll_wake() ignores a keyed wake-up without our events, and a single-shot
+ * poll's entries leave the queue at the first wake-up that carries events.
  */
 function pollWait(req: Req, st: ApollState): void {
   const cmd = pollCmd(req);
-  // A keyed wake-up hands its events over (__io_poll_execute(req, mask)); otherwise the file is polled.
   pollAddWait(req, waitDirs(cmd.events, req.file), (key) => {
-    const mask = ((key ?? vfsPoll(req.file!)) & cmd.events & 0xffff) >>> 0;
-    // io_poll_wake(): a wake-up with none of the events asked for is ignored (the entry stays).
-    if (!mask) pollWait(req, st);
-    else pollExecute(req, st, TWQ.IN_WAKE, mask);
-  });
+    const events = pollWakeEvents(st, cmd.events, key);
+    if (events === null) return;
+    cmd.events = events;
+    if (key && events & EPOLL.ONESHOT) {
+      req.pollCancel?.();
+      req.pollCancel = null;
+    }
+    pollExecute(req, st, TWQ.IN_WAKE, key ?? 0);
+  }, true);
 }
 
 /**
@@ -96,48 +97,44 @@ function pollAddIssue(req: Req): number {
   const st: ApollState = { cancelled: false, queued: false, taskFunc: pollTaskFunc };
   pollReqInsert(req, st);
   pollWait(req, st);
-  if (mask && cmd.events & EPOLL.ET) pollExecute(req, st, 0, mask & 0xffff);
+  if (mask && cmd.events & EPOLL.ET) pollExecute(req, st, 0, mask);
   return IOU_ISSUE_SKIP_COMPLETE;
 }
 
 function completeWith(req: Req, mask: number): number {
-  reqSetRes(req, mask, 0);
+  reqSetRes(req, mask & 0xffff, 0);
   return IOU_COMPLETE;
 }
 
 /**
  * io_poll_task_func() with io_poll_check_events(): cancelled (or a dying ring) completes
- * -ECANCELED; a single-shot poll completes with the events; a multishot one posts them with
- * F_MORE and waits again, until the CQ has no room for one more (that CQE is then the last).
+ * -ECANCELED; a single-shot poll completes with the events (or is issued again when they are
+ * gone); a multishot one posts each round's events with F_MORE and stays armed, until a CQE
+ * cannot be posted (that one then ends it, posted the normal way).
  */
 function pollTaskFunc(req: Req, st: ApollState): void {
   const ctx = req.ctx;
   const cmd = pollCmd(req);
-  let res: number;
-  if (ctx.dead || st.cancelled) {
-    res = -ERRNO.ECANCELED;
+  const ret = pollCheckEvents(req, st, () => cmd.events, (m) => {
+    // mangle_poll(cqe.res & apoll_events)
+    const mask = (m & cmd.events & 0xffff) >>> 0;
+    if (reqPostCqe(req, mask, IORING_CQE_F.MORE)) return undefined;
+    reqSetRes(req, mask, 0);
+    return POLL_CHECK.REMOVE_POLL_USE_RES;
+  });
+  if (ret === POLL_CHECK.NO_ACTION) return;
+  if (ret === POLL_CHECK.REISSUE) {
+    pollEject(req, st);
+    ctx.kernel.taskSubmit(req);
+    return;
+  }
+  if (ret === POLL_CHECK.DONE) {
+    reqSetRes(req, (st.mask! & cmd.events & 0xffff) >>> 0, 0);
+  } else if (ret !== POLL_CHECK.REMOVE_POLL_USE_RES) {
+    reqSetRes(req, ret, 0);
     reqSetFail(req);
-  } else {
-    // The wake-up's events, or vfs_poll() again when there were none (or several wake-ups).
-    const mask = st.mask || (vfsPoll(req.file!) & cmd.events & 0xffff) >>> 0;
-    st.mask = 0;
-    if (!mask) {
-      // A spurious wake-up: give up ownership and wait again.
-      st.queued = false;
-      pollWait(req, st);
-      return;
-    }
-    if (!(cmd.events & EPOLL.ONESHOT)) {
-      if (reqPostCqe(req, mask, IORING_CQE_F.MORE)) {
-        st.queued = false;
-        pollWait(req, st);
-        return;
-      }
-    }
-    res = mask;
   }
   pollEject(req, st);
-  reqSetRes(req, res, 0);
   completeDefer(req);
 }
 

@@ -12,6 +12,7 @@ import type { SqeReader } from '../core/sqe.js';
 import { reqPostCqe } from '../core/complete.js';
 import { kbufRecycle, putKbufs } from '../core/kbuf.js';
 import { iowqMultishot, isMultishot } from '../net/iowq-multishot.js';
+import { pollMultishotRetry } from '../core/poll-check.js';
 import { rwCmd } from './cmd.js';
 import { rwPrepCommon } from './prep.js';
 import { ioReadAttempt } from './read.js';
@@ -54,8 +55,13 @@ function readMshotIssue(req: Req, issueFlags: number): number {
     rw.len = 0;
     rw.addr = 0;
     rw.iter = null;
-    // Posted: stay armed and read again (poll tells when). Not posted: the request ends here.
-    if (reqPostCqe(req, ret, (cflags | IORING_CQE_F.MORE) >>> 0)) return IOU_RETRY;
+    // Posted: stay armed and read again. Not posted: the request ends here.
+    if (reqPostCqe(req, ret, (cflags | IORING_CQE_F.MORE) >>> 0)) {
+      // io_poll_multishot_retry(): issued from poll, it reads again in the same task_work run
+      // (io_poll_check_events() goes round once more) rather than waiting for another wake-up.
+      if (issueFlags & ISSUE_F.MULTISHOT) pollMultishotRetry(req);
+      return IOU_RETRY;
+    }
   }
   req.res = ret;
   req.cflags = cflags >>> 0;

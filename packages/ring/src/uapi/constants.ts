@@ -221,6 +221,8 @@ export const EPOLL = {
   WRBAND: 0x200,
   MSG: 0x400,
   RDHUP: 0x2000,
+  /** EPOLL_URING_WAKE: the wake-up comes from io_uring posting a CQE (an eventfd signal). */
+  URING_WAKE: 1 << 27,
   EXCLUSIVE: 1 << 28,
   WAKEUP: 1 << 29,
   ONESHOT: 1 << 30,

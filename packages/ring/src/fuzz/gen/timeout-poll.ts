@@ -53,7 +53,7 @@ function pollSqe(c: FuzzChoices, env: FuzzEnv, out: Step[]): Step {
   targets(env).push(ud);
   const fd = targetFd(c, env, ['pipe-r', 'pipe-w', 'unix', 'eventfd', 'file'], out);
   const sqe: Step = { opcode: 'POLL_ADD', user_data: ud, fd, op_flags: c.pick([EPOLL.IN, EPOLL.OUT, EPOLL.IN | EPOLL.OUT, EPOLL.PRI, EPOLL.IN | EPOLL.RDHUP]) };
-  if (!avoids('poll-multishot') && c.rare(4)) sqe.len = P.ADD_MULTI;
+  if (c.bool()) sqe.len = P.ADD_MULTI;
   if (c.rare(15)) sqe.len = 8;
   return sqe;
 }
@@ -113,6 +113,10 @@ export const pollFuzz: NamedFuzz = {
         const ud = env.userData();
         targets(env).push(ud);
         sqe.off = ud;
+      } else if (c.rare(3)) {
+        // IORING_POLL_UPDATE_EVENTS (ADD_MULTI beside it changes nothing of an armed poll).
+        sqe.len = c.pick([P.UPDATE_EVENTS, P.UPDATE_EVENTS | P.ADD_MULTI]);
+        sqe.op_flags = c.pick([EPOLL.IN, EPOLL.OUT, EPOLL.IN | EPOLL.OUT]);
       }
       steps.push(step(ring.name, sqe));
       return steps;

@@ -38,15 +38,12 @@ export const syncFuzz: NamedFuzz = {
 /** READ_MULTISHOT of a pipe, an eventfd or a file (-EBADFD), mostly with IOSQE_BUFFER_SELECT. */
 export const readMshotFuzz: NamedFuzz = {
   name: 'sqe.read_mshot',
-  weight: 1,
+  weight: 2,
   generate(c, env) {
     const ring = ringWithRoom(c, env);
     if (!ring) return undefined;
     const steps: Step[] = [];
     const fd = targetFd(c, env, ['pipe-r', 'eventfd', 'file'], steps);
-    const armed = env.scratch('vocab.read-mshot', () => new Set<string | number>());
-    if (avoids('read-mshot-shared') && armed.has(fd)) return undefined;
-    armed.add(fd);
     const sqe: Step = { opcode: 'READ_MULTISHOT', fd, user_data: env.userData() };
     const flags = c.rare(6) ? [] : ['BUFFER_SELECT'];
     if (flags.length) {
