@@ -34,7 +34,7 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     features: ALL_FEATURES,
     registerLast: 38,
     // Plain SEND and RECV take IORING_RECVSEND_FIXED_BUF (registered buffers).
-    quirks: { mmapBadOffsetErrno: 'passthrough', recvsendFixedBuf: true, auxCqeZeroesBig: true, drainActiveUntilNextReq: false },
+    quirks: { mmapBadOffsetErrno: 'passthrough', recvsendFixedBuf: true, auxCqeZeroesBig: true, drainActiveUntilNextReq: false, recvCommitsStored: true },
   },
   '6.18': {
     id: '6.18',
@@ -50,7 +50,10 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     // aux CQE kept the slot's old big_cqe (7.3 zeroes it; kbuf-mshot-cqe32-aux-big).
     // Only io_drain_req() of a request without IO_DRAIN cleared drain_active (7.3 also clears it
     // when the drained request completes with nothing deferred).
-    quirks: { mmapBadOffsetErrno: 'ENOMEM', recvsendFixedBuf: false, auxCqeZeroesBig: false, drainActiveUntilNextReq: true },
+    // A RECV with MSG_TRUNC committed the protocol's return (the whole datagram) to the buffer
+    // ring, so on an incremental ring it ran on into the next buffers (7.3 commits what was
+    // stored; kbuf-udp-recv-inc-trunc).
+    quirks: { mmapBadOffsetErrno: 'ENOMEM', recvsendFixedBuf: false, auxCqeZeroesBig: false, drainActiveUntilNextReq: true, recvCommitsStored: false },
   },
 };
 

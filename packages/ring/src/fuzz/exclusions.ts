@@ -11,7 +11,7 @@ export type AvoidId =
   | 'regular-file-write' | 'zero-length-stream-io' | 'send-buffer-select' | 'tcp-after-peer-close'
   | 'short-rw-fails' | 'rw-wrong-direction' | 'regular-file-read' | 'close-with-inflight' | 'rw-efault' | 'pipe-slots'
   | 'socket-after-peer-close' | 'defer-taskrun-flag' | 'zero-length-bad-address' | 'socket-rw-offset'
-  | 'poll-multishot' | 'read-mshot-shared';
+  | 'poll-multishot' | 'read-mshot-shared' | 'udp-shut-rd';
 
 export interface Exclusion {
   /** The name generators check (`avoids(id)`). */
@@ -34,6 +34,7 @@ export const BY_DESIGN: readonly Exclusion[] = [
   { id: 'tcp', what: 'TCP socket pairs (AF_UNIX pairs stand in)', why: 'loopback TCP hands data to the peer through the socket backlog and softirq: a RECV right after several WRITEs of one submission got 32 of 48 bytes on the host; how much is there depends on timing', regression: 'testbed/fuzz-found/fuzz-1-8433.json' },
   { id: 'regular-file-write', what: 'WRITE SQEs on regular files without a wait for the CQE (sqe.waited makes them)', why: 'the 6.18 host finishes a buffered tmpfs write inline or from io-wq depending on timing (the nonblocking attempt may return -EAGAIN): whether the CQE is there after the enter is not determined', regression: 'testbed/fuzz-found/fuzz-1-8.json' },
   { id: 'regular-file-read', what: 'READ SQEs (and kbuf.read) on regular files without a wait for the CQE, and waited READs and WRITEs of regular files on DEFER_TASKRUN rings, on 7.3 (sqe.waited makes the others)', why: 'the guest\'s /tmp is tmpfs, and 7.3 completes a buffered tmpfs read from io-wq: the CQE comes after later inline ones, at a time the runner does not control, and on a DEFER_TASKRUN ring the io-wq completion queues local task_work that signals a registered eventfd; the model completes it inline (the host\'s /tmp is ext4, inline as modelled). Modelling it needs a per-filesystem FMODE_NOWAIT in files/regular.ts', regression: 'testbed/fuzz-found/fuzz-1-956.json, testbed/fuzz-found/fuzz-1-1943.json, testbed/fuzz-found/fuzz-1-1574.json', kernels: ['7.3'] },
+  { id: 'udp-shut-rd', what: 'SHUT_RD (and SHUT_RDWR) of a UDP socket, by shutdown(2) or SHUTDOWN', why: 'a receive on an empty UDP socket after SHUT_RD is -EAGAIN without waiting (__skb_recv_udp()) yet the socket polls readable (datagram_poll() reports RCV_SHUTDOWN as EPOLLIN), so io_uring ends up on io-wq, where the blocking receive returns 0: the CQE comes at a time the runner does not control (the model completes it inline with 0; udp-shutdown-rd-empty waits for it)', regression: 'testbed/fuzz-found/fuzz-11-239.json' },
   { id: 'drain', what: 'IOSQE_IO_DRAIN', why: 'the request after a drain is still REQ_F_FORCE_ASYNC (drain_active) and, deferred, runs on io-wq: its CQE races the runner (drain-active-until-next-request pins the part that is deterministic)' },
   { id: 'close-under-sqe', what: 'close(2) while an SQE is written but not submitted', why: 'the kernel looks the fd up at submission, and after a close the runner\'s fd numbers differ from the model\'s (a TCP pair\'s listening socket takes one)' },
   { id: 'split-links', what: 'a link flag outside a generated chain, and an enter that submits part of the SQ', why: 'a chain cut off at the end of a submission goes to io-wq (io_queue_sqe_fallback()), which races the runner like ASYNC does' },

@@ -32,7 +32,8 @@ export function sockShutdown(sock: StreamEnd, how: number): number {
     sock.wrShut = true;
     // tcp_shutdown(): a FIN goes out while the connection is up.
     if (sock.kind === 'tcp' && !sock.tcpClosed && peer) peer.finRcvd = true;
-    if (sock.tx) sock.tx.writerClosed = true;
+    // A connected UDP socket's shutdown changes only its own sk_shutdown: nothing reaches the peer.
+    if (sock.tx && sock.kind !== 'udp') sock.tx.writerClosed = true;
   }
   if (sock.kind === 'unix' && peer) {
     if (rcv) peer.wrShut = true;

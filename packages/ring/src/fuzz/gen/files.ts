@@ -3,7 +3,7 @@
 // are only made where the model says they would not block, so no case waits on the watchdog.
 
 import type { NamedFuzz } from '../types.js';
-import { MAX_FDS } from './common.js';
+import { MAX_FDS, openFlags } from './common.js';
 import { avoids } from '../exclusions.js';
 
 export const pipeFuzz: NamedFuzz = {
@@ -21,7 +21,8 @@ export const socketFuzz: NamedFuzz = {
   weight: 1,
   generate(c, env) {
     if (env.fds.length + 2 > MAX_FDS) return undefined;
-    const kind = avoids('tcp') ? 'unix' : c.pick(['unix', 'tcp'] as const);
+    // A UDP pair counts as a 'unix' fd for the other generators (a connected socket).
+    const kind = c.rare(3) ? 'udp' : avoids('tcp') ? 'unix' : c.pick(['unix', 'tcp'] as const);
     if (kind === 'tcp') env.require('tcp');
     const s = env.fresh('s');
     return [{ op: 'socketpair', a: `${s}a`, b: `${s}b`, kind }];
@@ -33,7 +34,7 @@ export const tmpfileFuzz: NamedFuzz = {
   weight: 1,
   generate(c, env) {
     if (env.fds.length + 1 > MAX_FDS) return undefined;
-    return [{ op: 'tmpfile', name: env.fresh('f'), size: c.pick([4096, 0, 100, 10000]), seed: c.int(256) }];
+    return [{ op: 'tmpfile', name: env.fresh('f'), size: c.pick([4096, 0, 100, 10000]), seed: c.int(256), ...openFlags(c) }];
   },
 };
 

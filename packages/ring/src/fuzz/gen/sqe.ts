@@ -69,7 +69,7 @@ function rwSqe(c: FuzzChoices, env: FuzzEnv, out: Step[], extra: readonly string
   if (!selects(sqe)) sqe.addr = buffer(c, env, len + 100, out, noBad);
   const socket = kind === 'tcp' || kind === 'unix';
   sqe.off = c.pick(socket && avoids('socket-rw-offset') ? [CUR_POS, 0] : [CUR_POS, 0, 10, 4096]);
-  if (c.rare(8)) sqe.op_flags = c.pick([8, 1, 1 << 30]); // RWF_NOWAIT, RWF_HIPRI, no such flag
+  if (c.rare(8)) sqe.op_flags = c.pick([8, 1, 1 << 30, 0x10, 0x20, 0x30]); // RWF_NOWAIT, RWF_HIPRI, no such flag, RWF_APPEND, RWF_NOAPPEND, both
   return sqe;
 }
 
