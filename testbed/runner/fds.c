@@ -76,7 +76,7 @@ int op_dgrampair(char **tok, int ntok)
 
 /* Two AF_INET SOCK_DGRAM sockets on 127.0.0.1, each bound to an ephemeral port and connect()ed
  * to the other, so SEND and RECV need no address. Returns 0 or -errno. */
-static int udp_connect_pair(int fds[2])
+static int udp_connect_pair(int fds[2], int do_connect)
 {
 	struct sockaddr_in addr[2];
 	socklen_t alen;
@@ -93,8 +93,8 @@ static int udp_connect_pair(int fds[2])
 		    getsockname(fds[i], (struct sockaddr *)&addr[i], &alen))
 			goto err;
 	}
-	if (connect(fds[0], (struct sockaddr *)&addr[1], sizeof(addr[1])) ||
-	    connect(fds[1], (struct sockaddr *)&addr[0], sizeof(addr[0])))
+	if (do_connect && (connect(fds[0], (struct sockaddr *)&addr[1], sizeof(addr[1])) ||
+			   connect(fds[1], (struct sockaddr *)&addr[0], sizeof(addr[0]))))
 		goto err;
 	return 0;
 err:
@@ -105,17 +105,20 @@ err:
 	return ret;
 }
 
-/* udppair A B -> fd A RET: a connected UDP pair over loopback (the ports are the kernel's choice,
- * so a scenario must not record them) */
+/* udppair A B [CONNECT] -> fd A RET: a connected UDP pair over loopback, or with CONNECT 0 two
+ * bound, unconnected sockets (the ports are the kernel's choice, so a scenario must not record
+ * them) */
 int op_udppair(char **tok, int ntok)
 {
 	struct handle *h[2];
+	uint32_t do_connect = 1;
 	int fds[2];
 
-	(void)ntok;
+	if (ntok > 3 && (parse_u32(tok[3], &do_connect) || do_connect > 1))
+		return fail("udppair: CONNECT must be 0 or 1");
 	if (bind_names(tok + 1, 2, h))
 		return -1;
-	return finish_pair(tok, h, udp_connect_pair(fds), fds);
+	return finish_pair(tok, h, udp_connect_pair(fds, (int)do_connect), fds);
 }
 
 /* A connected TCP pair over 127.0.0.1: fds[0] connected, fds[1] accepted. Returns 0 or -errno. */

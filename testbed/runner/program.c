@@ -138,7 +138,7 @@ static const struct opdef OPS[] = {
 	{ "tcppair", 2, 2, op_tcppair },
 	{ "unixpair", 2, 2, op_unixpair },
 	{ "dgrampair", 2, 2, op_dgrampair },
-	{ "udppair", 2, 2, op_udppair },
+	{ "udppair", 2, 3, op_udppair },
 	{ "eventfd", 3, 3, op_eventfd },
 	{ "tmpfile", 3, 4, op_tmpfile },
 	{ "blockdev", 3, 3, op_blockdev },

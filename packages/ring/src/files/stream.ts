@@ -218,7 +218,7 @@ export class PipeQueue extends ByteQueue {
 
 export type StreamKind = 'pipe-r' | 'pipe-w' | 'tcp' | 'unix' | 'unix-dgram' | 'udp';
 /** What makeSocketPair() makes. */
-export type SocketPairKind = 'tcp' | 'unix' | 'unix-dgram' | 'udp';
+export type SocketPairKind = 'tcp' | 'unix' | 'unix-dgram' | 'udp' | 'udp-unconnected';
 
 /** The largest UDP payload over IPv4: IP_MAX_MTU less the IP and UDP headers. */
 export const UDP_MAX_PAYLOAD = 0xffff - 20 - 8;
@@ -252,6 +252,8 @@ export class StreamEnd extends FileObj {
   peerDead = false;
   /** A datagram socket that found its peer dead and dropped it: no peer any more (-ENOTCONN). */
   peerDropped = false;
+  /** A UDP socket never connect()ed (sk_state TCP_CLOSE): sends need an address. */
+  unconnected = false;
 
   constructor(
     readonly kind: StreamKind,
@@ -402,6 +404,10 @@ export class StreamEnd extends FileObj {
    * sock_alloc_send_pskb(): a pending error (reported once, cleared), our SEND_SHUTDOWN (-EPIPE).
    */
   udpSendError(len: number): number {
+    // udp_sendmsg(): the 16-bit length, then no address on an unconnected socket, then
+    // __ip_append_data()'s room for one IPv4 datagram.
+    if (len > 0xffff) return -ERRNO.EMSGSIZE;
+    if (this.unconnected) return -ERRNO.EDESTADDRREQ;
     if (len > UDP_MAX_PAYLOAD) return -ERRNO.EMSGSIZE;
     if (this.sockErr) return this.takeError();
     if (this.wrShut) return -ERRNO.EPIPE;
@@ -539,6 +545,12 @@ export function makePipe(): [StreamEnd, StreamEnd] {
 }
 
 export function makeSocketPair(kind: SocketPairKind): [StreamEnd, StreamEnd] {
+  if (kind === 'udp-unconnected') {
+    // Bound, never connected: no peer, and nothing can reach either socket.
+    const ends = [0, 1].map(() => new StreamEnd('udp', new ByteQueue(SOCK_CAPACITY, true), new ByteQueue(SOCK_CAPACITY, true)));
+    for (const e of ends) e.unconnected = true;
+    return [ends[0]!, ends[1]!];
+  }
   const dgram = kind === 'unix-dgram' || kind === 'udp';
   const ab = new ByteQueue(SOCK_CAPACITY, dgram);
   const ba = new ByteQueue(SOCK_CAPACITY, dgram);

@@ -185,7 +185,7 @@ function compileCore(cc: CompileContext, s: CoreStep, out: ProgramOp[]): void {
     case 'pipe': cc.fds.add(s.read); cc.fds.add(s.write); out.push({ op: 'pipe', r: s.read, w: s.write }); return;
     case 'socketpair':
       cc.fds.add(s.a); cc.fds.add(s.b);
-      out.push(s.kind === 'tcp' ? { op: 'tcppair', a: s.a, b: s.b } : s.kind === 'unix-dgram' ? { op: 'dgrampair', a: s.a, b: s.b } : s.kind === 'udp' ? { op: 'udppair', a: s.a, b: s.b } : { op: 'unixpair', a: s.a, b: s.b });
+      out.push(s.kind === 'tcp' ? { op: 'tcppair', a: s.a, b: s.b } : s.kind === 'unix-dgram' ? { op: 'dgrampair', a: s.a, b: s.b } : s.kind === 'udp' ? { op: 'udppair', a: s.a, b: s.b, connect: s.connect ?? true } : { op: 'unixpair', a: s.a, b: s.b });
       return;
     case 'eventfd':
       cc.fds.add(s.name);

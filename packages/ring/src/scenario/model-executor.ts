@@ -215,7 +215,7 @@ export class ModelExecutor {
       case 'unixpair':
       case 'dgrampair':
       case 'udppair': {
-        const [a, b] = k.socketpair(op.op === 'tcppair' ? 'tcp' : op.op === 'dgrampair' ? 'unix-dgram' : op.op === 'udppair' ? 'udp' : 'unix');
+        const [a, b] = k.socketpair(op.op === 'tcppair' ? 'tcp' : op.op === 'dgrampair' ? 'unix-dgram' : op.op === 'udppair' ? (op.connect ? 'udp' : 'udp-unconnected') : 'unix');
         this.fds.set(op.a, a);
         this.fds.set(op.b, b);
         rec(`fd ${op.a} 0`);

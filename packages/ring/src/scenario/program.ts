@@ -27,7 +27,7 @@ export type ProgramOp =
   /** socketpair(AF_UNIX, SOCK_DGRAM). */
   | { op: 'dgrampair'; a: string; b: string }
   /** Two connected AF_INET SOCK_DGRAM sockets on 127.0.0.1. */
-  | { op: 'udppair'; a: string; b: string }
+  | { op: 'udppair'; a: string; b: string; connect: boolean }
   | { op: 'eventfd'; fd: string; initval: number; flags: number }
   /** flags: open(2)'s access mode and O_APPEND; undefined is O_RDWR. */
   | { op: 'tmpfile'; fd: string; size: number; seed: number; flags?: number }
@@ -96,7 +96,7 @@ export function opToText(o: ProgramOp): string | null {
     case 'tcppair': return `tcppair ${o.a} ${o.b}`;
     case 'unixpair': return `unixpair ${o.a} ${o.b}`;
     case 'dgrampair': return `dgrampair ${o.a} ${o.b}`;
-    case 'udppair': return `udppair ${o.a} ${o.b}`;
+    case 'udppair': return `udppair ${o.a} ${o.b}${o.connect ? '' : ' 0'}`;
     case 'eventfd': return `eventfd ${o.fd} ${o.initval} ${o.flags}`;
     case 'tmpfile': return `tmpfile ${o.fd} ${o.size} ${o.seed}${o.flags === undefined ? '' : ` ${o.flags}`}`;
     case 'blockdev': return `blockdev ${o.fd} ${o.path} ${o.odirect ? 1 : 0}`;

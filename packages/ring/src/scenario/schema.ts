@@ -89,8 +89,11 @@ export const CoreSteps = [
   z.object({ op: z.literal('mmap'), ring, region: name, offset: u32, size: z.number().int().min(1).max(L.mmapSize) }).strict()
     .describe('mmap() the ring fd at an offset (IORING_OFF_*) as a new region'),
   z.object({ op: z.literal('pipe'), read: name, write: name }).strict().describe('pipe2()'),
-  z.object({ op: z.literal('socketpair'), a: name, b: name, kind: z.enum(['tcp', 'unix', 'unix-dgram', 'udp']).default('tcp') }).strict()
-    .describe('a connected socket pair: TCP over loopback, AF_UNIX SOCK_STREAM, AF_UNIX SOCK_DGRAM (unix-dgram: datagram boundaries, MSG_TRUNC), or two UDP sockets on 127.0.0.1 connect()ed to each other (udp; their ports are ephemeral, so a scenario must not read them back)'),
+  z.object({ op: z.literal('socketpair'), a: name, b: name, kind: z.enum(['tcp', 'unix', 'unix-dgram', 'udp']).default('tcp'),
+    /** udp only: false leaves both sockets bound but unconnected (a SEND without an address is -EDESTADDRREQ). */
+    connect: z.boolean().optional(),
+  }).strict()
+    .describe('a connected socket pair: TCP over loopback, AF_UNIX SOCK_STREAM, AF_UNIX SOCK_DGRAM (unix-dgram: datagram boundaries, MSG_TRUNC), or two UDP sockets on 127.0.0.1 connect()ed to each other (udp; their ports are ephemeral, so a scenario must not read them back; connect: false leaves them unconnected)'),
   z.object({ op: z.literal('eventfd'), name, initval: u32.default(0), flags: flags.default(0) }).strict()
     .describe('eventfd(initval, flags); flags by name: SEMAPHORE, NONBLOCK, CLOEXEC'),
   z.object({

@@ -25,7 +25,8 @@ export const socketFuzz: NamedFuzz = {
     const kind = c.rare(3) ? 'udp' : avoids('tcp') ? 'unix' : c.pick(['unix', 'tcp'] as const);
     if (kind === 'tcp') env.require('tcp');
     const s = env.fresh('s');
-    return [{ op: 'socketpair', a: `${s}a`, b: `${s}b`, kind }];
+    // Now and then the UDP sockets stay unconnected: sends without an address, -EDESTADDRREQ.
+    return [{ op: 'socketpair', a: `${s}a`, b: `${s}b`, kind, ...(kind === 'udp' && c.rare(4) ? { connect: false } : {}) }];
   },
 };
 

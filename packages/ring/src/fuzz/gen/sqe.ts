@@ -6,7 +6,7 @@
 import { IORING_NOP, IORING_SETUP as S, IOSQE } from '../../uapi/constants.js';
 import { avoids } from '../exclusions.js';
 import { IOWQ_OBSERVED, type FuzzChoices, type FuzzEnv, type FuzzFdKind, type FuzzRing, type NamedFuzz } from '../types.js';
-import { CUR_POS, flagsValue, isStream, kindOf, neg, ringWithRoom, sqeFlags, targetFd } from './common.js';
+import { CUR_POS, flagsValue, isStream, isUdp, kindOf, neg, ringWithRoom, sqeFlags, targetFd } from './common.js';
 
 type Step = Record<string, unknown>;
 const NOP_FLAGS = ['INJECT_RESULT', 'FILE', 'TW', 'CQE32', 'FIXED_FILE', 'FIXED_BUFFER'] as const;
@@ -81,6 +81,8 @@ function netSqe(c: FuzzChoices, env: FuzzEnv, out: Step[], extra: readonly strin
   withFlags(c, sqe, extra);
   if (!selects(sqe)) sqe.addr = buffer(c, env, len + 100, out);
   if (c.rare(6)) sqe.op_flags = c.pick([0x40, 0x100, 0x4000]); // MSG_DONTWAIT, MSG_WAITALL, MSG_NOSIGNAL
+  // MSG_TRUNC on a UDP receive: the full datagram length (TCP's discarding MSG_TRUNC is not modelled).
+  if (!send && isUdp(env, fd, out) && c.rare(3)) sqe.op_flags = 0x20;
   return sqe;
 }
 
