@@ -46,7 +46,7 @@ export const writeFuzz: NamedFuzz = {
     const len = c.pick([16, 1, 100, 4096]);
     // A pipe counts page-sized buffers, not bytes (see exclusions.ts): keep it at most half full.
     const room = (f: { kind: string; writable(n: number): boolean }) => f.writable(f.kind === 'pipe-w' && avoids('pipe-slots') ? len + 32768 : len);
-    const fds = env.openFds(['pipe-w', 'tcp', 'unix', 'file']).filter(room);
+    const fds = env.openFds(['pipe-w', 'tcp', 'unix', 'file']).filter(room).filter((f) => !(f.udp && f.peerClosed && avoids('udp-after-peer-close')));
     if (!fds.length) return undefined;
     return [{ op: 'write', fd: c.pick(fds).name, len, seed: c.int(256) }];
   },
