@@ -74,6 +74,53 @@ int op_dgrampair(char **tok, int ntok)
 	return finish_pair(tok, h, ret, fds);
 }
 
+/* Two AF_INET SOCK_DGRAM sockets on 127.0.0.1, each bound to an ephemeral port and connect()ed
+ * to the other, so SEND and RECV need no address. Returns 0 or -errno. */
+static int udp_connect_pair(int fds[2], int do_connect)
+{
+	struct sockaddr_in addr[2];
+	socklen_t alen;
+	int ret = 0;
+
+	fds[0] = fds[1] = -1;
+	for (int i = 0; i < 2; i++) {
+		memset(&addr[i], 0, sizeof(addr[i]));
+		addr[i].sin_family = AF_INET;
+		addr[i].sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		alen = sizeof(addr[i]);
+		fds[i] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (fds[i] < 0 || bind(fds[i], (struct sockaddr *)&addr[i], sizeof(addr[i])) ||
+		    getsockname(fds[i], (struct sockaddr *)&addr[i], &alen))
+			goto err;
+	}
+	if (do_connect && (connect(fds[0], (struct sockaddr *)&addr[1], sizeof(addr[1])) ||
+			   connect(fds[1], (struct sockaddr *)&addr[0], sizeof(addr[0]))))
+		goto err;
+	return 0;
+err:
+	ret = -errno;
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return ret;
+}
+
+/* udppair A B [CONNECT] -> fd A RET: a connected UDP pair over loopback, or with CONNECT 0 two
+ * bound, unconnected sockets (the ports are the kernel's choice, so a scenario must not record
+ * them) */
+int op_udppair(char **tok, int ntok)
+{
+	struct handle *h[2];
+	uint32_t do_connect = 1;
+	int fds[2];
+
+	if (ntok > 3 && (parse_u32(tok[3], &do_connect) || do_connect > 1))
+		return fail("udppair: CONNECT must be 0 or 1");
+	if (bind_names(tok + 1, 2, h))
+		return -1;
+	return finish_pair(tok, h, udp_connect_pair(fds, (int)do_connect), fds);
+}
+
 /* A connected TCP pair over 127.0.0.1: fds[0] connected, fds[1] accepted. Returns 0 or -errno. */
 static int tcp_connect_pair(int fds[2])
 {
@@ -174,17 +221,35 @@ static int open_tmpfile(void)
 	return fd;
 }
 
-/* tmpfile FD SIZE SEED */
+/* Reopens the file behind FD through /proc/self/fd with FLAGS (an access mode, maybe O_APPEND)
+ * and closes FD; returns the new fd or -errno. */
+static int reopen_with(int fd, uint32_t flags)
+{
+	char path[64];
+	int nfd;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	nfd = open(path, (int)flags | O_CLOEXEC);
+	if (nfd < 0)
+		nfd = -errno;
+	close(fd);
+	return nfd;
+}
+
+/* tmpfile FD SIZE SEED [FLAGS]: filled through an O_RDWR fd, then reopened with FLAGS */
 int op_tmpfile(char **tok, int ntok)
 {
 	uint64_t size, seed;
+	uint32_t flags = O_RDWR;
 	struct handle *h;
 	uint8_t chunk[65536];
 	int fd, ret = 0;
 
-	(void)ntok;
 	if (parse_u64(tok[2], &size) || parse_u64(tok[3], &seed) || size > MAX_TMPFILE_SIZE)
 		return fail("tmpfile: bad size or seed");
+	if (ntok > 4 && (parse_u32(tok[4], &flags) || (flags & ~(uint32_t)(O_ACCMODE | O_APPEND)) ||
+			 (flags & O_ACCMODE) == O_ACCMODE))
+		return fail("tmpfile: FLAGS is an access mode, maybe with O_APPEND");
 	if (!(h = handle_add(tok[1])))
 		return -1;
 	fd = open_tmpfile();
@@ -201,11 +266,16 @@ int op_tmpfile(char **tok, int ntok)
 		else
 			done += (uint64_t)w;
 	}
+	if (ret == 0 && flags != O_RDWR) {
+		fd = reopen_with(fd, flags);
+		if (fd < 0)
+			ret = fd;
+	}
 	if (ret && fd >= 0) {
 		close(fd);
 		fd = -1;
 	}
-	h->fd = fd;
+	h->fd = ret ? -1 : fd;
 	rec("fd %s %d", tok[1], ret);
 	return 0;
 }

@@ -58,7 +58,7 @@ export { EventFd, isEventFd, eventfdSignalAllowed, EFD_SEMAPHORE, EFD_NONBLOCK, 
 export { POLL } from './files/file.js';
 
 // Step generators for the differential fuzzer.
-export { makeFd, MAX_FDS, ringWithRoom, anyLiveRing, ringPicker, type LiveRings } from './fuzz/gen/common.js';
+export { isUdp, makeFd, MAX_FDS, ringWithRoom, anyLiveRing, ringPicker, type LiveRings } from './fuzz/gen/common.js';
 
 // Scenario compilation, for extension steps.
 export { CompileContext, type FieldInput } from './scenario/compile-context.js';

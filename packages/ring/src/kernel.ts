@@ -27,8 +27,8 @@ import { queueIowq, taskSubmit } from './core/submit.js';
 import { NO_PROVIDED_BUFFERS } from './core/kbuf.js';
 import { NO_FIXED_BUFFERS } from './core/rsrc.js';
 import { FdTable } from './files/fdtable.js';
-import { POLL, type FileObj } from './files/file.js';
-import { makePipe, makeSocketPair } from './files/stream.js';
+import { FMODE, POLL, type FileObj } from './files/file.js';
+import { makePipe, makeSocketPair, type SocketPairKind } from './files/stream.js';
 import { BlockDevice, RegularFile } from './files/regular.js';
 import { EFD_FLAGS_SET, EventFd } from './files/eventfd.js';
 import { blockingRead, blockingWrite, pollFile } from './files/blocking.js';
@@ -281,7 +281,7 @@ export class Kernel implements IoHost {
     return [this.fds.install(r), this.fds.install(w)];
   }
 
-  socketpair(kind: 'tcp' | 'unix' | 'unix-dgram'): [number, number] {
+  socketpair(kind: SocketPairKind): [number, number] {
     const [a, b] = makeSocketPair(kind);
     return [this.fds.install(a), this.fds.install(b)];
   }
@@ -292,8 +292,9 @@ export class Kernel implements IoHost {
     return this.fds.install(new EventFd(initval >>> 0, flags));
   }
 
-  tmpfile(size: number, seed: number): number {
-    return this.fds.install(new RegularFile(size, seed));
+  /** A patterned regular file opened with `flags` (an access mode, maybe O_APPEND; default O_RDWR). */
+  tmpfile(size: number, seed: number, flags?: number): number {
+    return this.fds.install(new RegularFile(size, seed, flags));
   }
 
   /** The testbed's NVMe disk (64 MiB, patterned), opened with or without O_DIRECT. */
@@ -308,7 +309,8 @@ export class Kernel implements IoHost {
   write(fd: number, data: Uint8Array): number {
     if (!(data instanceof Uint8Array)) throw new UringError('EINVAL', 'write() takes the bytes as a Uint8Array');
     const f = this.fds.get(fd);
-    if (!f) return -ERRNO.EBADF;
+    // vfs_write(): a file not open for writing is -EBADF.
+    if (!f || !(f.fmode & FMODE.WRITE)) return -ERRNO.EBADF;
     return this.syscallExit(blockingWrite(this, f, data));
   }
 
@@ -319,7 +321,8 @@ export class Kernel implements IoHost {
   read(fd: number, len: number): { res: number; data?: Uint8Array } {
     if (!Number.isSafeInteger(len) || len < 0) throw new UringError('EINVAL', `read() length must be a non-negative integer, got ${String(len)}`);
     const f = this.fds.get(fd);
-    if (!f) return { res: -ERRNO.EBADF };
+    // vfs_read(): a file not open for reading is -EBADF.
+    if (!f || !(f.fmode & FMODE.READ)) return { res: -ERRNO.EBADF };
     return this.syscallExit(blockingRead(this, f, len));
   }
 

@@ -35,7 +35,7 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     registerLast: 38,
     // Plain SEND and RECV take IORING_RECVSEND_FIXED_BUF (registered buffers). The ring's own
     // rings and SQE pages are not charged to RLIMIT_MEMLOCK (testbed: rsrc-memlock-enomem).
-    quirks: { mmapBadOffsetErrno: 'passthrough', recvsendFixedBuf: true, auxCqeZeroesBig: true, drainActiveUntilNextReq: false, ringPagesMemlock: false },
+    quirks: { mmapBadOffsetErrno: 'passthrough', recvsendFixedBuf: true, auxCqeZeroesBig: true, drainActiveUntilNextReq: false, ringPagesMemlock: false, recvCommitsStored: true },
   },
   '6.18': {
     id: '6.18',
@@ -52,7 +52,10 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     // Only io_drain_req() of a request without IO_DRAIN cleared drain_active (7.3 also clears it
     // when the drained request completes with nothing deferred). io_create_region() charges the
     // ring's rings and SQE pages to ctx->user against RLIMIT_MEMLOCK (ringPagesMemlock).
-    quirks: { mmapBadOffsetErrno: 'ENOMEM', recvsendFixedBuf: false, auxCqeZeroesBig: false, drainActiveUntilNextReq: true, ringPagesMemlock: true },
+    // A RECV with MSG_TRUNC committed the protocol's return (the whole datagram) to the buffer
+    // ring, so on an incremental ring it ran on into the next buffers (7.3 commits what was
+    // stored; kbuf-udp-recv-inc-trunc).
+    quirks: { mmapBadOffsetErrno: 'ENOMEM', recvsendFixedBuf: false, auxCqeZeroesBig: false, drainActiveUntilNextReq: true, ringPagesMemlock: true, recvCommitsStored: false },
   },
 };
 

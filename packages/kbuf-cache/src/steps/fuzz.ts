@@ -2,7 +2,7 @@
 // buffer rings registered, filled, queried and unregistered, and reads and receives that select
 // from them. Groups are drawn from a few bgids, so selections often find what earlier steps made.
 
-import { anyLiveRing, avoids, makeFd, ringWithRoom, type FuzzChoices, type FuzzEnv, type FuzzFdKind, type StepFuzz } from '@uringlab/ring/extend';
+import { anyLiveRing, avoids, isUdp, makeFd, ringWithRoom, type FuzzChoices, type FuzzEnv, type FuzzFdKind, type StepFuzz } from '@uringlab/ring/extend';
 
 /** Buffer rings that kbuf.register steps of this case made (ring, bgid, entries). */
 interface Groups {
@@ -96,6 +96,8 @@ export const recvFuzz: StepFuzz = {
     steps.push({
       op: 'kbuf.recv', ring: ring.name, fd: sock, bgid: bgid(c, env, ring.name), len: c.pick([0, 64, 16, 4096]),
       multishot: c.rare(3), bundle: c.rare(4), user_data: env.userData(),
+      // MSG_TRUNC on UDP: the full datagram length, and (6.18) a commit of it to an incremental ring.
+      ...(isUdp(env, sock, steps) && c.rare(3) ? { msg_flags: 0x20 } : {}),
     });
     return steps;
   },

@@ -10,6 +10,7 @@ import { WATCHDOG_NS } from '../core/enter.js';
 import type { Scheduler } from '../sched.js';
 import { POLL, type FileObj, type PollDir, type ReadResult } from './file.js';
 import { EFD_NONBLOCK, EventFd } from './eventfd.js';
+import { vfsPoll } from './poll-mask.js';
 
 interface Sleeper {
   sched: Scheduler;
@@ -73,7 +74,9 @@ export function blockingWrite(s: Sleeper, f: FileObj, data: Uint8Array): number 
  * runner arms its watchdog only for an infinite poll, so only that one ends in -EINTR.
  */
 export function pollFile(s: Sleeper, f: FileObj, events: number, timeoutNs: number): { res: number; revents: number } {
-  const mask = () => (events & POLL.IN && f.ready('in') ? POLL.IN : 0) | (events & POLL.OUT && f.ready('out') ? POLL.OUT : 0);
+  // do_pollfd(): POLLERR and POLLHUP are reported whether asked for or not.
+  const exceptional = () => (f.pollable ? vfsPoll(f) & (POLL.ERR | POLL.HUP) : 0);
+  const mask = () => (events & POLL.IN && f.ready('in') ? POLL.IN : 0) | (events & POLL.OUT && f.ready('out') ? POLL.OUT : 0) | exceptional();
   const byTimeout = Number.isFinite(timeoutNs);
   if (!mask() && timeoutNs > 0 && !sleepUntil(s, () => mask() !== 0, s.sched.now + (byTimeout ? timeoutNs : WATCHDOG_NS))) {
     return byTimeout ? { res: 0, revents: 0 } : { res: -ERRNO.EINTR, revents: 0 };

@@ -17,7 +17,7 @@ export const DEFAULT_POLLMASK = EPOLL.IN | EPOLL.OUT | EPOLL.RDNORM | EPOLL.WRNO
 export function vfsPoll(f: FileObj): number {
   if (!f.pollable) return DEFAULT_POLLMASK;
   if (isEventFd(f)) return eventfdPoll(f as EventFdFile);
-  if (f instanceof StreamEnd) return f.isSocket ? sockPoll(f) : pipePoll(f);
+  if (f instanceof StreamEnd) return f.kind === 'udp' ? udpPoll(f) : f.isSocket ? sockPoll(f) : pipePoll(f);
   throw new UringError('NOT_MODELLED', `polling a ${f.kind} file is not modelled (only pipes, sockets, eventfds and files without ->poll)`);
 }
 
@@ -66,6 +66,21 @@ function sockPoll(f: StreamEnd): number {
   // unix_poll() and unix_dgram_poll() report WRBAND too; tcp_poll() does not.
   if (f.tcpClosed || f.tx!.readerClosed || (!unix && f.wrShut) || sockWritable(f)) m |= EPOLL.OUT | EPOLL.WRNORM | (unix ? EPOLL.WRBAND : 0);
   return m;
+}
+
+/**
+ * udp_poll() -> datagram_poll(): only the socket's own state counts (UDP has no connection to
+ * end): a pending error is ERR, RCV_SHUTDOWN is IN|RDNORM|RDHUP, both directions shut is HUP,
+ * a queued datagram (an empty one too) is IN|RDNORM, and it is always writable (loopback
+ * orphans the skb, so sk_wmem_alloc never holds it back).
+ */
+function udpPoll(f: StreamEnd): number {
+  let m = 0;
+  if (f.sockErr) m |= EPOLL.ERR;
+  if (f.rdShut) m |= EPOLL.RDHUP | EPOLL.IN | EPOLL.RDNORM;
+  if (f.rdShut && f.wrShut) m |= EPOLL.HUP;
+  if (f.rx!.count > 0) m |= EPOLL.IN | EPOLL.RDNORM;
+  return m | EPOLL.OUT | EPOLL.WRNORM | EPOLL.WRBAND;
 }
 
 /**

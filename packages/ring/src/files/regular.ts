@@ -5,7 +5,7 @@
 
 import { ERRNO } from '../uapi/errno.js';
 import type { Scheduler } from '../sched.js';
-import { FileObj, type ReadResult } from './file.js';
+import { FMODE, FileObj, type ReadResult } from './file.js';
 import { UringError } from '../errors.js';
 import { describeValue } from '../args.js';
 
@@ -24,15 +24,40 @@ export function patternBytes(len: number, seed: number, start = 0): Uint8Array {
   return out;
 }
 
+/** open(2)'s access modes and O_APPEND (include/uapi/asm-generic/fcntl.h). */
+export const O = { RDONLY: 0, WRONLY: 1, RDWR: 2, ACCMODE: 3, APPEND: 0o2000 } as const;
+
+/** Open flags by name, as a scenario gives them: one access mode, maybe APPEND. */
+export function openFlags(names: readonly string[]): number {
+  const modes = names.filter((n) => n === 'RDONLY' || n === 'WRONLY' || n === 'RDWR');
+  if (modes.length !== 1) throw new UringError('EINVAL', `open flags take exactly one of RDONLY, WRONLY, RDWR, got [${names.join(', ')}]`);
+  let v = 0;
+  for (const n of names) {
+    if (!(n in O) || n === 'ACCMODE') throw new UringError('EINVAL', `unknown open flag ${describeValue(n)} (RDONLY, WRONLY, RDWR, APPEND)`);
+    v |= O[n as keyof typeof O];
+  }
+  return v;
+}
+
 export class RegularFile extends FileObj {
   readonly kind: string = 'regular';
   readonly pollable = false;
   override readonly isReg: boolean = true;
   protected data: Uint8Array;
   size: number;
+  /** f_mode & (FMODE_READ | FMODE_WRITE), from the open's access mode. */
+  private readonly mode: number;
+  /** f_flags & O_APPEND: every write goes to the end of the file (f_iocb_flags has IOCB_APPEND). */
+  readonly oAppend: boolean;
 
-  constructor(size: number, seed: number) {
+  constructor(size: number, seed: number, flags: number = O.RDWR) {
     super();
+    const acc = flags & O.ACCMODE;
+    if ((flags & ~(O.ACCMODE | O.APPEND)) || acc === O.ACCMODE) {
+      throw new UringError('EINVAL', `open flags ${describeValue(flags)}: an access mode (O_RDONLY, O_WRONLY, O_RDWR), maybe with O_APPEND`);
+    }
+    this.mode = acc === O.RDONLY ? FMODE.READ : acc === O.WRONLY ? FMODE.WRITE : FMODE.READ | FMODE.WRITE;
+    this.oAppend = (flags & O.APPEND) !== 0;
     if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
       throw new UringError('EINVAL', `a file size must be a non-negative integer, got ${describeValue(size)}`);
     }
@@ -48,6 +73,10 @@ export class RegularFile extends FileObj {
     return true;
   }
 
+  override get fmode(): number {
+    return this.mode;
+  }
+
   read(len: number, pos: number | undefined): ReadResult {
     const at = pos ?? this.pos;
     if (at >= this.size) return { res: 0, data: new Uint8Array(0) };
@@ -57,9 +86,21 @@ export class RegularFile extends FileObj {
     return { res: n, data };
   }
 
-  write(bytes: Uint8Array, pos: number | undefined): number {
-    // generic_perform_write() of nothing copies nothing: the size stays, wherever pos points.
+  /**
+   * A write at `pos`, or at f_pos (advanced) when undefined. With `append` (IOCB_APPEND: O_APPEND,
+   * or RWF_APPEND for one request) generic_write_checks() moves the position to the end of the
+   * file first, whatever offset was asked; f_pos then ends up after the new bytes only when the
+   * write used it (write(2), offset -1), a pwrite's offset leaves it alone.
+   */
+  write(bytes: Uint8Array, pos: number | undefined, append: boolean = this.oAppend): number {
+    // generic_write_checks(): nothing to write returns before IOCB_APPEND moves ki_pos.
     if (bytes.byteLength === 0) return 0;
+    if (append) {
+      const end = this.size;
+      const n = this.write(bytes, end, false);
+      if (pos === undefined && n > 0) this.pos = end + n;
+      return n;
+    }
     const at = pos ?? this.pos;
     if (at + bytes.byteLength > MAX_FILE_SIZE) {
       throw new UringError('NOT_MODELLED', `a write that ends at byte ${at + bytes.byteLength} of a regular file (the model keeps files of up to ${MAX_FILE_SIZE} bytes)`);

@@ -15,9 +15,17 @@
 // An AF_UNIX SOCK_DGRAM pair (kind 'unix-dgram') shares the same ends, but its queues keep each
 // send as one datagram (ByteQueue in datagram mode): a read takes one datagram whole, keeping at
 // most what fits and dropping the rest (unix_dgram_recvmsg()).
+//
+// A UDP pair (kind 'udp': two sockets on 127.0.0.1, each connect()ed to the other) keeps the
+// same boundaries, but it is no pair to the kernel: loopback delivers each datagram in the
+// sender's own call (netif_rx() and the softirq before the send returns), nothing is mirrored
+// between the ends (a shutdown or a close is only the socket's own), a send never waits for the
+// receiver, and a datagram to a closed port draws an ICMP port unreachable, which the connected
+// sender takes as sk_err = ECONNREFUSED (__udp4_lib_err()).
 
 import { EPOLL } from '../uapi/constants.js';
 import { ERRNO } from '../uapi/errno.js';
+import { UringError } from '../errors.js';
 import { FMODE, FileObj, type ReadResult } from './file.js';
 
 export class ByteQueue {
@@ -251,7 +259,18 @@ export class PipeQueue extends ByteQueue {
   }
 }
 
-export type StreamKind = 'pipe-r' | 'pipe-w' | 'tcp' | 'unix' | 'unix-dgram';
+export type StreamKind = 'pipe-r' | 'pipe-w' | 'tcp' | 'unix' | 'unix-dgram' | 'udp';
+/** What makeSocketPair() makes. */
+export type SocketPairKind = 'tcp' | 'unix' | 'unix-dgram' | 'udp' | 'udp-unconnected';
+
+/** The largest UDP payload over IPv4: IP_MAX_MTU less the IP and UDP headers. */
+export const UDP_MAX_PAYLOAD = 0xffff - 20 - 8;
+/**
+ * How much a UDP receive queue may hold in the model. The kernel drops a datagram once
+ * sk_rmem_alloc, charged by skb truesize (headers and slab rounding), passes sk_rcvbuf
+ * (__udp_enqueue_schedule_skb()); truesize is not modelled, so the model stops well short.
+ */
+export const UDP_MODELLED_QUEUE = { datagrams: 64, bytes: 131072 } as const;
 
 /** net.unix.max_dgram_qlen: a receive queue longer than this makes senders wait (unix_recvq_full()). */
 export const UNIX_MAX_DGRAM_QLEN = 10;
@@ -276,6 +295,8 @@ export class StreamEnd extends FileObj {
   peerDead = false;
   /** A datagram socket that found its peer dead and dropped it: no peer any more (-ENOTCONN). */
   peerDropped = false;
+  /** A UDP socket never connect()ed (sk_state TCP_CLOSE): sends need an address. */
+  unconnected = false;
 
   constructor(
     readonly kind: StreamKind,
@@ -298,12 +319,12 @@ export class StreamEnd extends FileObj {
   }
 
   get isSocket(): boolean {
-    return this.kind === 'tcp' || this.kind === 'unix' || this.kind === 'unix-dgram';
+    return this.kind === 'tcp' || this.kind === 'unix' || this.kind === 'unix-dgram' || this.kind === 'udp';
   }
 
   /** SOCK_DGRAM: each send is one datagram. */
   get isDgram(): boolean {
-    return this.kind === 'unix-dgram';
+    return this.kind === 'unix-dgram' || this.kind === 'udp';
   }
 
   readable(): boolean {
@@ -313,6 +334,8 @@ export class StreamEnd extends FileObj {
 
   writable(): boolean {
     if (!this.tx) return false;
+    // sock_writeable(): a UDP send never waits on the receiver (loopback orphans the skb).
+    if (this.kind === 'udp') return true;
     if (this.isDgram) return this.tx.count <= UNIX_MAX_DGRAM_QLEN || this.wrShut || this.peerDead || this.peerDropped;
     return this.tx.hasRoom() || this.tx.readerClosed || this.sockErr !== 0 || this.tcpClosed;
   }
@@ -359,12 +382,13 @@ export class StreamEnd extends FileObj {
 
   read(len: number): ReadResult {
     if (!this.rx) return { res: -ERRNO.EBADF };
+    // A null read succeeds at once, data or not, and takes nothing (pipe_read(), and
+    // sock_read_iter() before it calls the protocol, so a datagram stays queued).
+    if (len === 0) return { res: 0, data: new Uint8Array(0) };
     if (this.isDgram) {
       const d = this.readDatagram(len);
       return d.res >= 0 ? { res: d.res, data: d.data } : { res: d.res };
     }
-    // A null read succeeds at once, data or not (pipe_read(), sock_read_iter()).
-    if (len === 0) return { res: 0, data: new Uint8Array(0) };
     if (this.rx.size === 0) {
       const res = this.emptyReadResult();
       return res === 0 ? { res, data: new Uint8Array(0) } : { res };
@@ -400,6 +424,8 @@ export class StreamEnd extends FileObj {
    */
   readDatagram(len: number): { res: number; data?: Uint8Array; full: number } {
     const q = this.rx!;
+    // __skb_recv_udp(): sock_error() comes before the queue is looked at.
+    if (this.kind === 'udp' && this.sockErr) return { res: this.takeError(), full: 0 };
     const d = q.pullDatagram();
     if (!d) {
       if (this.sockErr) return { res: this.takeError(), full: 0 };
@@ -416,6 +442,7 @@ export class StreamEnd extends FileObj {
    * -ECONNREFUSED), the peer's RCV_SHUTDOWN (-EPIPE), a full receive queue (-EAGAIN: it waits).
    */
   sendDatagram(data: Uint8Array): number {
+    if (this.kind === 'udp') return this.udpSendError(data.byteLength) || this.udpDeliver(data);
     if (data.byteLength > SOCK_CAPACITY - 32) return -ERRNO.EMSGSIZE;
     if (this.peerDropped) return -ERRNO.ENOTCONN;
     // sock_alloc_send_pskb(): our SEND_SHUTDOWN.
@@ -432,6 +459,43 @@ export class StreamEnd extends FileObj {
     q.pushDatagram(data);
     // other->sk_data_ready(): sock_def_readable() wakes the peer keyed.
     q.wakeReaders(SOCK_READABLE_KEY);
+    return data.byteLength;
+  }
+
+  /**
+   * udp_sendmsg() on a connected socket up to the copy from the user, in its order: the length
+   * (-EMSGSIZE past 0xffff, then past what one IPv4 datagram carries, __ip_append_data()), then
+   * sock_alloc_send_pskb(): a pending error (reported once, cleared), our SEND_SHUTDOWN (-EPIPE).
+   */
+  udpSendError(len: number): number {
+    // udp_sendmsg(): the 16-bit length, then no address on an unconnected socket, then
+    // __ip_append_data()'s room for one IPv4 datagram.
+    if (len > 0xffff) return -ERRNO.EMSGSIZE;
+    if (this.unconnected) return -ERRNO.EDESTADDRREQ;
+    if (len > UDP_MAX_PAYLOAD) return -ERRNO.EMSGSIZE;
+    if (this.sockErr) return this.takeError();
+    if (this.wrShut) return -ERRNO.EPIPE;
+    return 0;
+  }
+
+  /**
+   * The datagram goes out, and loopback runs the receive before the send returns: udp_rcv()
+   * queues it for the peer whatever its shutdown state, or, the peer's port being closed,
+   * answers with an ICMP port unreachable that sets our sk_err. Either way the send succeeded.
+   */
+  udpDeliver(data: Uint8Array): number {
+    const peer = this.peer;
+    if (!peer || peer.released) {
+      this.sockErr = ERRNO.ECONNREFUSED;
+      this.wake();
+      return data.byteLength;
+    }
+    const q = this.tx!;
+    if (q.count >= UDP_MODELLED_QUEUE.datagrams || q.size + data.byteLength > UDP_MODELLED_QUEUE.bytes) {
+      throw new UringError('NOT_MODELLED', `a UDP receive queue past ${UDP_MODELLED_QUEUE.datagrams} datagrams or ${UDP_MODELLED_QUEUE.bytes} bytes (drops at sk_rcvbuf depend on skb truesize) is not modelled`);
+    }
+    q.pushDatagram(data);
+    q.wakeAll();
     return data.byteLength;
   }
 
@@ -513,6 +577,11 @@ export class StreamEnd extends FileObj {
   protected override release(): void {
     this.released = true;
     const peer = this.peer && !this.peer.released ? this.peer : null;
+    if (this.kind === 'udp') {
+      // udp_lib_close(): the port is gone; the peer learns it only from an ICMP error.
+      this.rx?.purge();
+      return;
+    }
     if (this.isDgram) {
       // unix_release_sock(): a datagram peer is not shut down; it finds us dead when it sends.
       this.rx?.purge();
@@ -550,9 +619,16 @@ export function makePipe(): [StreamEnd, StreamEnd] {
   return [new StreamEnd('pipe-r', q, undefined), new StreamEnd('pipe-w', undefined, q)];
 }
 
-export function makeSocketPair(kind: 'tcp' | 'unix' | 'unix-dgram'): [StreamEnd, StreamEnd] {
-  const ab = new ByteQueue(SOCK_CAPACITY, kind === 'unix-dgram');
-  const ba = new ByteQueue(SOCK_CAPACITY, kind === 'unix-dgram');
+export function makeSocketPair(kind: SocketPairKind): [StreamEnd, StreamEnd] {
+  if (kind === 'udp-unconnected') {
+    // Bound, never connected: no peer, and nothing can reach either socket.
+    const ends = [0, 1].map(() => new StreamEnd('udp', new ByteQueue(SOCK_CAPACITY, true), new ByteQueue(SOCK_CAPACITY, true)));
+    for (const e of ends) e.unconnected = true;
+    return [ends[0]!, ends[1]!];
+  }
+  const dgram = kind === 'unix-dgram' || kind === 'udp';
+  const ab = new ByteQueue(SOCK_CAPACITY, dgram);
+  const ba = new ByteQueue(SOCK_CAPACITY, dgram);
   const a = new StreamEnd(kind, ba, ab);
   const b = new StreamEnd(kind, ab, ba);
   a.peer = b;
@@ -562,5 +638,5 @@ export function makeSocketPair(kind: 'tcp' | 'unix' | 'unix-dgram'): [StreamEnd,
 
 /** A connected socket (a brand check on `kind`, so it holds across package copies). */
 export function isSocket(f: { kind: string } | null | undefined): f is StreamEnd {
-  return f?.kind === 'tcp' || f?.kind === 'unix' || f?.kind === 'unix-dgram';
+  return f?.kind === 'tcp' || f?.kind === 'unix' || f?.kind === 'unix-dgram' || f?.kind === 'udp';
 }

@@ -13,7 +13,7 @@ import { IORING_SETUP as S } from '../uapi/constants.js';
 import { pageAlign } from '../memory.js';
 import { stepCompiler } from '../scenario/compile.js';
 import { ModelExecutor } from '../scenario/model-executor.js';
-import type { StreamEnd } from '../files/stream.js';
+import { UDP_MODELLED_QUEUE, type StreamEnd } from '../files/stream.js';
 import { Choices } from './choices.js';
 import { CORE_FUZZ } from './gen/index.js';
 import type { FuzzEnv, FuzzFd, FuzzFdKind, FuzzRegion, FuzzRing, FuzzTemplate, NamedFuzz } from './types.js';
@@ -93,6 +93,7 @@ class Env implements FuzzEnv {
       case 'setup': this.ringFlags.set(t('ring'), typeof step.flags === 'number' ? step.flags : flagBits(step.flags)); break;
       case 'pipe': this.fdKinds.set(t('read'), 'pipe-r'); this.fdKinds.set(t('write'), 'pipe-w'); break;
       case 'socketpair': {
+        // A UDP pair is a connected socket like an AF_UNIX one to the generators.
         const kind = step.kind === 'tcp' ? 'tcp' : 'unix';
         this.fdKinds.set(t('a'), kind);
         this.fdKinds.set(t('b'), kind);
@@ -137,9 +138,13 @@ class Env implements FuzzEnv {
     }
     const stream = kind !== 'file' && kind !== 'eventfd';
     const readable = !!f && (!stream || f.readable());
-    const fits = (len: number) => !f ? false : !stream ? true : f.tx ? f.tx.readerClosed || f.tx.fits(len) : len === 0;
-    const peerClosed = !!f && (kind === 'tcp' || kind === 'unix' || kind === 'pipe-w') && (!!f.tx?.readerClosed || !!f.rx?.writerClosed);
-    return { name, kind, open: open && !!f, readable, peerClosed, writable: fits };
+    // A UDP receive queue stays well inside what the model keeps (UDP_MODELLED_QUEUE).
+    const udpFits = (len: number) => f!.tx!.count < UDP_MODELLED_QUEUE.datagrams / 2 && f!.tx!.size + len <= UDP_MODELLED_QUEUE.bytes / 2;
+    const fits = (len: number) => !f ? false : !stream ? true : f.kind === 'udp' ? udpFits(len) : f.tx ? f.tx.readerClosed || f.tx.fits(len) : len === 0;
+    // A UDP socket's peer is gone only as far as its port is closed (nothing is mirrored).
+    const udpPeerGone = !!f && f.kind === 'udp' && !!f.peer?.released;
+    const peerClosed = !!f && (kind === 'tcp' || kind === 'unix' || kind === 'pipe-w') && (!!f.tx?.readerClosed || !!f.rx?.writerClosed || udpPeerGone);
+    return { name, kind, open: open && !!f, readable, peerClosed, writable: fits, ...(f?.kind === 'udp' ? { udp: true } : {}) };
   }
 
   liveRings(): FuzzRing[] {

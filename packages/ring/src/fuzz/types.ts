@@ -62,6 +62,8 @@ export interface FuzzFd {
   peerClosed: boolean;
   /** The model says write(2) of `len` bytes would not block. */
   writable(len: number): boolean;
+  /** One end of a connected UDP pair (its kind says 'unix': a connected socket). */
+  udp?: boolean;
 }
 
 export interface FuzzRegion {

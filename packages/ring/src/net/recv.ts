@@ -73,6 +73,15 @@ function recvBufSelect(req: Req, sr: SrMsg, sel: Sel, issueFlags: number): numbe
 }
 
 /**
+ * What io_recv_finish() commits to the buffer ring: with MSG_TRUNC a datagram protocol reports
+ * more than it stored; 7.3 commits what was stored, 6.18 the protocol's return.
+ */
+export function recvConsumed(req: Req, ret: number, stored: number): number {
+  if (ret <= 0 || !req.ctx.kernel.profile.quirks.recvCommitsStored) return ret;
+  return Math.min(ret, stored);
+}
+
+/**
  * io_recv_finish(): put the buffers and fill the CQE. Returns false when the receive should run
  * again right away (a bundle that can take more, or multishot with data still queued).
  */
@@ -189,8 +198,7 @@ function recvIssue(req: Req, issueFlags: number): number {
       reqSetFail(req);
     }
     const mshotFinished = ret <= 0;
-    // With MSG_TRUNC the protocol may report more than it stored; consume what was stored.
-    const consumed = ret > 0 ? Math.min(ret, len) : ret;
+    const consumed = recvConsumed(req, ret, len);
     if (ret > 0) ret += sr.doneIo;
     else if (sr.doneIo) ret = sr.doneIo;
     else kbufRecycle(req, sel.bl, issueFlags);

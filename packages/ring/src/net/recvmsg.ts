@@ -19,7 +19,7 @@ import { MSG } from './msg-flags.js';
 import type { Kmsg } from './netmsg.js';
 import { sockRecv } from './sock.js';
 import { netKbufCanRetry, netKbufRecycle, netRetry, srMsg, type SrMsg } from './sr-msg.js';
-import { recvFinish, type Sel } from './recv.js';
+import { recvConsumed, recvFinish, type Sel } from './recv.js';
 import { iowqMultishot, isMultishot } from './iowq-multishot.js';
 import { recvPrep } from './recv-prep.js';
 
@@ -63,17 +63,23 @@ function recvmsgMultishot(k: IoHost, sock: StreamEnd, sr: SrMsg, kmsg: Kmsg, fla
   let err = r.ret;
   const finished = err <= 0;
   if (err < 0) return { ret: err, finished };
-  // Socket pairs report no source address (unbound peers) and, here, no control messages; a
-  // datagram cut short says MSG_TRUNC in flags, and payloadlen is what the protocol returned
-  // (the full length when MSG_TRUNC was asked for).
-  const namelenOut = 0;
-  const out = encode(IO_URING_RECVMSG_OUT, {
+  // Socket pairs report no source address (unbound peers), UDP its sockaddr_in when the request
+  // has room for a name (msg_name is only set then); no control messages here. A datagram cut
+  // short says MSG_TRUNC in flags, and payloadlen is what the protocol returned (the full length
+  // when MSG_TRUNC was asked for). namelen is the address's own length ("the value before
+  // truncation"); only what the request reserved is copied.
+  const name = kmsg.mshotNamelen && r.name ? r.name : new Uint8Array(0);
+  const namelenOut = name.byteLength;
+  const hdr = encode(IO_URING_RECVMSG_OUT, {
     namelen: namelenOut,
     controllen: 0,
     payloadlen: err,
     flags: (kmsg.msgFlags & ~MSG.CMSG_COMPAT) >>> 0,
   });
   if (err > kmsg.payloadlen) err = kmsg.payloadlen;
+  const out = new Uint8Array(RECVMSG_OUT_SIZE + namelenOut);
+  out.set(hdr);
+  out.set(name, RECVMSG_OUT_SIZE);
   const copyLen = RECVMSG_OUT_SIZE + Math.min(namelenOut, kmsg.mshotNamelen);
   if (!k.memory.write(sr.buf, out.subarray(0, copyLen))) return { ret: -ERRNO.EFAULT, finished: true };
   return { ret: RECVMSG_OUT_SIZE + kmsg.mshotNamelen + kmsg.mshotControllen + err, finished };
@@ -96,15 +102,18 @@ function sysRecvmsgSock(k: IoHost, sock: StreamEnd, sr: SrMsg, kmsg: Kmsg, flags
   kmsg.msgFlags |= r.msgFlags ?? 0;
   if (r.ret < 0) return r.ret;
   const umsg = sr.buf;
-  // Socket pairs return no address (the peer is unbound): msg_namelen stays 0.
-  const klen = 0;
+  // Socket pairs return no address (the peer is unbound): msg_namelen stays 0. UDP fills in
+  // its sockaddr_in, and move_addr_to_user() copies what fits of it to msg_name.
+  const name = r.name ?? new Uint8Array(0);
+  const klen = name.byteLength;
   if (kmsg.uaddr) {
     const cur = k.memory.read(umsg + OFF_NAMELEN, 4);
     if (!cur) return -ERRNO.EFAULT;
     let len = new DataView(cur.buffer).getInt32(0, true);
     if (len > klen) len = klen;
-    if (len >= 0 && !putU32(k, umsg + OFF_NAMELEN, klen)) return -ERRNO.EFAULT;
     if (len < 0) return -ERRNO.EINVAL;
+    if (len > 0 && !k.memory.write(kmsg.uaddr, name.subarray(0, len))) return -ERRNO.EFAULT;
+    if (!putU32(k, umsg + OFF_NAMELEN, klen)) return -ERRNO.EFAULT;
   }
   if (!putU32(k, umsg + OFF_FLAGS, kmsg.msgFlags & ~MSG.CMSG_COMPAT)) return -ERRNO.EFAULT;
   // No control message was written: msg_controllen reports 0 bytes used.
@@ -159,7 +168,7 @@ function recvmsgIssue(req: Req, issueFlags: number): number {
       // No partial retry for a receive that carries control data.
       if (flags & MSG.WAITALL && !kmsg.controllen) minRet = kmsg.iter!.count;
       ret = sysRecvmsgSock(k, sock, sr, kmsg, flags);
-      consumed = ret > 0 ? Math.min(ret, len) : ret;
+      consumed = recvConsumed(req, ret, len);
     }
     if (ret < minRet) {
       if (ret === -ERRNO.EAGAIN && forceNonblock) {

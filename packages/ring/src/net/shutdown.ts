@@ -26,13 +26,15 @@ export function sockShutdown(sock: StreamEnd, how: number): number {
   const send = (mode & 2) !== 0;
   const peer = sock.peer && !sock.peer.released ? sock.peer : null;
   // inet_shutdown(): a TCP socket a reset closed is TCP_CLOSE, -ENOTCONN (its flags still change).
-  const ret = sock.kind === 'tcp' && sock.tcpClosed ? -ERRNO.ENOTCONN : 0;
+  // An unconnected UDP socket is TCP_CLOSE too: -ENOTCONN, and its flags change all the same.
+  const ret = (sock.kind === 'tcp' && sock.tcpClosed) || sock.unconnected ? -ERRNO.ENOTCONN : 0;
   if (rcv) sock.rdShut = true;
   if (send && !sock.wrShut) {
     sock.wrShut = true;
     // tcp_shutdown(): a FIN goes out while the connection is up.
     if (sock.kind === 'tcp' && !sock.tcpClosed && peer) peer.finRcvd = true;
-    if (sock.tx) sock.tx.writerClosed = true;
+    // A connected UDP socket's shutdown changes only its own sk_shutdown: nothing reaches the peer.
+    if (sock.tx && sock.kind !== 'udp') sock.tx.writerClosed = true;
   }
   if (sock.kind === 'unix' && peer) {
     if (rcv) peer.wrShut = true;

@@ -22,7 +22,28 @@ export interface RecvResult {
   inq: number;
   /** msg_flags the protocol set (MSG_TRUNC when a datagram did not fit). */
   msgFlags?: number;
+  /** The source address the protocol reports (udp_recvmsg()'s sockaddr_in); none for socket pairs. */
+  name?: Uint8Array;
 }
+
+/** AF_INET */
+const AF_INET = 2;
+
+/**
+ * The sockaddr_in udp_recvmsg() fills in: AF_INET, the sender's port, 127.0.0.1, zeroes. The
+ * kernel's port is ephemeral; the model's is a stand-in, which is why scenarios never read it.
+ */
+function loopbackSockaddr(port: number): Uint8Array {
+  const b = new Uint8Array(16);
+  const v = new DataView(b.buffer);
+  v.setUint16(0, AF_INET, true);
+  v.setUint16(2, port, false);
+  b.set([127, 0, 0, 1], 4);
+  return b;
+}
+
+/** The model's stand-in for an ephemeral port (the kernel's differ run to run). */
+const MODEL_PORT = 0;
 
 /** Bytes of the iterator's remaining room that are mapped, from its current position. */
 function mappedPrefix(k: IoHost, it: MsgIter): number {
@@ -71,11 +92,14 @@ function dgramRecv(k: IoHost, sock: StreamEnd, it: MsgIter, flags: number): Recv
   if (d.res < 0) return { ret: d.res, inq: -1 };
   const msgFlags = d.full > want ? MSG.TRUNC : 0;
   if (d.res > 0) {
+    // udp_recvmsg() frees the skb it could not copy: the datagram is lost too.
     if (room < d.res) return { ret: -ERRNO.EFAULT, inq: -1 };
     scatter(k, it, d.data!);
     k.costs.add(C_COPY, d.res);
   }
-  return { ret: flags & MSG.TRUNC ? d.full : d.res, inq: -1, msgFlags };
+  // An empty queue after SHUT_RD (res 0 without data) reports no address.
+  const name = sock.kind === 'udp' && d.data ? loopbackSockaddr(MODEL_PORT) : undefined;
+  return { ret: flags & MSG.TRUNC ? d.full : d.res, inq: -1, msgFlags, name };
 }
 
 /** sock_recvmsg(): fill the iterator from the socket's receive queue (`flags`: the MSG_* bits). */
@@ -112,11 +136,17 @@ export function sockSend(k: IoHost, sock: StreamEnd, it: MsgIter, namelen = 0): 
   // unix_stream_sendmsg(): a connected socket takes no destination (TCP ignores one).
   if (namelen && sock.kind === 'unix') return -ERRNO.EISCONN;
   if (sock.isDgram) {
-    if (namelen) throw new UringError('NOT_MODELLED', 'a destination address on an AF_UNIX datagram send is not modelled');
+    if (namelen) throw new UringError('NOT_MODELLED', `a destination address on a ${sock.kind === 'udp' ? 'UDP' : 'AF_UNIX datagram'} send is not modelled`);
+    // udp_sendmsg(): the length, a pending error and SEND_SHUTDOWN come before the copy.
+    if (sock.kind === 'udp') {
+      const err = sock.udpSendError(it.count);
+      if (err) return err;
+    }
     // unix_dgram_sendmsg(): one datagram of the whole iterator, or nothing.
     // The copy into the new skb comes before the peer is locked: a bad source is -EFAULT.
     if (mappedPrefix(k, it) < it.count) return -ERRNO.EFAULT;
-    const ret = sock.sendDatagram(gather(k, it, it.count));
+    const data = gather(k, it, it.count);
+    const ret = sock.kind === 'udp' ? sock.udpDeliver(data) : sock.sendDatagram(data);
     if (ret > 0) {
       it.done += ret;
       k.costs.add(C_COPY, ret);

@@ -26,6 +26,8 @@ export interface RwCmd {
   bytesDone: number;
   /** IOCB_HIPRI: polled I/O (RWF_HIPRI, or set for every request of an IOPOLL ring). */
   hipri: boolean;
+  /** IOCB_APPEND: the file's O_APPEND (f_iocb_flags), set by RWF_APPEND, cleared by RWF_NOAPPEND. */
+  append: boolean;
 }
 
 export function rwCmd(req: Req): RwCmd {

@@ -8,10 +8,11 @@ import { IORING_SETUP as S, RWF, RWF_SUPPORTED } from '../uapi/constants.js';
 import { UringError } from '../errors.js';
 import { REQ_F, type Req } from '../core/req.js';
 import { FMODE } from '../files/file.js';
+import { RegularFile } from '../files/regular.js';
 import { rwCmd, type RwDir } from './cmd.js';
 
-/** RWF_* flags the model does not implement (they change where or how data lands). */
-const RWF_UNMODELLED = RWF.APPEND | RWF.ATOMIC | RWF.DONTCACHE;
+/** RWF_* flags the model does not implement (they change how data lands). */
+const RWF_UNMODELLED = RWF.ATOMIC | RWF.DONTCACHE;
 
 /** kiocb_set_rw_flags(): 0 or -errno; RWF_NOWAIT makes -EAGAIN final (REQ_F_NOWAIT). */
 function setRwFlags(req: Req, flags: number, dir: RwDir): number {
@@ -27,12 +28,17 @@ function setRwFlags(req: Req, flags: number, dir: RwDir): number {
   }
   if (flags & RWF.ATOMIC && dir !== 'out') return -ERRNO.EOPNOTSUPP;
   if (flags & RWF_UNMODELLED) {
-    throw new UringError('NOT_MODELLED', `rw_flags 0x${(flags & RWF_UNMODELLED).toString(16)} (RWF_APPEND/ATOMIC/DONTCACHE) are not modelled`);
+    throw new UringError('NOT_MODELLED', `rw_flags 0x${(flags & RWF_UNMODELLED).toString(16)} (RWF_ATOMIC/DONTCACHE) are not modelled`);
   }
+  const rw = rwCmd(req);
+  // RWF_APPEND is IOCB_APPEND itself; RWF_NOAPPEND drops the file's (an append-only inode,
+  // IS_APPEND, would refuse with -EPERM; the testbed's files are not).
+  if (flags & RWF.APPEND) rw.append = true;
+  if (flags & RWF.NOAPPEND) rw.append = false;
   if (flags & RWF.NOWAIT) req.flags |= REQ_F.NOWAIT;
   if (flags & RWF.HIPRI) rwCmd(req).hipri = true;
-  // RWF_DSYNC/SYNC change nothing the model can show; RWF_NOAPPEND matters only for O_APPEND
-  // files and RWF_NOSIGNAL only for the SIGPIPE the testbed ignores.
+  // RWF_DSYNC/SYNC change nothing the model can show, RWF_NOSIGNAL only the SIGPIPE the testbed
+  // ignores.
   return 0;
 }
 
@@ -42,6 +48,8 @@ export function rwInitFile(req: Req, dir: RwDir): number {
   const rw = rwCmd(req);
   if (!(file.fmode & (dir === 'in' ? FMODE.READ : FMODE.WRITE))) return -ERRNO.EBADF;
   if (file.isReg) req.flags |= REQ_F.ISREG;
+  // kiocb->ki_flags = file->f_iocb_flags: IOCB_APPEND for an O_APPEND file.
+  rw.append = file instanceof RegularFile && file.oAppend;
   const ret = setRwFlags(req, rw.rwFlags, dir);
   if (ret) return ret;
   if (req.ctx.flags & S.IOPOLL) {

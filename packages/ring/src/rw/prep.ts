@@ -28,7 +28,7 @@ export function rwPrepCommon(req: Req, sqe: SqeReader): number {
   }
   const cmd: RwCmd = {
     addr: sqe.u64n(16), len: sqe.u32(24), pos, rwFlags: sqe.u32(28), bufGroup: req.bufIndex,
-    iter: null, vec: null, bytesDone: 0, hipri: false,
+    iter: null, vec: null, bytesDone: 0, hipri: false, append: false,
   };
   req.cmd = cmd as unknown as Record<string, unknown>;
   const attrMask = sqe.u64(56);

@@ -10,7 +10,7 @@ import { IORING_OP } from '../uapi/constants.js';
 import { counter } from '../cost.js';
 import { opFlags, type OpDef } from '../core/opdef.js';
 import { ISSUE_F, REQ_F, type Req } from '../core/req.js';
-import { isBlockDevice } from '../files/regular.js';
+import { isBlockDevice, RegularFile } from '../files/regular.js';
 import { isSocket, PipeQueue, StreamEnd } from '../files/stream.js';
 import { rwCmd } from './cmd.js';
 import { rwFixedPrep, rwPrep, rwvFixedPrep, rwvPrep } from './prep.js';
@@ -69,7 +69,8 @@ function iterDoWrite(req: Req, pos: number | undefined): number {
     if (file.tx instanceof PipeQueue) file.tx.faultedWrite();
     return -ERRNO.EFAULT;
   }
-  const res = file.write(data, file.stream ? undefined : pos);
+  // IOCB_APPEND: a regular file's write_iter (generic_write_checks()) goes to the end of the file.
+  const res = file instanceof RegularFile ? file.write(data, pos, rwCmd(req).append) : file.write(data, file.stream ? undefined : pos);
   if (res > 0) k.costs.add(C_COPY, res);
   return res;
 }

@@ -17,6 +17,7 @@ import { CompileContext, type FieldInput } from './compile-context.js';
 import type { CompiledOp, Fixup, Program, ProgramOp } from './program.js';
 import { checkOp } from './check-ops.js';
 import { EFD_CLOEXEC, EFD_NONBLOCK, EFD_SEMAPHORE } from '../files/eventfd.js';
+import { openFlags } from '../files/regular.js';
 
 /** eventfd(2) flags a scenario can name (EFD_*). */
 const EFD_FLAGS = { SEMAPHORE: EFD_SEMAPHORE, NONBLOCK: EFD_NONBLOCK, CLOEXEC: EFD_CLOEXEC } as const;
@@ -234,13 +235,19 @@ function compileCore(cc: CompileContext, s: CoreStep, out: ProgramOp[]): void {
     case 'pipe': cc.fds.add(s.read); cc.fds.add(s.write); out.push({ op: 'pipe', r: s.read, w: s.write }); return;
     case 'socketpair':
       cc.fds.add(s.a); cc.fds.add(s.b);
-      out.push(s.kind === 'tcp' ? { op: 'tcppair', a: s.a, b: s.b } : s.kind === 'unix-dgram' ? { op: 'dgrampair', a: s.a, b: s.b } : { op: 'unixpair', a: s.a, b: s.b });
+      out.push(s.kind === 'tcp' ? { op: 'tcppair', a: s.a, b: s.b } : s.kind === 'unix-dgram' ? { op: 'dgrampair', a: s.a, b: s.b } : s.kind === 'udp' ? { op: 'udppair', a: s.a, b: s.b, connect: s.connect ?? true } : { op: 'unixpair', a: s.a, b: s.b });
       return;
     case 'eventfd':
       cc.fds.add(s.name);
       out.push({ op: 'eventfd', fd: s.name, initval: s.initval, flags: cc.flags(EFD_FLAGS, s.flags, 'eventfd') });
       return;
-    case 'tmpfile': cc.fds.add(s.name); out.push({ op: 'tmpfile', fd: s.name, size: s.size, seed: s.seed }); return;
+    case 'tmpfile': {
+      cc.fds.add(s.name);
+      const op: Extract<ProgramOp, { op: 'tmpfile' }> = { op: 'tmpfile', fd: s.name, size: s.size, seed: s.seed };
+      if (s.flags) op.flags = openFlags(s.flags);
+      out.push(op);
+      return;
+    }
     case 'blockdev':
       cc.fds.add(s.name);
       out.push({ op: 'require', what: 'nvme' }, { op: 'blockdev', fd: s.name, path: '/dev/nvme0n1', odirect: s.odirect });

@@ -234,8 +234,9 @@ export class ModelExecutor {
       }
       case 'tcppair':
       case 'unixpair':
-      case 'dgrampair': {
-        const [a, b] = k.socketpair(op.op === 'tcppair' ? 'tcp' : op.op === 'dgrampair' ? 'unix-dgram' : 'unix');
+      case 'dgrampair':
+      case 'udppair': {
+        const [a, b] = k.socketpair(op.op === 'tcppair' ? 'tcp' : op.op === 'dgrampair' ? 'unix-dgram' : op.op === 'udppair' ? (op.connect ? 'udp' : 'udp-unconnected') : 'unix');
         this.fds.set(op.a, a);
         this.fds.set(op.b, b);
         rec(`fd ${op.a} 0`);
@@ -248,7 +249,7 @@ export class ModelExecutor {
         return;
       }
       case 'tmpfile':
-        this.fds.set(op.fd, k.tmpfile(op.size, op.seed));
+        this.fds.set(op.fd, k.tmpfile(op.size, op.seed, op.flags));
         rec(`fd ${op.fd} 0`);
         return;
       case 'blockdev':

@@ -27,8 +27,11 @@ export type ProgramOp =
   | { op: 'unixpair'; a: string; b: string }
   /** socketpair(AF_UNIX, SOCK_DGRAM). */
   | { op: 'dgrampair'; a: string; b: string }
+  /** Two connected AF_INET SOCK_DGRAM sockets on 127.0.0.1. */
+  | { op: 'udppair'; a: string; b: string; connect: boolean }
   | { op: 'eventfd'; fd: string; initval: number; flags: number }
-  | { op: 'tmpfile'; fd: string; size: number; seed: number }
+  /** flags: open(2)'s access mode and O_APPEND; undefined is O_RDWR. */
+  | { op: 'tmpfile'; fd: string; size: number; seed: number; flags?: number }
   | { op: 'blockdev'; fd: string; path: string; odirect: boolean }
   | { op: 'write'; fd: string; len: number; seed: number }
   | { op: 'read'; fd: string; len: number }
@@ -96,8 +99,9 @@ export function opToText(o: ProgramOp): string | null {
     case 'tcppair': return `tcppair ${o.a} ${o.b}`;
     case 'unixpair': return `unixpair ${o.a} ${o.b}`;
     case 'dgrampair': return `dgrampair ${o.a} ${o.b}`;
+    case 'udppair': return `udppair ${o.a} ${o.b}${o.connect ? '' : ' 0'}`;
     case 'eventfd': return `eventfd ${o.fd} ${o.initval} ${o.flags}`;
-    case 'tmpfile': return `tmpfile ${o.fd} ${o.size} ${o.seed}`;
+    case 'tmpfile': return `tmpfile ${o.fd} ${o.size} ${o.seed}${o.flags === undefined ? '' : ` ${o.flags}`}`;
     case 'blockdev': return `blockdev ${o.fd} ${o.path} ${o.odirect ? 1 : 0}`;
     case 'write': return `write ${o.fd} ${o.len} ${o.seed}`;
     case 'read': return `read ${o.fd} ${o.len}`;

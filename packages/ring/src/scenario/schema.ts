@@ -103,11 +103,17 @@ export const CoreSteps = [
   z.object({ op: z.literal('mmap'), ring, region: name, offset: u32, size: z.number().int().min(1).max(L.mmapSize) }).strict()
     .describe('mmap() the ring fd at an offset (IORING_OFF_*) as a new region'),
   z.object({ op: z.literal('pipe'), read: name, write: name }).strict().describe('pipe2()'),
-  z.object({ op: z.literal('socketpair'), a: name, b: name, kind: z.enum(['tcp', 'unix', 'unix-dgram']).default('tcp') }).strict()
-    .describe('a connected socket pair: TCP over loopback, AF_UNIX SOCK_STREAM, or AF_UNIX SOCK_DGRAM (unix-dgram: datagram boundaries, MSG_TRUNC)'),
+  z.object({ op: z.literal('socketpair'), a: name, b: name, kind: z.enum(['tcp', 'unix', 'unix-dgram', 'udp']).default('tcp'),
+    /** udp only: false leaves both sockets bound but unconnected (a SEND without an address is -EDESTADDRREQ). */
+    connect: z.boolean().optional(),
+  }).strict()
+    .describe('a connected socket pair: TCP over loopback, AF_UNIX SOCK_STREAM, AF_UNIX SOCK_DGRAM (unix-dgram: datagram boundaries, MSG_TRUNC), or two UDP sockets on 127.0.0.1 connect()ed to each other (udp; their ports are ephemeral, so a scenario must not read them back; connect: false leaves them unconnected)'),
   z.object({ op: z.literal('eventfd'), name, initval: u32.default(0), flags: flags.default(0) }).strict()
     .describe('eventfd(initval, flags); flags by name: SEMAPHORE, NONBLOCK, CLOEXEC'),
-  z.object({ op: z.literal('tmpfile'), name, size: z.number().int().nonnegative().max(L.tmpfileSize, `a tmpfile is at most ${L.tmpfileSize} bytes (the runner's limit)`), seed: z.number().int().min(0).max(255).default(0) }).strict().describe('a regular file filled with a byte pattern'),
+  z.object({
+    op: z.literal('tmpfile'), name, size: z.number().int().nonnegative().max(L.tmpfileSize, `a tmpfile is at most ${L.tmpfileSize} bytes (the runner's limit)`), seed: z.number().int().min(0).max(255).default(0),
+    flags: z.array(z.enum(['RDONLY', 'WRONLY', 'RDWR', 'APPEND'])).optional(),
+  }).strict().describe('a regular file filled with a byte pattern, opened O_RDWR or with `flags`: one access mode (RDONLY, WRONLY, RDWR) and maybe APPEND'),
   z.object({ op: z.literal('blockdev'), name, odirect: z.boolean().default(true) }).strict()
     .describe('open the testbed NVMe disk (64 MiB; byte i of 4 KiB block b is (b + i) & 0xff), O_DIRECT by default'),
   z.object({

@@ -32,9 +32,9 @@ function recordsOf(op: ProgramOp): string[] {
     case 'creds': return ['creds'];
     case 'time': return [...recordsOf(op.inner), 'time'];
     case 'setup': case 'enter': case 'observe': case 'register': case 'rmem':
-    case 'pipe': case 'tcppair': case 'unixpair': case 'dgrampair': case 'eventfd': case 'tmpfile': case 'blockdev':
+    case 'pipe': case 'tcppair': case 'unixpair': case 'dgrampair': case 'udppair': case 'eventfd': case 'tmpfile': case 'blockdev':
     case 'write': case 'read': case 'close': case 'mmap': case 'munmap': case 'shutdown': case 'setfl':
-      return [op.op === 'observe' ? 'ring' : op.op === 'rmem' ? 'mem' : ['pipe', 'tcppair', 'unixpair', 'dgrampair', 'eventfd', 'tmpfile', 'blockdev'].includes(op.op) ? 'fd' : op.op === 'write' || op.op === 'read' ? 'io' : op.op];
+      return [op.op === 'observe' ? 'ring' : op.op === 'rmem' ? 'mem' : ['pipe', 'tcppair', 'unixpair', 'dgrampair', 'udppair', 'eventfd', 'tmpfile', 'blockdev'].includes(op.op) ? 'fd' : op.op === 'write' || op.op === 'read' ? 'io' : op.op];
     default:
       return [];
   }

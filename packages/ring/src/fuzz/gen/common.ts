@@ -60,10 +60,18 @@ export function makeFd(c: FuzzChoices, env: FuzzEnv, kind: FuzzFdKind): { name: 
     if (kind === 'tcp' && avoids('tcp')) kind = 'unix';
     if (kind === 'tcp') env.require('tcp');
     const s = env.fresh('s');
-    return { name: `${s}${c.pick(['a', 'b'])}`, steps: [{ op: 'socketpair', a: `${s}a`, b: `${s}b`, kind }] };
+    // One AF_UNIX pair in four is a connected UDP pair instead.
+    const made = kind === 'unix' && c.rare(4) ? 'udp' : kind;
+    return { name: `${s}${c.pick(['a', 'b'])}`, steps: [{ op: 'socketpair', a: `${s}a`, b: `${s}b`, kind: made }] };
   }
   const name = env.fresh('f');
-  return { name, steps: [{ op: 'tmpfile', name, size: c.pick([4096, 0, 100]), seed: c.int(256) }] };
+  return { name, steps: [{ op: 'tmpfile', name, size: c.pick([4096, 0, 100]), seed: c.int(256), ...openFlags(c) }] };
+}
+
+/** Mostly none (O_RDWR); sometimes an access mode and O_APPEND, for EBADF and appending writes. */
+export function openFlags(c: FuzzChoices): { flags?: string[] } {
+  if (!c.rare(4)) return {};
+  return { flags: c.pick([['RDWR', 'APPEND'], ['RDONLY'], ['WRONLY'], ['WRONLY', 'APPEND']]) };
 }
 
 /**
@@ -73,7 +81,7 @@ export function makeFd(c: FuzzChoices, env: FuzzEnv, kind: FuzzFdKind): { name: 
 export function targetFd(
   c: FuzzChoices, env: FuzzEnv, kinds: readonly FuzzFdKind[], out: Record<string, unknown>[], avoid: readonly FuzzFdKind[] = [],
 ): string | number {
-  const usable = (f: FuzzFd) => !avoid.includes(f.kind) && !(f.peerClosed && avoids('socket-after-peer-close'));
+  const usable = (f: FuzzFd) => !avoid.includes(f.kind) && !(f.peerClosed && (avoids('socket-after-peer-close') || (f.udp && avoids('udp-after-peer-close'))));
   if (c.rare(12)) {
     const x = c.pick<FuzzFd | number>([-1, ...env.openFds().filter(usable), 1000]);
     return typeof x === 'number' ? x : x.name;
@@ -98,6 +106,13 @@ export function kindOf(env: FuzzEnv, fd: string | number, made: readonly Record<
     if (s.op === 'tmpfile' && s.name === fd) return 'file';
   }
   return undefined;
+}
+
+/** Whether a named fd of this case, or one `made` defines, is an end of a UDP pair. */
+export function isUdp(env: FuzzEnv, fd: string | number, made: readonly Record<string, unknown>[] = []): boolean {
+  if (typeof fd === 'number') return false;
+  if (env.fds.some((f) => f.name === fd && f.udp)) return true;
+  return made.some((s) => s.op === 'socketpair' && s.kind === 'udp' && (s.a === fd || s.b === fd));
 }
 
 export const isStream = (k: FuzzFdKind | undefined) => k === 'pipe-r' || k === 'pipe-w' || k === 'tcp' || k === 'unix';

@@ -3,7 +3,7 @@
 // are only made where the model says they would not block, so no case waits on the watchdog.
 
 import type { NamedFuzz } from '../types.js';
-import { MAX_FDS } from './common.js';
+import { MAX_FDS, openFlags } from './common.js';
 import { avoids } from '../exclusions.js';
 
 export const pipeFuzz: NamedFuzz = {
@@ -21,10 +21,12 @@ export const socketFuzz: NamedFuzz = {
   weight: 1,
   generate(c, env) {
     if (env.fds.length + 2 > MAX_FDS) return undefined;
-    const kind = avoids('tcp') ? 'unix' : c.pick(['unix', 'tcp'] as const);
+    // A UDP pair counts as a 'unix' fd for the other generators (a connected socket).
+    const kind = c.rare(3) ? 'udp' : avoids('tcp') ? 'unix' : c.pick(['unix', 'tcp'] as const);
     if (kind === 'tcp') env.require('tcp');
     const s = env.fresh('s');
-    return [{ op: 'socketpair', a: `${s}a`, b: `${s}b`, kind }];
+    // Now and then the UDP sockets stay unconnected: sends without an address, -EDESTADDRREQ.
+    return [{ op: 'socketpair', a: `${s}a`, b: `${s}b`, kind, ...(kind === 'udp' && c.rare(4) ? { connect: false } : {}) }];
   },
 };
 
@@ -33,7 +35,7 @@ export const tmpfileFuzz: NamedFuzz = {
   weight: 1,
   generate(c, env) {
     if (env.fds.length + 1 > MAX_FDS) return undefined;
-    return [{ op: 'tmpfile', name: env.fresh('f'), size: c.pick([4096, 0, 100, 10000]), seed: c.int(256) }];
+    return [{ op: 'tmpfile', name: env.fresh('f'), size: c.pick([4096, 0, 100, 10000]), seed: c.int(256), ...openFlags(c) }];
   },
 };
 
@@ -44,7 +46,7 @@ export const writeFuzz: NamedFuzz = {
     const len = c.pick([16, 1, 100, 4096]);
     // A pipe counts page-sized buffers, not bytes (see exclusions.ts): keep it at most half full.
     const room = (f: { kind: string; writable(n: number): boolean }) => f.writable(f.kind === 'pipe-w' && avoids('pipe-slots') ? len + 32768 : len);
-    const fds = env.openFds(['pipe-w', 'tcp', 'unix', 'file']).filter(room);
+    const fds = env.openFds(['pipe-w', 'tcp', 'unix', 'file']).filter(room).filter((f) => !(f.udp && f.peerClosed && avoids('udp-after-peer-close')));
     if (!fds.length) return undefined;
     return [{ op: 'write', fd: c.pick(fds).name, len, seed: c.int(256) }];
   },

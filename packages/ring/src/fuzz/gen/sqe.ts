@@ -6,7 +6,7 @@
 import { IORING_NOP, IORING_SETUP as S, IOSQE } from '../../uapi/constants.js';
 import { avoids } from '../exclusions.js';
 import { IOWQ_OBSERVED, type FuzzChoices, type FuzzEnv, type FuzzFdKind, type FuzzRing, type NamedFuzz } from '../types.js';
-import { CUR_POS, flagsValue, isStream, kindOf, neg, ringWithRoom, sqeFlags, targetFd } from './common.js';
+import { CUR_POS, flagsValue, isStream, isUdp, kindOf, neg, ringWithRoom, sqeFlags, targetFd } from './common.js';
 
 type Step = Record<string, unknown>;
 const NOP_FLAGS = ['INJECT_RESULT', 'FILE', 'TW', 'CQE32', 'FIXED_FILE', 'FIXED_BUFFER'] as const;
@@ -69,7 +69,7 @@ function rwSqe(c: FuzzChoices, env: FuzzEnv, out: Step[], extra: readonly string
   if (!selects(sqe)) sqe.addr = buffer(c, env, len + 100, out, noBad);
   const socket = kind === 'tcp' || kind === 'unix';
   sqe.off = c.pick(socket && avoids('socket-rw-offset') ? [CUR_POS, 0] : [CUR_POS, 0, 10, 4096]);
-  if (c.rare(8)) sqe.op_flags = c.pick([8, 1, 1 << 30]); // RWF_NOWAIT, RWF_HIPRI, no such flag
+  if (c.rare(8)) sqe.op_flags = c.pick([8, 1, 1 << 30, 0x10, 0x20, 0x30]); // RWF_NOWAIT, RWF_HIPRI, no such flag, RWF_APPEND, RWF_NOAPPEND, both
   return sqe;
 }
 
@@ -81,6 +81,8 @@ function netSqe(c: FuzzChoices, env: FuzzEnv, out: Step[], extra: readonly strin
   withFlags(c, sqe, extra);
   if (!selects(sqe)) sqe.addr = buffer(c, env, len + 100, out);
   if (c.rare(6)) sqe.op_flags = c.pick([0x40, 0x100, 0x4000]); // MSG_DONTWAIT, MSG_WAITALL, MSG_NOSIGNAL
+  // MSG_TRUNC on a UDP receive: the full datagram length (TCP's discarding MSG_TRUNC is not modelled).
+  if (!send && isUdp(env, fd, out) && c.rare(3)) sqe.op_flags = 0x20;
   return sqe;
 }
 

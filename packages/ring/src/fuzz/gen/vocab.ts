@@ -5,7 +5,7 @@
 import { IORING_FSYNC, IOSQE } from '../../uapi/constants.js';
 import { avoids } from '../exclusions.js';
 import type { FuzzFdKind, NamedFuzz } from '../types.js';
-import { flagsValue, ringWithRoom, targetFd } from './common.js';
+import { flagsValue, isUdp, ringWithRoom, targetFd } from './common.js';
 
 type Step = Record<string, unknown>;
 const ALL_KINDS: FuzzFdKind[] = ['pipe-r', 'pipe-w', 'file', 'tcp', 'unix', 'eventfd'];
@@ -24,6 +24,7 @@ export const syncFuzz: NamedFuzz = {
     const sqe: Step = { opcode: shutdown ? 'SHUTDOWN' : 'FSYNC', fd, user_data: env.userData() };
     if (shutdown) {
       sqe.len = c.pick([1, 0, 2, 3]); // SHUT_WR, SHUT_RD, SHUT_RDWR, no such how
+      if (isUdp(env, fd, steps) && avoids('udp-shut-rd') && (sqe.len === 0 || sqe.len === 2)) sqe.len = 1;
     } else {
       if (c.bool()) sqe.op_flags = IORING_FSYNC.DATASYNC;
       if (c.rare(6)) sqe.op_flags = 2; // no such fsync flag: -EINVAL
@@ -64,6 +65,8 @@ export const shutdownFuzz: NamedFuzz = {
     const kinds: FuzzFdKind[] = avoids('tcp-after-peer-close') ? ['unix'] : ['unix', 'tcp'];
     const fds = env.openFds(c.rare(8) ? ALL_KINDS : kinds);
     if (!fds.length) return undefined;
-    return [{ op: 'shutdown', fd: c.pick(fds).name, how: c.pick(['WR', 'RD', 'RDWR', 3]) }];
+    const fd = c.pick(fds);
+    const how = c.pick(['WR', 'RD', 'RDWR', 3] as const);
+    return [{ op: 'shutdown', fd: fd.name, how: fd.udp && avoids('udp-shut-rd') && (how === 'RD' || how === 'RDWR') ? 'WR' : how }];
   },
 };
