@@ -487,7 +487,9 @@ export class StreamEnd extends FileObj {
     const peer = this.peer;
     if (!peer || peer.released) {
       this.sockErr = ERRNO.ECONNREFUSED;
-      this.wake();
+      // sk_error_report(): sock_def_error_report() wakes the socket's queue keyed EPOLLERR.
+      this.wakeKey('in', EPOLL.ERR);
+      this.wakeKey('out', EPOLL.ERR);
       return data.byteLength;
     }
     const q = this.tx!;
@@ -495,7 +497,9 @@ export class StreamEnd extends FileObj {
       throw new UringError('NOT_MODELLED', `a UDP receive queue past ${UDP_MODELLED_QUEUE.datagrams} datagrams or ${UDP_MODELLED_QUEUE.bytes} bytes (drops at sk_rcvbuf depend on skb truesize) is not modelled`);
     }
     q.pushDatagram(data);
-    q.wakeAll();
+    // __udp_enqueue_schedule_skb() -> sk_data_ready(): sock_def_readable() wakes the peer keyed,
+    // so every poll entry on it sees EPOLLIN even if another waiter takes the datagram first.
+    q.wakeReaders(SOCK_READABLE_KEY);
     return data.byteLength;
   }
 
