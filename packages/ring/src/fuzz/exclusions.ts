@@ -11,7 +11,7 @@ export type AvoidId =
   | 'regular-file-write' | 'zero-length-stream-io' | 'send-buffer-select' | 'tcp-after-peer-close'
   | 'short-rw-fails' | 'rw-wrong-direction' | 'regular-file-read' | 'close-with-inflight' | 'rw-efault' | 'pipe-slots'
   | 'socket-after-peer-close' | 'defer-taskrun-flag' | 'zero-length-bad-address' | 'socket-rw-offset'
-  | 'udp-shut-rd' | 'udp-after-peer-close';
+  | 'udp-shut-rd' | 'udp-after-peer-close' | 'cqe-mixed-wait';
 
 export interface Exclusion {
   /** The name generators check (`avoids(id)`). */
@@ -39,6 +39,7 @@ export const BY_DESIGN: readonly Exclusion[] = [
   { id: 'drain', what: 'IOSQE_IO_DRAIN', why: 'the request after a drain is still REQ_F_FORCE_ASYNC (drain_active) and, deferred, runs on io-wq: its CQE races the runner (drain-active-until-next-request pins the part that is deterministic)' },
   { id: 'close-under-sqe', what: 'close(2) while an SQE is written but not submitted', why: 'the kernel looks the fd up at submission, and after a close the runner\'s fd numbers differ from the model\'s (a TCP pair\'s listening socket takes one)' },
   { id: 'split-links', what: 'a link flag outside a generated chain, and an enter that submits part of the SQ', why: 'a chain cut off at the end of a submission goes to io-wq (io_queue_sqe_fallback()), which races the runner like ASYNC does' },
+  { id: 'cqe-mixed-wait', what: 'io_uring_enter() waits (min_complete > 0) on CQE_MIXED rings, on 6.18', why: 'a 32-byte CQE in the overflow backlog that does not fit, and a wait for more CQEs than the ring shows, livelock 6.18 in io_cqring_wait(): the runner spins in the kernel and ignores SIGKILL until CQ slots are freed from outside (fuzz-21-2030, found on the host; 7.3 returns). Nothing a watchdog can stop, so the generators do not make it there', kernels: ['6.18'] },
   { id: 'blocking-syscalls', what: 'read(2) and write(2) that would block', why: 'the model makes plain system calls nonblocking (-EAGAIN); the runner\'s would sit on the watchdog' },
 ];
 

@@ -15,6 +15,7 @@ import { stepCompiler } from '../scenario/compile.js';
 import { ModelExecutor } from '../scenario/model-executor.js';
 import { UDP_MODELLED_QUEUE, type StreamEnd } from '../files/stream.js';
 import { Choices } from './choices.js';
+import { avoids } from './exclusions.js';
 import { CORE_FUZZ } from './gen/index.js';
 import type { FuzzEnv, FuzzFd, FuzzFdKind, FuzzRegion, FuzzRing, FuzzTemplate, NamedFuzz } from './types.js';
 
@@ -197,6 +198,18 @@ interface Pass extends Realised {
   blocked: number[];
 }
 
+/**
+ * 6.18 livelocks in io_cqring_wait() when a CQE_MIXED ring's overflow backlog holds a 32-byte CQE
+ * that does not fit and the wait asks for more CQEs than the ring shows: the task spins in the
+ * kernel, deaf to SIGKILL, until someone frees CQ slots (fuzz-21-2030 held a host core for 20
+ * minutes). Generated waits on such rings ask for nothing there (exclusion cqe-mixed-wait).
+ */
+function unhang(raw: Record<string, unknown>, env: Env, profile: KernelId): void {
+  if (raw.op !== 'enter' || !((raw.min_complete as number) > 0) || !avoids('cqe-mixed-wait', profile)) return;
+  const ring = env.rings.find((r) => r.name === raw.ring);
+  if (ring && ring.flags & S.CQE_MIXED) raw.min_complete = 0;
+}
+
 function realiseOnce(templates: readonly FuzzTemplate[], o: RealiseOptions, gens: readonly NamedFuzz[], bound: ReadonlySet<number>): Pass {
   const ex = new ModelExecutor({ profile: o.profile, extensions: o.extensions });
   const sc = stepCompiler(o.name, o.extensions);
@@ -234,6 +247,7 @@ function realiseOnce(templates: readonly FuzzTemplate[], o: RealiseOptions, gens
       }
     }
     for (const raw of made ?? []) {
+      unhang(raw, env, o.profile);
       const i = steps.length;
       let ops;
       try {
