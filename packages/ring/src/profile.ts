@@ -34,7 +34,7 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     features: ALL_FEATURES,
     registerLast: 38,
     // Plain SEND and RECV take IORING_RECVSEND_FIXED_BUF (registered buffers).
-    quirks: { mmapBadOffsetErrno: 'passthrough', recvsendFixedBuf: true, auxCqeZeroesBig: true, drainActiveUntilNextReq: false },
+    quirks: { mmapBadOffsetErrno: 'passthrough', recvsendFixedBuf: true, auxCqeZeroesBig: true, drainActiveUntilNextReq: false, cqeCacheOutlivesFailedRefill: false, netRetryAnyKbuf: false },
   },
   '6.18': {
     id: '6.18',
@@ -50,7 +50,15 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     // aux CQE kept the slot's old big_cqe (7.3 zeroes it; kbuf-mshot-cqe32-aux-big).
     // Only io_drain_req() of a request without IO_DRAIN cleared drain_active (7.3 also clears it
     // when the drained request completes with nothing deferred).
-    quirks: { mmapBadOffsetErrno: 'ENOMEM', recvsendFixedBuf: false, auxCqeZeroesBig: false, drainActiveUntilNextReq: true },
+    // A partial MSG_WAITALL receive retried whatever buffer it had selected, an incremental
+    // ring buffer included (no io_net_kbuf_can_retry(); kbuf-inc-waitall-*).
+    // io_get_cqe_overflow() kept posting into the range of the last CQE cache refill after a
+    // later refill failed: on a CQE_MIXED ring a 16-byte CQE then overwrote the SKIP filler or went
+    // ahead of an overflowed 32-byte CQE (7.3 does neither; cqe-mixed-overflow-*).
+    quirks: {
+      mmapBadOffsetErrno: 'ENOMEM', recvsendFixedBuf: false, auxCqeZeroesBig: false, drainActiveUntilNextReq: true,
+      cqeCacheOutlivesFailedRefill: true, netRetryAnyKbuf: true,
+    },
   },
 };
 

@@ -99,10 +99,13 @@ export const recvFuzz: StepFuzz = {
     if (!ring) return undefined;
     const steps: Record<string, unknown>[] = [];
     const sock = fd(c, env, ['unix', 'tcp'], steps);
-    steps.push({
+    const recv: Record<string, unknown> = {
       op: 'kbuf.recv', ring: ring.name, fd: sock, bgid: bgid(c, env, ring.name), len: c.pick([0, 64, 16, 4096]),
       multishot: c.rare(3), bundle: c.rare(4), user_data: env.userData(),
-    });
+    };
+    // MSG_WAITALL: a short receive retries (or, into an incremental buffer on 7.3, completes).
+    if (c.rare(4)) recv.msg_flags = 0x100;
+    steps.push(recv);
     return steps;
   },
 };
