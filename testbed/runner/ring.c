@@ -269,7 +269,8 @@ int op_reap(char **tok, int ntok)
 		uint8_t *cqe = rg->cq_base + rg->p.cq_off.cqes + (size_t)idx * rg->cqe_size;
 		size_t size = rg->cqe_size;
 
-		if ((rg->p.flags & IORING_SETUP_CQE_MIXED) &&
+		/* a 32-byte CQE needs two published slots; the last one alone is read as 16 bytes */
+		if ((rg->p.flags & IORING_SETUP_CQE_MIXED) && tail - head >= 2 &&
 		    (((struct io_uring_cqe *)(void *)cqe)->flags & IORING_CQE_F_32)) {
 			if (idx == rg->cq_mask) {
 				ret = fail("a 32-byte CQE straddles the end of the CQ ring");

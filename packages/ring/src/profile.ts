@@ -35,7 +35,7 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     registerLast: 38,
     // Plain SEND and RECV take IORING_RECVSEND_FIXED_BUF (registered buffers). The ring's own
     // rings and SQE pages are not charged to RLIMIT_MEMLOCK (testbed: rsrc-memlock-enomem).
-    quirks: { mmapBadOffsetErrno: 'passthrough', recvsendFixedBuf: true, auxCqeZeroesBig: true, drainActiveUntilNextReq: false, ringPagesMemlock: false, recvCommitsStored: true },
+    quirks: { mmapBadOffsetErrno: 'passthrough', recvsendFixedBuf: true, auxCqeZeroesBig: true, drainActiveUntilNextReq: false, ringPagesMemlock: false, recvCommitsStored: true, cqeCacheOutlivesFailedRefill: false, netRetryAnyKbuf: false },
   },
   '6.18': {
     id: '6.18',
@@ -55,7 +55,15 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     // A RECV with MSG_TRUNC committed the protocol's return (the whole datagram) to the buffer
     // ring, so on an incremental ring it ran on into the next buffers (7.3 commits what was
     // stored; kbuf-udp-recv-inc-trunc).
-    quirks: { mmapBadOffsetErrno: 'ENOMEM', recvsendFixedBuf: false, auxCqeZeroesBig: false, drainActiveUntilNextReq: true, ringPagesMemlock: true, recvCommitsStored: false },
+    // A partial MSG_WAITALL receive retried whatever buffer it had selected, an incremental
+    // ring buffer included (no io_net_kbuf_can_retry(); kbuf-inc-waitall-*).
+    // io_get_cqe_overflow() kept posting into the range of the last CQE cache refill after a
+    // later refill failed: on a CQE_MIXED ring a 16-byte CQE then overwrote the SKIP filler or went
+    // ahead of an overflowed 32-byte CQE (7.3 does neither; cqe-mixed-overflow-*).
+    quirks: {
+      mmapBadOffsetErrno: 'ENOMEM', recvsendFixedBuf: false, auxCqeZeroesBig: false, drainActiveUntilNextReq: true,
+      ringPagesMemlock: true, recvCommitsStored: false, cqeCacheOutlivesFailedRefill: true, netRetryAnyKbuf: true,
+    },
   },
 };
 

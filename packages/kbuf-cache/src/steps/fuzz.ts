@@ -93,12 +93,15 @@ export const recvFuzz: StepFuzz = {
     if (!ring) return undefined;
     const steps: Record<string, unknown>[] = [];
     const sock = fd(c, env, ['unix', 'tcp'], steps);
-    steps.push({
+    const recv: Record<string, unknown> = {
       op: 'kbuf.recv', ring: ring.name, fd: sock, bgid: bgid(c, env, ring.name), len: c.pick([0, 64, 16, 4096]),
       multishot: c.rare(3), bundle: c.rare(4), user_data: env.userData(),
-      // MSG_TRUNC on UDP: the full datagram length, and (6.18) a commit of it to an incremental ring.
-      ...(isUdp(env, sock, steps) && c.rare(3) ? { msg_flags: 0x20 } : {}),
-    });
+    };
+    // MSG_TRUNC on UDP: the full datagram length, and (6.18) a commit of it to an incremental ring.
+    // MSG_WAITALL: a short receive retries (or, into an incremental buffer on 7.3, completes).
+    const flags = (isUdp(env, sock, steps) && c.rare(3) ? 0x20 : 0) | (c.rare(4) ? 0x100 : 0);
+    if (flags) recv.msg_flags = flags;
+    steps.push(recv);
     return steps;
   },
 };

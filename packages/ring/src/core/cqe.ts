@@ -24,25 +24,62 @@ function cqQueued(ctx: RingCtx): number {
  * what keeps the global CQE order.
  */
 export function getCqe(ctx: RingCtx, overflow: boolean, cqe32: boolean): number {
-  if (!overflow && ctx.checkCq & CHECK_CQ.OVERFLOW) return -1;
+  if (ctx.kernel.profile.quirks.cqeCacheOutlivesFailedRefill === true) return getCqeCached(ctx, overflow, cqe32);
+  if (!cqeCacheRefill(ctx, overflow, cqe32)) return -1;
+  return takeCqe(ctx, ctx.cachedCqTail & (ctx.cqEntries - 1), cqe32);
+}
+
+/**
+ * 6.18's io_get_cqe_overflow(): what is left of the range the last io_cqe_cache_refill() handed
+ * out is used without looking at the overflow bit, and a refill that fails (after posting a
+ * filler, or for a 32-byte CQE with one entry left) leaves that range in place. So a 16-byte CQE
+ * can land in the slot a filler took (the tail already counts the filler, and the entry after it
+ * is published with whatever it held), or ahead of a 32-byte CQE that overflowed. 7.3 no longer
+ * posts into a range once a refill failed, which the fresh computation in getCqe() matches.
+ */
+function getCqeCached(ctx: RingCtx, overflow: boolean, cqe32: boolean): number {
+  const need = cqe32 && ctx.flags & S.CQE_MIXED ? 2 : 1;
+  if (ctx.cqeCacheLeft < need) {
+    if (!cqeCacheRefill(ctx, overflow, cqe32)) return -1;
+    const off = ctx.cachedCqTail & (ctx.cqEntries - 1);
+    ctx.cqeCacheOff = off;
+    ctx.cqeCacheLeft = Math.min(ctx.cqEntries - cqQueued(ctx), ctx.cqEntries - off);
+  }
+  const off = ctx.cqeCacheOff;
+  ctx.cqeCacheOff += need;
+  ctx.cqeCacheLeft -= need;
+  return takeCqe(ctx, off, cqe32);
+}
+
+/** The tail and slot bookkeeping of io_get_cqe_overflow() once a slot at entry `off` is there. */
+function takeCqe(ctx: RingCtx, off: number, cqe32: boolean): number {
+  if (ctx.flags & S.CQE32) {
+    ctx.cachedCqTail = (ctx.cachedCqTail + 1) >>> 0;
+    return off << 1;
+  }
+  ctx.cachedCqTail = (ctx.cachedCqTail + (cqe32 && ctx.flags & S.CQE_MIXED ? 2 : 1)) >>> 0;
+  return off;
+}
+
+/**
+ * io_cqe_cache_refill(): whether the entries from the cached tail on have room for one CQE
+ * (two entries for a 32-byte CQE on a CQE_MIXED ring), posting the IORING_CQE_F_SKIP filler
+ * first when such a CQE would straddle the ring end (io_fill_nop_cqe()); the filler stays even
+ * if the refill then fails.
+ */
+function cqeCacheRefill(ctx: RingCtx, overflow: boolean, cqe32: boolean): boolean {
+  if (!overflow && ctx.checkCq & CHECK_CQ.OVERFLOW) return false;
+  const mixed32 = cqe32 && (ctx.flags & S.CQE_MIXED) !== 0;
   let off = ctx.cachedCqTail & (ctx.cqEntries - 1);
-  if (cqe32 && ctx.flags & S.CQE_MIXED && off + 1 === ctx.cqEntries) {
-    // io_fill_nop_cqe(): a 32-byte CQE must not straddle the ring end.
-    if (cqQueued(ctx) >= ctx.cqEntries) return -1;
+  if (mixed32 && off + 1 === ctx.cqEntries) {
+    // io_fill_nop_cqe()
+    if (cqQueued(ctx) >= ctx.cqEntries) return false;
     writeCqe(ctx, off, 0, 0, 0, IORING_CQE_F.SKIP);
     ctx.cachedCqTail = (ctx.cachedCqTail + 1) >>> 0;
     off = 0;
   }
-  const free = ctx.cqEntries - cqQueued(ctx);
-  const len = Math.min(free, ctx.cqEntries - off);
-  if (ctx.flags & S.CQE32) {
-    if (!len) return -1;
-    ctx.cachedCqTail = (ctx.cachedCqTail + 1) >>> 0;
-    return off << 1;
-  }
-  if (len < (cqe32 ? 2 : 1)) return -1;
-  ctx.cachedCqTail = (ctx.cachedCqTail + (cqe32 ? 2 : 1)) >>> 0;
-  return off;
+  const len = Math.min(ctx.cqEntries - cqQueued(ctx), ctx.cqEntries - off);
+  return len >= (mixed32 ? 2 : 1);
 }
 
 /**

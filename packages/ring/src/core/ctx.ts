@@ -58,6 +58,12 @@ export class RingCtx {
 
   cachedSqHead = 0;
   cachedCqTail = 0;
+  /**
+   * ctx->cqe_cached/cqe_sentinel as a CQ entry index and the entries left before the sentinel;
+   * used only by profiles with the `cqeCacheOutlivesFailedRefill` quirk (core/cqe.ts).
+   */
+  cqeCacheOff = 0;
+  cqeCacheLeft = 0;
   readonly overflow: OverflowCqe[] = [];
   checkCq = 0;
   intFlags = 0;

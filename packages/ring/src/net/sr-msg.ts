@@ -70,9 +70,14 @@ export function mshotPrepRetry(req: Req, sr: SrMsg): void {
   sr.len = sr.mshotLen;
 }
 
-/** io_net_kbuf_can_retry(): a partial transfer may go on with what it has mapped. */
+/**
+ * io_net_kbuf_can_retry(): a partial transfer may go on with what it has mapped. 6.18 had no such
+ * check (profile quirk `netRetryAnyKbuf`): a partial MSG_WAITALL receive into an incremental
+ * ring buffer committed what it got and went on in the rest of that buffer (kbuf-inc-waitall-*).
+ */
 export function netKbufCanRetry(req: Req, bl: unknown, it: MsgIter | null): boolean {
   if (!(req.flags & REQ_F.BUFFERS_COMMIT)) return true;
+  if (req.ctx.kernel.profile.quirks.netRetryAnyKbuf === true) return true;
   return !kbufIsIncremental(req, bl) && !!it?.isUbuf;
 }
 

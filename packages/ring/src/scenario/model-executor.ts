@@ -202,7 +202,10 @@ export class ModelExecutor {
           const idx = head & (ctx.cqEntries - 1);
           const at = RINGS.cqes + idx * (big ? 32 : 16);
           const flags = ctx.u32[(at + 12) >> 2]!;
-          const is32 = big || (ctx.flags & S.CQE_MIXED && flags & IORING_CQE_F['32']) !== 0;
+          // A 32-byte CQE needs two published slots: the last one alone is read as 16 bytes (the
+          // runner does the same; 6.18 can leave a stale IORING_CQE_F_32 there, core/cqe.ts).
+          const mixed32 = (ctx.flags & S.CQE_MIXED) !== 0 && (flags & IORING_CQE_F['32']) !== 0;
+          const is32 = big || (mixed32 && ((ctx.cqTail - head) >>> 0) >= 2);
           rec(`cqe ${op.ring} ${toHex(ctx.rings.subarray(at, at + (is32 ? 32 : 16)))}`);
           head = (head + (is32 && !big ? 2 : 1)) >>> 0;
           ctx.u32[RINGS.cq_head >> 2] = head;

@@ -11,10 +11,17 @@ import { CUR_POS, flagsValue, isStream, isUdp, kindOf, neg, ringWithRoom, sqeFla
 type Step = Record<string, unknown>;
 const NOP_FLAGS = ['INJECT_RESULT', 'FILE', 'TW', 'CQE32', 'FIXED_FILE', 'FIXED_BUFFER'] as const;
 
-function nopSqe(c: FuzzChoices, env: FuzzEnv, out: Step[]): Step {
+function nopSqe(c: FuzzChoices, env: FuzzEnv, out: Step[], ring?: FuzzRing): Step {
   const sqe: Step = { opcode: 'NOP', user_data: env.userData() };
+  // On a CQE_MIXED ring half the NOPs post 32-byte CQEs, so fillers and their overflow show up.
+  const big = c.bool() && ring !== undefined && (ring.flags & S.CQE_MIXED) !== 0;
   const nf = c.subset(NOP_FLAGS, 6);
   let bits = nf.reduce((v, n) => v | IORING_NOP[n], 0);
+  if (big) {
+    bits |= IORING_NOP.CQE32;
+    sqe.off = 5;
+    sqe.addr = 6;
+  }
   if (c.rare(20)) bits |= 1 << 9; // no such nop flag: -EINVAL
   if (bits) sqe.op_flags = bits;
   if (nf.includes('INJECT_RESULT')) sqe.len = c.pick([0, 7, neg(22), neg(5), 4096]);
@@ -97,10 +104,47 @@ export const nopFuzz: NamedFuzz = {
     const ring = ringWithRoom(c, env);
     if (!ring) return undefined;
     const steps: Step[] = [];
-    const sqe = withFlags(c, nopSqe(c, env, steps));
+    const sqe = withFlags(c, nopSqe(c, env, steps, ring));
     const repeat = c.rare(6) ? Math.min(ring.sqFree, 2 + c.int(3)) : 1;
     for (let i = 1; i < repeat; i++) env.userData(); // repeat counts user_data up
     steps.push(sqeStep(ring, sqe, repeat));
+    return steps;
+  },
+};
+
+/**
+ * A burst of 16- and 32-byte NOP CQEs on a CQE_MIXED ring, submitted by one enter: a few bursts
+ * into a 4- or 8-entry CQ meet the ring end (SKIP fillers) and overflow mid-batch, the paths of
+ * io_cqe_cache_refill() that single NOPs rarely reach. Without such a ring it sets one up.
+ */
+export const nopMixFuzz: NamedFuzz = {
+  name: 'sqe.nop-mix',
+  weight: 2,
+  generate(c, env) {
+    const rings = env.liveRings().filter((r) => r.flags & S.CQE_MIXED && r.sqFree >= 2);
+    const have = rings.length ? c.pick(rings) : undefined;
+    const cq = c.pick([4, 8]); // CQSIZE needs cq_entries >= entries
+    const n = 2 + c.int(7);
+    const sizes = c.int(1 << 8); // bit i: the i-th NOP posts a 32-byte CQE
+    const steps: Step[] = [];
+    let name: string;
+    let room: number;
+    if (have) {
+      name = have.name;
+      room = have.sqFree;
+    } else {
+      if (env.rings.length >= 3) return undefined;
+      name = env.fresh('r');
+      room = 4;
+      steps.push({ op: 'setup', ring: name, entries: 4, flags: ['CQSIZE', 'CQE_MIXED'], cq_entries: cq });
+    }
+    const count = Math.min(n, room);
+    for (let i = 0; i < count; i++) {
+      const sqe: Step = { opcode: 'NOP', user_data: env.userData() };
+      if (sizes & (1 << i)) Object.assign(sqe, { op_flags: IORING_NOP.CQE32, off: i + 1, addr: 100 + i });
+      steps.push({ op: 'sqe', ring: name, sqe });
+    }
+    steps.push({ op: 'enter', ring: name, to_submit: count, min_complete: 0 });
     return steps;
   },
 };
