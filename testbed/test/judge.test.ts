@@ -17,7 +17,7 @@ describe('testbed suite', () => {
   it('keeps model-only scenarios off the kernel with their reason', () => {
     expect(byName('cq-dropped-ebadr').text).toBeUndefined();
     expect(skipReason(byName('cq-dropped-ebadr'), '7.3')).toMatch(/^model only: dropping a CQE/);
-    expect(skipReason(byName('cqe-mixed-filler'), '6.18')).toBe('applies to kernel 7.3 only');
+    expect(skipReason(byName('sqe-mixed-nop128'), '6.18')).toBe('applies to kernel 7.3 only');
   });
 
   it('filters by name and rejects a missing --scenarios path', async () => {

@@ -54,9 +54,9 @@ describe('uringlab run', () => {
     const r = await run(['run', SCENARIOS, '--kernel', '6.18']);
     expect(r.code).toBe(0);
     const skipped = lines(r.out).filter((e) => e.ev === 'scenario' && e.skipped);
-    expect(skipped.map((e) => e.name)).toContain('cqe-mixed-filler');
+    expect(skipped.map((e) => e.name)).toContain('sqe-mixed-nop128');
     expect(skipped[0]!.skipped).toBe('applies to kernel 7.3 only');
-    expect(r.err).toContain('skip cqe-mixed-filler: applies to kernel 7.3 only');
+    expect(r.err).toContain('skip sqe-mixed-nop128: applies to kernel 7.3 only');
     expect(r.err).toMatch(new RegExp(`${skipped.length} skipped, 0 failed`));
   });
 
@@ -118,7 +118,7 @@ describe('uringlab list', () => {
   });
 
   it('marks scenarios limited to some kernels', async () => {
-    const r = await run(['list', `${SCENARIOS}/cqe-mixed-filler.json`]);
+    const r = await run(['list', `${SCENARIOS}/sqe-mixed-nop128.json`]);
     expect(r.out).toMatch(/\[kernel 7\.3 only\]\n$/);
   });
 });

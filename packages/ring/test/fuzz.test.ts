@@ -112,7 +112,8 @@ describe('fuzz shrinking', () => {
     const doc = realise(s.current, { name: 'p', profile: '7.3', extensions: [planted] }).doc;
     const ops = doc.steps.map((x) => x.op);
     expect(ops.filter((o) => o === 'plant.fadvise')).toHaveLength(1);
-    expect(ops[0]).toBe('setup');
+    // The ring may come from template 0 or from a generator that makes one when there is none.
+    expect(ops.filter((o) => o === 'setup')).toHaveLength(1);
     expect(ops).toContain('pipe');
     expect(doc.steps.length).toBeLessThanOrEqual(8);
     expect(s.current.length).toBeLessThan(found!.length);
