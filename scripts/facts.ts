@@ -7,7 +7,7 @@
 //   pnpm facts --write           rewrite stale regions
 //   pnpm facts --record vm|native [summary.json]   store a testbed run's timings (default testbed/out/<vm|native>/summary.json)
 //   pnpm facts --compare vm|native [summary.json]  exit 1 if the documented timings are off by more than 8x
-//   pnpm facts --record coverage [coverage.json]    store a `pnpm testbed --coverage` run's figures (default testbed/out/coverage.json)
+//   pnpm facts --record coverage [coverage.json]    store a `pnpm testbed --coverage` run's figures (default testbed/out/vm/coverage.json)
 
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,7 @@ interface Timing {
   wall_s: number;
   scenarios: number;
 }
-/** From testbed/out/coverage.json (testbed/src/coverage.ts). */
+/** From testbed/out/vm/coverage.json (testbed/src/coverage.ts). */
 interface CoverageFact {
   kernel: string;
   reached: number;
@@ -181,7 +181,7 @@ function summaryTiming(path: string): Timing {
 
 const [mode, arg, file] = process.argv.slice(2);
 if (mode === '--record' && arg === 'coverage') {
-  const c = JSON.parse(readFileSync(file ?? join(REPO, 'testbed', 'out', 'coverage.json'), 'utf8')) as CoverageFact & { problems: string[] };
+  const c = JSON.parse(readFileSync(file ?? join(REPO, 'testbed', 'out', 'vm', 'coverage.json'), 'utf8')) as CoverageFact & { problems: string[] };
   if (c.problems.length || !c.total) throw new Error(`that coverage run had problems, not recording it: ${c.problems.join('; ') || 'no function traced'}`);
   const rec = recorded();
   rec.coverage = { kernel: c.kernel, reached: c.reached, total: c.total, untraceable: c.untraceable, packages: c.packages.map((p) => ({ name: p.name, scenarios: p.scenarios, reached: p.reached, total: p.total })) };
