@@ -9,7 +9,7 @@ import type { Extension } from '../extension/types.js';
 import { resolveExtensions } from '../extension/registry.js';
 import type { KernelId } from '../profile.js';
 import { WATCHDOG_NS } from '../core/enter.js';
-import { IORING_SETUP as S } from '../uapi/constants.js';
+import { IORING_NOP, IORING_SETUP as S } from '../uapi/constants.js';
 import { pageAlign } from '../memory.js';
 import { stepCompiler } from '../scenario/compile.js';
 import { ModelExecutor } from '../scenario/model-executor.js';
@@ -202,12 +202,18 @@ interface Pass extends Realised {
  * 6.18 livelocks in io_cqring_wait() when a CQE_MIXED ring's overflow backlog holds a 32-byte CQE
  * that does not fit and the wait asks for more CQEs than the ring shows: the task spins in the
  * kernel, deaf to SIGKILL, until someone frees CQ slots (fuzz-21-2030 held a host core for 20
- * minutes). Generated waits on such rings ask for nothing there (exclusion cqe-mixed-wait).
+ * minutes). No watchdog can stop that, and which waits are safe depends on CQ timing, so on such
+ * a kernel generated NOPs on CQE_MIXED rings post 16-byte CQEs only (exclusion cqe-mixed-big).
  */
 function unhang(raw: Record<string, unknown>, env: Env, profile: KernelId): void {
-  if (raw.op !== 'enter' || !((raw.min_complete as number) > 0) || !avoids('cqe-mixed-wait', profile)) return;
+  if (raw.op !== 'sqe' || !avoids('cqe-mixed-big', profile)) return;
+  const sqe = raw.sqe as Record<string, unknown> | undefined;
+  if (!sqe || (sqe.opcode !== 'NOP' && sqe.opcode !== 'NOP128') || !(Number(sqe.op_flags ?? 0) & IORING_NOP.CQE32)) return;
   const ring = env.rings.find((r) => r.name === raw.ring);
-  if (ring && ring.flags & S.CQE_MIXED) raw.min_complete = 0;
+  if (!ring || !(ring.flags & S.CQE_MIXED)) return;
+  const rest = Number(sqe.op_flags) & ~IORING_NOP.CQE32;
+  if (rest) sqe.op_flags = rest;
+  else delete sqe.op_flags;
 }
 
 function realiseOnce(templates: readonly FuzzTemplate[], o: RealiseOptions, gens: readonly NamedFuzz[], bound: ReadonlySet<number>): Pass {
