@@ -144,7 +144,8 @@ export const nopMixFuzz: NamedFuzz = {
       if (sizes & (1 << i)) Object.assign(sqe, { op_flags: IORING_NOP.CQE32, off: i + 1, addr: 100 + i });
       steps.push({ op: 'sqe', ring: name, sqe });
     }
-    steps.push({ op: 'enter', ring: name, to_submit: count, min_complete: 0 });
+    // All of the SQ: SQEs written before these could end in a link chain (split-links).
+    steps.push({ op: 'enter', ring: name, to_submit: (have?.pending ?? 0) + count, min_complete: 0 });
     return steps;
   },
 };
