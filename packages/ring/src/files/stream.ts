@@ -415,6 +415,9 @@ export class StreamEnd extends FileObj {
       for (let i = 0; i < q.lastFreed; i++) if (unixWritable(q)) q.wakeWriters(SOCK_WRITABLE_KEY);
       return;
     }
+    // UDP over loopback: the sender's skb was orphaned on the way out (udpDeliver()), so a read
+    // frees nothing of the sender's and wakes nobody.
+    if (this.kind === 'udp') return;
     q.wakeAll();
   }
 
@@ -496,6 +499,10 @@ export class StreamEnd extends FileObj {
     if (q.count >= UDP_MODELLED_QUEUE.datagrams || q.size + data.byteLength > UDP_MODELLED_QUEUE.bytes) {
       throw new UringError('NOT_MODELLED', `a UDP receive queue past ${UDP_MODELLED_QUEUE.datagrams} datagrams or ${UDP_MODELLED_QUEUE.bytes} bytes (drops at sk_rcvbuf depend on skb truesize) is not modelled`);
     }
+    // loopback_xmit() orphans the skb before netif_rx(): sock_wfree() gives the send buffer back
+    // and sock_def_write_space() wakes our own queue keyed writable, before the peer hears of it
+    // (fuzz-5458616-3660: a multishot POLLOUT poll on the sender posts ahead of the peer's RECV).
+    this.wakeKey('out', SOCK_WRITABLE_KEY);
     q.pushDatagram(data);
     // __udp_enqueue_schedule_skb() -> sk_data_ready(): sock_def_readable() wakes the peer keyed,
     // so every poll entry on it sees EPOLLIN even if another waiter takes the datagram first.

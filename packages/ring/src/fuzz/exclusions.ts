@@ -11,7 +11,7 @@ export type AvoidId =
   | 'regular-file-write' | 'zero-length-stream-io' | 'send-buffer-select' | 'tcp-after-peer-close'
   | 'short-rw-fails' | 'rw-wrong-direction' | 'regular-file-read' | 'close-with-inflight' | 'rw-efault' | 'pipe-slots'
   | 'socket-after-peer-close' | 'defer-taskrun-flag' | 'zero-length-bad-address' | 'socket-rw-offset'
-  | 'udp-shut-rd' | 'udp-after-peer-close' | 'cqe-mixed-big' | 'udp-poll-multishot';
+  | 'udp-shut-rd' | 'udp-after-peer-close' | 'cqe-mixed-big';
 
 export interface Exclusion {
   /** The name generators check (`avoids(id)`). */
@@ -49,12 +49,7 @@ export const BY_DESIGN: readonly Exclusion[] = [
  * shrunk regression scenario.
  */
 export const KNOWN_DIVERGENCES: readonly Exclusion[] = [
-  {
-    id: 'udp-poll-multishot',
-    what: 'multishot POLL_ADD on UDP sockets',
-    why: 'found when UDP pairs and multishot poll met (two branches merged the same day): a linked multishot poll on a UDP socket posts its first CQE in another order relative to a RECV or READ of the same submission than the model says (the model has no write-space wake-up when a datagram is consumed, sock_wfree(), and arms multishot poll on a datagram socket as on AF_UNIX); not yet understood',
-    regression: 'testbed/fuzz-found/fuzz-5458616-5649.json, testbed/fuzz-found/fuzz-5458616-3660.json',
-  },
+
   {
     id: 'tcp-after-peer-close',
     what: 'closing one end of a TCP pair',

@@ -41,6 +41,9 @@ export function sockShutdown(sock: StreamEnd, how: number): number {
     if (send) peer.rdShut = true;
   }
   sock.wake();
+  // inet_shutdown() -> sk_state_change(): a UDP socket wakes only its own queue; the peer's
+  // (which reads our tx queue) hears nothing (fuzz-5458616-5649: a multishot poll there fired).
+  if (sock.kind === 'udp') return ret;
   sock.tx?.wakeAll();
   sock.rx?.wakeAll();
   return ret;

@@ -7,7 +7,7 @@
 import { EPOLL, IORING_ASYNC_CANCEL as C, IORING_OP, IORING_POLL as P, IORING_TIMEOUT as T } from '../../uapi/constants.js';
 import { avoids } from '../exclusions.js';
 import type { FuzzChoices, FuzzEnv, NamedFuzz } from '../types.js';
-import { isUdp, ringWithRoom, targetFd } from './common.js';
+import { ringWithRoom, targetFd } from './common.js';
 
 type Step = Record<string, unknown>;
 
@@ -53,7 +53,7 @@ function pollSqe(c: FuzzChoices, env: FuzzEnv, out: Step[]): Step {
   targets(env).push(ud);
   const fd = targetFd(c, env, ['pipe-r', 'pipe-w', 'unix', 'eventfd', 'file'], out);
   const sqe: Step = { opcode: 'POLL_ADD', user_data: ud, fd, op_flags: c.pick([EPOLL.IN, EPOLL.OUT, EPOLL.IN | EPOLL.OUT, EPOLL.PRI, EPOLL.IN | EPOLL.RDHUP]) };
-  if (c.bool() && !(avoids('udp-poll-multishot') && isUdp(env, fd, out))) sqe.len = P.ADD_MULTI;
+  if (c.bool()) sqe.len = P.ADD_MULTI;
   if (c.rare(15)) sqe.len = 8;
   return sqe;
 }
