@@ -126,7 +126,11 @@ class Env implements FuzzEnv {
     const ctx = u.ctx;
     const pending = ctx.flags & S.SQ_REWIND ? u.sqeTail : (u.sqeTail - ctx.sqHead) >>> 0;
     const cqReady = ((ctx.cqTail - ctx.cqHead) >>> 0) + ctx.overflow.length;
-    return { name, flags, live: true, sqEntries: ctx.sqEntries, cqEntries: ctx.cqEntries, pending, sqFree: Math.max(0, ctx.sqEntries - pending), cqReady, inflight: ctx.inflight };
+    // A ring still R_DISABLED takes no submission: SQEs written to it now would be submitted
+    // unwaited once it is enabled (an io-wq FSYNC racing the runner, fuzz-207632085-5375), so it
+    // has no room until ENABLE_RINGS.
+    const sqFree = ctx.disabled ? 0 : Math.max(0, ctx.sqEntries - pending);
+    return { name, flags, live: true, sqEntries: ctx.sqEntries, cqEntries: ctx.cqEntries, pending, sqFree, cqReady, inflight: ctx.inflight };
   }
 
   private fdView(name: string, kind: FuzzFdKind): FuzzFd {
