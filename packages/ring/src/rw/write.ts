@@ -64,7 +64,9 @@ function iterDoWrite(req: Req, pos: number | undefined): number {
   // check the other end (-EPIPE, a reset's error) before they copy, so that answer comes first.
   if (data.byteLength === 0 && it.count > 0) {
     if (!(file instanceof StreamEnd)) return -ERRNO.EFAULT;
-    const err = file.sendError();
+    // udp_sendmsg() checks the length, the address and a pending error before the copy too
+    // (a 64 KiB write from a bad address is -EMSGSIZE; fuzz-226241858-6777).
+    const err = file.kind === 'udp' ? file.udpSendError(it.count) : file.sendError();
     if (err) return err;
     if (file.tx instanceof PipeQueue) file.tx.faultedWrite();
     return -ERRNO.EFAULT;
