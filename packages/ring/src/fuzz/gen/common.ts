@@ -15,6 +15,19 @@ export function ringWithRoom<R extends Pick<FuzzRing, 'sqFree'>>(c: Pick<FuzzCho
   return rings.length ? c.pick(rings) : undefined;
 }
 
+/**
+ * The first ring a waited request can have to itself: nothing in its SQ or in flight, room in
+ * its CQ, so a wait for one more CQE ends with that request's (no choice is read).
+ */
+export function quietRing(env: FuzzEnv): FuzzRing | undefined {
+  return env.liveRings().find((r) => r.pending === 0 && r.inflight === 0 && r.sqFree > 0 && r.cqReady < r.cqEntries);
+}
+
+/** The enter that submits a quietRing()'s one SQE and waits for its CQE (io-wq's included). */
+export function waitForOne(ring: FuzzRing): Record<string, unknown> {
+  return { op: 'enter', ring: ring.name, to_submit: 1, min_complete: ring.cqReady + 1, flags: ['GETEVENTS'] };
+}
+
 /** Any live ring, or undefined (no choice is read then): for steps that put nothing in the SQ. */
 export function anyLiveRing<R>(c: Pick<FuzzChoices, 'pick'>, env: LiveRings<R>): R | undefined {
   return ringPicker(env)?.(c);

@@ -6,7 +6,7 @@
 import { IORING_NOP, IORING_SETUP as S, IOSQE } from '../../uapi/constants.js';
 import { avoids } from '../exclusions.js';
 import { IOWQ_OBSERVED, type FuzzChoices, type FuzzEnv, type FuzzFdKind, type FuzzRing, type NamedFuzz } from '../types.js';
-import { CUR_POS, flagsValue, isStream, isUdp, kindOf, neg, ringWithRoom, sqeFlags, targetFd } from './common.js';
+import { CUR_POS, flagsValue, isStream, isUdp, kindOf, neg, quietRing, ringWithRoom, sqeFlags, targetFd, waitForOne } from './common.js';
 
 type Step = Record<string, unknown>;
 const NOP_FLAGS = ['INJECT_RESULT', 'FILE', 'TW', 'CQE32', 'FIXED_FILE', 'FIXED_BUFFER'] as const;
@@ -208,7 +208,7 @@ export const waitedFuzz: NamedFuzz = {
   generate(c, env) {
     // Alone in the SQ with nothing else in flight, and room in the CQ: the wait is for this
     // request's CQE and nothing else can end it.
-    const ring = env.liveRings().filter((r) => r.pending === 0 && r.inflight === 0 && r.sqFree > 0 && r.cqReady < r.cqEntries)[0];
+    const ring = quietRing(env);
     if (!ring) return undefined;
     const steps: Step[] = [];
     let sqe: Step;
@@ -237,7 +237,7 @@ export const waitedFuzz: NamedFuzz = {
       const off = c.pick(socket && avoids('socket-rw-offset') ? [CUR_POS, 0] : [CUR_POS, 0, 100, 8192]);
       sqe = { opcode: write ? 'WRITE' : 'READ', fd, len, user_data: env.userData(), addr: buffer(c, env, len + 100, steps, safe), off };
     }
-    steps.push(sqeStep(ring, sqe), { op: 'enter', ring: ring.name, to_submit: 1, min_complete: ring.cqReady + 1, flags: ['GETEVENTS'] });
+    steps.push(sqeStep(ring, sqe), waitForOne(ring));
     return steps;
   },
 };

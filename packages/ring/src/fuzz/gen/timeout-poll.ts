@@ -7,7 +7,7 @@
 import { EPOLL, IORING_ASYNC_CANCEL as C, IORING_OP, IORING_POLL as P, IORING_TIMEOUT as T } from '../../uapi/constants.js';
 import { avoids } from '../exclusions.js';
 import type { FuzzChoices, FuzzEnv, NamedFuzz } from '../types.js';
-import { ringWithRoom, targetFd } from './common.js';
+import { quietRing, ringWithRoom, targetFd, waitForOne } from './common.js';
 
 type Step = Record<string, unknown>;
 
@@ -67,11 +67,11 @@ export const timeoutFuzz: NamedFuzz = {
   generate(c, env) {
     const steps: Step[] = [];
     if (c.bool()) {
-      const ring = env.liveRings().filter((r) => r.pending === 0 && r.inflight === 0 && r.sqFree > 0 && r.cqReady < r.cqEntries)[0];
+      const ring = quietRing(env);
       if (!ring) return undefined;
       const sqe: Step = { opcode: 'TIMEOUT', user_data: env.userData(), addr: timespec(env, c.pick(['short', 'zero'] as const), steps), len: 1 };
       if (c.rare(3)) sqe.op_flags = T.ETIME_SUCCESS;
-      steps.push(step(ring.name, sqe), { op: 'enter', ring: ring.name, to_submit: 1, min_complete: ring.cqReady + 1, flags: ['GETEVENTS'] });
+      steps.push(step(ring.name, sqe), waitForOne(ring));
       return steps;
     }
     const ring = ringWithRoom(c, env);

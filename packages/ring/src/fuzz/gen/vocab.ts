@@ -5,7 +5,7 @@
 import { IORING_FSYNC, IORING_SETUP, IOSQE } from '../../uapi/constants.js';
 import { avoids } from '../exclusions.js';
 import type { FuzzFdKind, NamedFuzz } from '../types.js';
-import { flagsValue, isUdp, ringWithRoom, targetFd } from './common.js';
+import { flagsValue, isUdp, quietRing, ringWithRoom, targetFd, waitForOne } from './common.js';
 
 type Step = Record<string, unknown>;
 const ALL_KINDS: FuzzFdKind[] = ['pipe-r', 'pipe-w', 'file', 'tcp', 'unix', 'eventfd'];
@@ -15,7 +15,7 @@ export const syncFuzz: NamedFuzz = {
   name: 'sqe.sync',
   weight: 1,
   generate(c, env) {
-    const ring = env.liveRings().filter((r) => r.pending === 0 && r.inflight === 0 && r.sqFree > 0 && r.cqReady < r.cqEntries)[0];
+    const ring = quietRing(env);
     if (!ring) return undefined;
     const steps: Step[] = [];
     const shutdown = c.bool();
@@ -32,7 +32,7 @@ export const syncFuzz: NamedFuzz = {
       if (c.rare(4)) { sqe.off = c.pick([4096, 1]); sqe.len = c.pick([100, 0xffffffff]); }
     }
     if (c.rare(10)) sqe.buf_index = 1; // must be zero: -EINVAL
-    steps.push({ op: 'sqe', ring: ring.name, sqe }, { op: 'enter', ring: ring.name, to_submit: 1, min_complete: ring.cqReady + 1, flags: ['GETEVENTS'] });
+    steps.push({ op: 'sqe', ring: ring.name, sqe }, waitForOne(ring));
     return steps;
   },
 };
