@@ -515,8 +515,10 @@ export class StreamEnd extends FileObj {
    * socket reports its pending error once (sk_stream_wait_connect()), then -EPIPE; AF_UNIX and
    * pipes fail -EPIPE once the other end is gone.
    */
-  sendError(): number {
+  sendError(len = 0): number {
     if (!this.tx) return -ERRNO.EBADF;
+    // udp_sendmsg(): the length (of `len` bytes to send), the address and a pending error.
+    if (this.kind === 'udp') return this.udpSendError(len);
     if (this.kind === 'tcp') {
       // tcp_sendmsg_locked(): sk_err or SEND_SHUTDOWN -> sk_stream_error() (the error, else -EPIPE).
       if (this.tcpClosed || this.wrShut) return this.takeError() || -ERRNO.EPIPE;

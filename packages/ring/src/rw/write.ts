@@ -66,7 +66,7 @@ function iterDoWrite(req: Req, pos: number | undefined): number {
     if (!(file instanceof StreamEnd)) return -ERRNO.EFAULT;
     // udp_sendmsg() checks the length, the address and a pending error before the copy too
     // (a 64 KiB write from a bad address is -EMSGSIZE; fuzz-226241858-6777).
-    const err = file.kind === 'udp' ? file.udpSendError(it.count) : file.sendError();
+    const err = file.sendError(it.count);
     if (err) return err;
     if (file.tx instanceof PipeQueue) file.tx.faultedWrite();
     return -ERRNO.EFAULT;
