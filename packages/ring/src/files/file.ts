@@ -97,6 +97,19 @@ export abstract class FileObj {
   }
 
   /**
+   * __wake_up() with no key (sock_def_wakeup()'s wake_up_interruptible_all(), from
+   * sk_state_change()): io_poll_wake() takes a NULL key as a match, so every poll entry is woken
+   * whatever the file's state, and a single-shot one that then polls nothing is issued again and
+   * re-armed at the head of the queue; other waiters re-check their condition.
+   */
+  wakeUnkeyed(): void {
+    const hit = this.waiters.filter((w) => w.poll || this.ready(w.dir));
+    if (hit.length === 0) return;
+    this.waiters = this.waiters.filter((w) => w.keep || !hit.includes(w));
+    for (const w of hit) w.fn();
+  }
+
+  /**
    * __wake_up() with a key (wake_up_interruptible_sync_poll()): poll entries waiting in `dir` are
    * woken with the key's events even if the file has nothing for them (io_poll_wake() takes the
    * key as the result); other waiters re-check their condition, as wait_event() does.

@@ -40,12 +40,13 @@ export function sockShutdown(sock: StreamEnd, how: number): number {
     if (rcv) peer.wrShut = true;
     if (send) peer.rdShut = true;
   }
-  sock.wake();
-  // inet_shutdown() -> sk_state_change(): a UDP socket wakes only its own queue; the peer's
-  // (which reads our tx queue) hears nothing (fuzz-5458616-5649: a multishot poll there fired).
+  // sk_state_change() (sock_def_wakeup()) on our socket: an unkeyed wake-up of every poll entry.
+  sock.wakeUnkeyed();
+  // A UDP socket's shutdown wakes only its own queue (inet_shutdown()); the peer hears nothing
+  // (fuzz-5458616-5649: a multishot poll there fired). unix_shutdown() calls the peer's
+  // sk_state_change() too; a TCP FIN reaches the peer's (tcp_fin()).
   if (sock.kind === 'udp') return ret;
-  sock.tx?.wakeAll();
-  sock.rx?.wakeAll();
+  if (peer && (sock.kind === 'unix' || (sock.kind === 'tcp' && send))) peer.wakeUnkeyed();
   return ret;
 }
 
