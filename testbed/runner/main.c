@@ -120,6 +120,10 @@ static void child_main(const struct scenario *sc)
 		rec("error %d scenario has no 'end'", sc->first_line);
 	else
 		run_scenario(sc);
+	/* Not part of the trace: tells the host a blocking call was cut short (a slow kernel, or a
+	 * wait nothing ends), so a fuzz divergence can be tried again with a longer watchdog. */
+	if (watchdog_fired())
+		rec("watchdog %u", watchdog_fired());
 	fflush(stdout);
 	_exit(0);
 }

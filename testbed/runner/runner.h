@@ -132,6 +132,7 @@ void watchdog_install(void);
 void watchdog_set_ms(unsigned ms);
 void watchdog_arm(void);
 void watchdog_disarm(void);
+unsigned watchdog_fired(void);
 
 /* ---- environment (require.c, fds.c) ---- */
 

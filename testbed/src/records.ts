@@ -13,6 +13,8 @@ export interface ScenarioResult {
   reason?: string;
   /** Wall time between its begin and end lines as seen by the host. */
   ms?: number;
+  /** How many blocking calls the runner's in-scenario watchdog ended (a `watchdog N` record, not part of the trace). */
+  watchdog?: number;
 }
 
 export interface Collected {
@@ -192,6 +194,11 @@ export class RecordCollector {
       this.hooks.onEnd?.(strip(r));
       return;
     }
+    const wd = /^watchdog (\d+)$/.exec(rec);
+    if (wd) {
+      r.watchdog = Number(wd[1]);
+      return;
+    }
     rec = this.errorRecord(id, rec);
     r.records.push(rec);
     const [kind, ...rest] = rec.split(' ');
@@ -248,6 +255,7 @@ function strip(r: Running): ScenarioResult {
   const out: ScenarioResult = { id: r.id, records: [...r.records], status: r.status };
   if (r.reason !== undefined) out.reason = r.reason;
   if (r.ms !== undefined) out.ms = r.ms;
+  if (r.watchdog !== undefined) out.watchdog = r.watchdog;
   return out;
 }
 

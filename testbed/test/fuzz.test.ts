@@ -93,4 +93,34 @@ describe('pnpm testbed --fuzz', { timeout: 60_000 }, () => {
     expect(s.runner_failures).toEqual([{ name: 'fuzz-9-0', key: 'runner crash' }]);
     expect(formatSummary(s, out)).toContain('runner failure: fuzz-9-0: runner crash');
   });
+
+  // A kernel whose first case ends early with the watchdog having fired: `slowFor` runs say so.
+  function cutShort(slowOnPatientRun: boolean) {
+    const base = modelKernel('7.3', []);
+    return {
+      label: 'slow',
+      async run(programs: Parameters<typeof base.run>[0], opts?: { patient?: boolean }) {
+        const r = await base.run(programs);
+        const id = 'fuzz-9-0';
+        const got = r.results.get(id);
+        if (got && (!opts?.patient || slowOnPatientRun)) r.results.set(id, { ...got, records: got.records.slice(0, -1), watchdog: 1 });
+        return r;
+      },
+    };
+  }
+
+  it('runs a case the watchdog cut short again with a patient watchdog: agreeing then, it is slow, not divergent', async () => {
+    const out = tmp();
+    const s = await runFuzz({ cases: 5, seed: 9, extensions: [], on: { kernel: cutShort(false), profile: '7.3' }, foundDir: join(out, 'f'), outDir: out });
+    expect(s).toMatchObject({ ok: true, divergent_cases: 0, divergences: 0, slow: [{ name: 'fuzz-9-0', watchdog: 1 }] });
+    expect(formatSummary(s, out)).toMatch(/slow: 1 case that the watchdog cut short agreed when run again .*\(fuzz-9-0\): not divergences/);
+  });
+
+  it('still counts a case that diverges with the patient watchdog too', async () => {
+    const out = tmp();
+    const s = await runFuzz({ cases: 5, seed: 9, extensions: [], shrinkPerClass: 1, maxRounds: 2, on: { kernel: cutShort(true), profile: '7.3' }, foundDir: join(out, 'f'), outDir: out });
+    expect(s.ok).toBe(false);
+    expect(s.divergent_cases).toBe(1);
+    expect(s.slow).toEqual([]);
+  });
 });

@@ -36,6 +36,12 @@ describe('RecordCollector', () => {
     expect(c.other).toEqual(['SeaBIOS (version x)']);
   });
 
+  it('takes `watchdog N` as the count of calls the watchdog ended, not as a trace record', () => {
+    const c = collectConsole('@@ s1 begin\n@@ s1 enter r0 -4\n@@ s1 watchdog 1\n@@ s1 end\n@@ s2 begin\n@@ s2 end\n', ['s1', 's2']);
+    expect(c.scenarios.get('s1')).toMatchObject({ records: ['enter r0 -4'], watchdog: 1 });
+    expect(c.scenarios.get('s2')?.watchdog).toBeUndefined();
+  });
+
   it('keeps the first kernel line (init and runner both print one)', () => {
     const c = collectConsole('@@ - kernel A\n@@ - kernel B\n');
     expect(c.kernelRelease).toBe('A');

@@ -176,11 +176,13 @@ describe.skipIf(SKIP)('runner on this kernel', () => {
     expect(c.readBigUInt64LE(0)).toBe(7n);
     expect(c.readInt32LE(8)).toBe(5);
     expect(recs).toContain('mem BUF 0 4142434445');
+    // Not part of the trace: how many calls the watchdog ended, for the fuzzer's second look.
+    expect(recs.at(-2)).toBe('watchdog 2');
   });
 
   it('--watchdog-ms shortens the watchdog; plain read is bounded too', async () => {
     const r = await run(scenario('rd', 'pipe a b', 'read a 8', 'write b 3 0', 'read a 8'), ['--watchdog-ms', '100']);
-    expect(r.recs('rd')).toEqual(['begin', 'fd a 0', 'io a -4', 'io b 3', 'io a 3 000102', 'end']);
+    expect(r.recs('rd')).toEqual(['begin', 'fd a 0', 'io a -4', 'io b 3', 'io a 3 000102', 'watchdog 1', 'end']);
     expect(r.ms).toBeLessThan(900);
   });
 

@@ -13,7 +13,7 @@ import { prepareScenario } from '../model-sets.js';
 import type { SuiteScenario } from '../suite.js';
 import type { ScenarioResult } from '../records.js';
 import { divergenceKey } from './key.js';
-import type { FuzzKernel, FuzzProgram } from './kernels.js';
+import { FUZZ_PATIENT_WATCHDOG_MS, type FuzzKernel, type FuzzProgram } from './kernels.js';
 
 /** A kernel and the model profile that judges it. */
 export interface Judged {
@@ -75,6 +75,11 @@ export interface FuzzSummary {
   classes: FuzzClass[];
   /** Cases the runner answered with an error, a crash or a timeout (counted in divergences too). */
   runner_failures: { name: string; key: string }[];
+  /**
+   * Divergent cases the watchdog had cut short (`watchdog`: calls it ended) that agreed when run
+   * again with a patient watchdog: the kernel was slow, not different. Not counted as divergent.
+   */
+  slow: { name: string; watchdog: number }[];
   /** Run-level problems (a guest that died, a kernel splat). */
   problems: string[];
   /** Generated scenarios that did not compile, and generator steps the realiser refused. */
@@ -145,11 +150,28 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzSummary> {
   const tKernel = performance.now();
   const problems = [...first.problems];
 
+  // A divergent case whose blocking call the watchdog cut short runs again with a patient one:
+  // if it agrees then, the kernel was only slower than the watchdog (not a divergence); a wait
+  // nothing ends diverges again, as the model does not block where the kernel does.
+  const firstVerdicts = new Map(cases.map((c) => [c.name, verdictOf(c, o.on, first.results)]));
+  const cutShort = cases.filter((c) => firstVerdicts.get(c.name)!.verdict === 'diverge' && (first.results.get(c.name)?.watchdog ?? 0) > 0);
+  const slow: FuzzSummary['slow'] = [];
+  if (cutShort.length) {
+    const patient = await o.on.kernel.run(cutShort.map((c) => c.fp), { patient: true });
+    problems.push(...patient.problems);
+    for (const c of cutShort) {
+      const v = verdictOf(c, o.on, patient.results);
+      if (v.verdict === 'diverge') continue;
+      slow.push({ name: c.name, watchdog: first.results.get(c.name)!.watchdog! });
+      firstVerdicts.set(c.name, v);
+    }
+  }
+
   const byKey = new Map<string, { cases: Case[]; verdicts: ScenarioVerdict[] }>();
   const runnerFailures: FuzzSummary['runner_failures'] = [];
   let divergent = 0;
   for (const c of cases) {
-    const v = verdictOf(c, o.on, first.results);
+    const v = firstVerdicts.get(c.name)!;
     if (v.verdict !== 'diverge') continue;
     divergent++;
     const key = divergenceKey(v, c.suite.scenario);
@@ -279,6 +301,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzSummary> {
     divergences: classes.length,
     classes,
     runner_failures: runnerFailures,
+    slow,
     problems,
     invalid,
     steps_per_case: cases.length ? Math.round((steps / cases.length) * 10) / 10 : 0,
@@ -304,6 +327,10 @@ export function formatSummary(s: FuzzSummary, foundDir: string): string {
     lines.push(`         ${c.explanation.split('\n').join('\n         ')}`);
   }
   for (const f of s.runner_failures.slice(0, 20)) lines.push(`runner failure: ${f.name}: ${f.key}`);
+  if (s.slow.length) {
+    const names = s.slow.slice(0, 10).map((x) => x.name).join(', ');
+    lines.push(`slow: ${s.slow.length} case${s.slow.length === 1 ? '' : 's'} that the watchdog cut short agreed when run again with a ${FUZZ_PATIENT_WATCHDOG_MS} ms one (${names}): not divergences`);
+  }
   for (const p of s.problems) lines.push(`problem: ${p}`);
   for (const x of s.invalid.slice(0, 20)) lines.push(`invalid: ${x}`);
   const t = s.timings;
