@@ -6,7 +6,7 @@
 import { ERRNO } from '../uapi/errno.js';
 import { EPOLL, IORING_ASYNC_CANCEL } from '../uapi/constants.js';
 import { counter } from '../cost.js';
-import { IOU_COMPLETE, IOU_RETRY, ISSUE_F, REQ_F, type Req } from './req.js';
+import { IOU_COMPLETE, IOU_REQUEUE, IOU_RETRY, ISSUE_F, REQ_F, type Req } from './req.js';
 import type { RingCtx } from './ctx.js';
 import type { PollDir } from '../files/file.js';
 import { TWQ, taskWorkAdd } from './tw.js';
@@ -143,10 +143,17 @@ function apollMultishotTaskFunc(req: Req, st: ApollState): void {
     // io_poll_issue() -> __io_issue_sqe(): the opcode's issue, no completion handling.
     const r = ctx.kernel.opdef(req.opcode).issue(req, ISSUE_F.NONBLOCK | ISSUE_F.MULTISHOT | ISSUE_F.COMPLETE_DEFER);
     if (r === IOU_COMPLETE) return POLL_CHECK.REMOVE_POLL_USE_RES;
+    if (r === IOU_REQUEUE) return POLL_CHECK.REQUEUE;
     if (r !== IOU_RETRY && r < 0) return r;
     return undefined;
   });
   if (ret === POLL_CHECK.NO_ACTION) return;
+  if (ret === POLL_CHECK.REQUEUE) {
+    // __io_poll_execute(req, 0): still the owner, the task_work goes to the back of the queue.
+    st.mask = 0;
+    taskWorkAdd(ctx, () => apollMultishotTaskFunc(req, st), 0);
+    return;
+  }
   pollEject(req, st);
   if (ret === POLL_CHECK.REMOVE_POLL_USE_RES) completeDefer(req);
   else if (ret === POLL_CHECK.DONE || ret === POLL_CHECK.REISSUE) ctx.kernel.taskSubmit(req);

@@ -58,6 +58,8 @@ export const ISSUE_F = {
 export const IOU_COMPLETE = 0;
 export const IOU_ISSUE_SKIP_COMPLETE = -529; // -EIOCBQUEUED
 export const IOU_RETRY = -11; // -EAGAIN, for multishot re-arm
+/** A multishot issue from io_poll_issue() that wants its poll task_work queued again (not an errno). */
+export const IOU_REQUEUE = -3072;
 
 export class Req {
   ctx!: RingCtx;

@@ -5,7 +5,7 @@
 
 import { ERRNO } from '../uapi/errno.js';
 import { IORING_CQE_F, IORING_OP, IORING_RECVSEND } from '../uapi/constants.js';
-import { IOU_COMPLETE, IOU_RETRY, ISSUE_F, REQ_F, reqSetFail, type Req } from '../core/req.js';
+import { IOU_COMPLETE, IOU_REQUEUE, IOU_RETRY, ISSUE_F, REQ_F, reqSetFail, type Req } from '../core/req.js';
 import { opFlags, type OpDef } from '../core/opdef.js';
 import { reqPostCqe } from '../core/complete.js';
 import { bufferSelect, buffersPeek, doBufferSelect, kbufRecycle, putKbufs } from '../core/kbuf.js';
@@ -120,11 +120,13 @@ export function recvFinish(req: Req, sr: SrMsg, sel: Sel, mshotFinished: boolean
   if (!finish && req.flags & REQ_F.APOLL_MULTISHOT && !mshotFinished && reqPostMore(req, sel.val, cflags)) {
     sel.val = IOU_RETRY;
     mshotPrepRetry(req, sr);
-    // Known non-empty, or unknown: receive again, but yield after MULTISHOT_MAX_RETRY rounds.
+    // Known non-empty, or unknown: receive again, but after MULTISHOT_MAX_RETRY rounds, or once
+    // a round filled the multishot length cap, requeue the poll task_work (others run first).
     if (cflags & IORING_CQE_F.SOCK_NONEMPTY || kmsg.inq < 0) {
       if (sr.nrMultishotLoops++ < MULTISHOT_MAX_RETRY && !(sr.flags & SR.MSHOT_CAP)) return false;
       sr.nrMultishotLoops = 0;
       sr.flags &= ~SR.MSHOT_CAP;
+      if (issueFlags & ISSUE_F.MULTISHOT) sel.val = IOU_REQUEUE;
     }
     return true;
   }
