@@ -122,7 +122,7 @@ class Env implements FuzzEnv {
     } catch {
       u = undefined;
     }
-    if (!u) return { name, flags, live: false, sqEntries: 0, cqEntries: 0, pending: 0, sqFree: 0, cqReady: 0, inflight: 0 };
+    if (!u) return { name, flags, live: false, sqEntries: 0, cqEntries: 0, pending: 0, sqFree: 0, cqReady: 0, backlog: 0, inflight: 0 };
     const ctx = u.ctx;
     const pending = ctx.flags & S.SQ_REWIND ? u.sqeTail : (u.sqeTail - ctx.sqHead) >>> 0;
     const cqReady = ((ctx.cqTail - ctx.cqHead) >>> 0) + ctx.overflow.length;
@@ -130,7 +130,7 @@ class Env implements FuzzEnv {
     // unwaited once it is enabled (an io-wq FSYNC racing the runner, fuzz-207632085-5375), so it
     // has no room until ENABLE_RINGS.
     const sqFree = ctx.disabled ? 0 : Math.max(0, ctx.sqEntries - pending);
-    return { name, flags, live: true, sqEntries: ctx.sqEntries, cqEntries: ctx.cqEntries, pending, sqFree, cqReady, inflight: ctx.inflight };
+    return { name, flags, live: true, sqEntries: ctx.sqEntries, cqEntries: ctx.cqEntries, pending, sqFree, cqReady, backlog: ctx.overflow.length, inflight: ctx.inflight };
   }
 
   private fdView(name: string, kind: FuzzFdKind): FuzzFd {

@@ -47,6 +47,8 @@ export interface FuzzRing {
   inflight: number;
   /** CQEs the application could reap now, plus those in the overflow backlog (the model's view). */
   cqReady: number;
+  /** CQEs in the overflow backlog, counted in cqReady too (the model's view). */
+  backlog: number;
 }
 
 export type FuzzFdKind = 'pipe-r' | 'pipe-w' | 'tcp' | 'unix' | 'file' | 'eventfd';

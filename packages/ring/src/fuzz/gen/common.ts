@@ -3,6 +3,7 @@
 
 import type { FuzzChoices, FuzzEnv, FuzzFd, FuzzFdKind, FuzzRing } from '../types.js';
 import { avoids } from '../exclusions.js';
+import { IORING_SETUP } from '../../uapi/constants.js';
 
 /** What the ring pickers read of a case: its live rings (the full FuzzEnv, or an extension's subset of it). */
 export interface LiveRings<R> {
@@ -20,7 +21,16 @@ export function ringWithRoom<R extends Pick<FuzzRing, 'sqFree'>>(c: Pick<FuzzCho
  * its CQ, so a wait for one more CQE ends with that request's (no choice is read).
  */
 export function quietRing(env: FuzzEnv): FuzzRing | undefined {
-  return env.liveRings().find((r) => r.pending === 0 && r.inflight === 0 && r.sqFree > 0 && r.cqReady < r.cqEntries);
+  return env.liveRings().find((r) => r.pending === 0 && r.inflight === 0 && r.sqFree > 0 && r.cqReady < r.cqEntries && !mixedBacklog(r));
+}
+
+/**
+ * A CQE_MIXED ring's backlog flushes into more CQ slots than it has CQEs (a 32-byte CQE takes two,
+ * a wrap adds a filler): a wait counted in CQEs can be met by the flush alone, before the waited
+ * io-wq request posts (fuzz-300007-765, fuzz-166278986-3, in the VM).
+ */
+function mixedBacklog(r: FuzzRing): boolean {
+  return r.backlog > 0 && (r.flags & IORING_SETUP.CQE_MIXED) !== 0;
 }
 
 /** The enter that submits a quietRing()'s one SQE and waits for its CQE (io-wq's included). */
