@@ -5,7 +5,7 @@
 // on an idle ring, then percpu_ref_reinit() brought the ring back. Model only: no kernel the
 // testbed boots does this, and the cost depends on how long the slowest request in flight takes.
 
-import { ERRNO, WATCHDOG_NS, counter, runLocalWork, type RingCtx } from '@uringlab/ring/extend';
+import { ERRNO, WATCHDOG_NS, counter, runLocalWorkSig, type RingCtx } from '@uringlab/ring/extend';
 import type { EventfdStrategy } from './types.js';
 
 const C_REF_KILL = counter('atomic', 'percpu_ref_kill');
@@ -44,7 +44,7 @@ function ctxQuiesce(ctx: RingCtx): number {
   // (io_run_task_work_sig(), local work too on DEFER_TASKRUN rings) and sleeps again.
   for (;;) {
     k.task.run();
-    if (ctx.deferTaskrun && ctx.localWork.length) runLocalWork(ctx);
+    if (ctx.deferTaskrun) runLocalWorkSig(ctx);
     if (done()) break;
     if (sched.now >= deadline) {
       // Interrupted: percpu_ref_resurrect(), and the register call fails.

@@ -84,6 +84,8 @@ export class RingCtx {
   drainReq: Req | null = null;
   /** DEFER_TASKRUN: ctx->work_llist, run only by the submitter waiting on this ring. */
   readonly localWork: (() => void)[] = [];
+  /** ctx->retry_llist: what a run taken off work_llist left over past its max_events, oldest first. */
+  readonly retryWork: (() => void)[] = [];
   /** IOPOLL: issued requests whose completion must be polled for (ctx->iopoll_list). */
   iopollList: Req[] = [];
   /** ctx->poll_multi_queue: the iopoll list spans more than one file, so polls do not spin. */

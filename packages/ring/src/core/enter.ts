@@ -5,7 +5,8 @@ import { ERRNO } from '../uapi/errno.js';
 import { IORING_ENTER as E, IORING_SETUP as S } from '../uapi/constants.js';
 import { CHECK_CQ, type RingCtx } from './ctx.js';
 import { flushOverflow } from './cqe.js';
-import { runLocalWork } from './tw-run.js';
+import { runLocalWork, runLocalWorkLocked, LOCAL_TW_DEFAULT_MAX } from './tw-run.js';
+import { localWorkPending } from './tw.js';
 import { submitSqes } from './submit.js';
 import { iopollCheck, iopollReapAll } from './iopoll.js';
 import { UringError } from '../errors.js';
@@ -80,7 +81,7 @@ export function ioUringEnter(ctx: RingCtx, toSubmit: number, minComplete: number
   } else if (toSubmit) {
     ret = submitSqes(ctx, toSubmit);
     if (ret !== toSubmit) return ret;
-    if (flags & E.GETEVENTS && ctx.deferTaskrun && !ctx.syscallIopoll) runLocalWork(ctx, minComplete);
+    if (flags & E.GETEVENTS && ctx.deferTaskrun && !ctx.syscallIopoll) runLocalWorkLocked(ctx, minComplete);
   }
   if (flags & E.GETEVENTS) {
     const ret2 = getevents(ctx, minComplete, flags, arg, argsz);
@@ -97,20 +98,22 @@ export function ioUringEnter(ctx: RingCtx, toSubmit: number, minComplete: number
 export function cqringWait(ctx: RingCtx, minEvents: number, timeoutNs?: number): number {
   const k = ctx.kernel;
   const min = Math.min(minEvents, ctx.cqEntries);
-  if (ctx.localWork.length) runLocalWork(ctx, minEvents);
+  if (localWorkPending(ctx)) runLocalWork(ctx, min, Math.max(LOCAL_TW_DEFAULT_MAX, min));
   k.task.run();
   if (ctx.checkCq & CHECK_CQ.OVERFLOW) flushOverflow(ctx);
   if (ctx.cqEventsUser() >= min) return 0;
   const target = (ctx.cqHead + min) >>> 0;
   // iowq.nr_timeouts: a timeout completing ends the wait too (io_should_wake()).
   const nrTimeouts = cqTimeouts(ctx);
+  // nr_wait: the CQEs still missing, as of the end of the previous pass (1 once timed out).
+  let nrWait = (target - ctx.cqTail) | 0;
   const start = k.sched.now;
   const watchdog = start + WATCHDOG_NS;
   const deadline = timeoutNs === undefined ? Infinity : start + timeoutNs;
   let ret: number;
   for (;;) {
     // io_cqring_wait_schedule(): pending work or CQ state means "go around again".
-    if (ctx.checkCq || ctx.localWork.length || k.task.pending) {
+    if (ctx.checkCq || localWorkPending(ctx) || k.task.pending) {
       ret = 1;
     } else if (((ctx.cqTail - target) | 0) >= 0 || cqTimeouts(ctx) !== nrTimeouts) {
       ret = 0;
@@ -124,10 +127,7 @@ export function cqringWait(ctx: RingCtx, minEvents: number, timeoutNs?: number):
       ret = 1;
     }
     // The wait's own run: until the CQEs still missing (nr_wait) are there.
-    if (ctx.localWork.length) {
-      const nrWait = Math.max(1, (target - ctx.cqTail) | 0);
-      runLocalWork(ctx, nrWait, nrWait);
-    }
+    if (localWorkPending(ctx)) runLocalWork(ctx, nrWait, nrWait);
     k.task.run();
     if (ret < 0) break;
     const check = ctx.checkCq;
@@ -148,6 +148,7 @@ export function cqringWait(ctx: RingCtx, minEvents: number, timeoutNs?: number):
       ret = 0;
       break;
     }
+    nrWait = (target - ctx.cqTail) | 0;
   }
   return ctx.cqHead === ctx.cqTail ? ret : 0;
 }

@@ -8,7 +8,7 @@ import { UringError } from '../errors.js';
 import { CHECK_CQ, type RingCtx } from './ctx.js';
 import { flushOverflow } from './cqe.js';
 import { flushCompletions } from './complete.js';
-import { updateTaskrunFlag } from './tw.js';
+import { localWorkPending } from './tw.js';
 import { tryCancelRequests } from './cancel.js';
 import { freeRegion } from './memmap.js';
 import { freeRingRegions } from './ring-pages.js';
@@ -83,9 +83,11 @@ class ExitWork {
  * the fallback worker runs it, in cancel mode (PF_KTHREAD), and flushes its completions.
  */
 function moveTaskWorkFromLocal(ctx: RingCtx): void {
-  if (ctx.localWork.length === 0) return;
-  const batch = ctx.localWork.splice(0);
-  updateTaskrunFlag(ctx);
+  if (!localWorkPending(ctx)) return;
+  // work_llist (newest first), then retry_llist (oldest first), each pushed item by item onto
+  // fallback_llist, which runs from its head: retry_llist's items reversed, then work_llist's
+  // in queueing order.
+  const batch = [...ctx.retryWork.splice(0).reverse(), ...ctx.localWork.splice(0)];
   for (const fn of batch) fn();
   flushCompletions(ctx);
 }

@@ -10,7 +10,8 @@ import type { Req } from './req.js';
 import { flushCompletions } from './complete.js';
 import { flushOverflow } from './cqe.js';
 import { putKbufs } from './kbuf.js';
-import { runLocalWork } from './tw-run.js';
+import { runLocalWorkLocked } from './tw-run.js';
+import { localWorkPending } from './tw.js';
 import { UringError } from '../errors.js';
 
 const REAP_POLLS_MAX = 1_000_000;
@@ -84,8 +85,8 @@ export function iopollCheck(ctx: RingCtx, minEvents: number): number {
   let polls = 0;
   do {
     if (++polls > REAP_POLLS_MAX) throw new UringError('INTERNAL', `GETEVENTS polled ${REAP_POLLS_MAX} times without reaching min_complete ${min}`);
-    if (ctx.iopollList.length === 0 || k.task.pending || ctx.localWork.length) {
-      if (ctx.localWork.length) runLocalWork(ctx);
+    if (ctx.iopollList.length === 0 || k.task.pending || localWorkPending(ctx)) {
+      runLocalWorkLocked(ctx, 0);
       if (k.task.pending || ctx.iopollList.length === 0) k.task.run();
       // Some requests do not go through the iopoll list (NOPs, failures): nothing to poll for.
       if (ctx.iopollList.length === 0) break;

@@ -6,7 +6,7 @@
 
 import { UringError } from '../errors.js';
 import type { RingCtx } from './ctx.js';
-import { runLocalWork } from './tw-run.js';
+import { runLocalWorkSig } from './tw-run.js';
 import { WATCHDOG_NS } from './enter.js';
 
 /**
@@ -20,7 +20,7 @@ export function quiesceRing(ctx: RingCtx, limitNs: number = WATCHDOG_NS): number
   const k = ctx.kernel;
   const start = k.sched.now;
   const quiet = (): boolean => {
-    if (ctx.localWork.length && !ctx.dead) runLocalWork(ctx);
+    if (!ctx.dead) runLocalWorkSig(ctx);
     k.task.run();
     return ctx.inflight === 0;
   };

@@ -12,10 +12,18 @@ const C_TW = counter('event', 'task_work');
 /** IOU_F_TWQ_* (include/linux/io_uring_types.h): how task work is being queued. */
 export const TWQ = { LAZY_WAKE: 1, IN_WAKE: 2 } as const;
 
-/** IORING_SQ_TASKRUN mirrors whether a DEFER_TASKRUN ring has local work pending. */
-export function updateTaskrunFlag(ctx: RingCtx): void {
-  if (!(ctx.flags & S.TASKRUN_FLAG)) return;
-  ctx.sqFlags = ctx.localWork.length ? ctx.sqFlags | IORING_SQ.TASKRUN : ctx.sqFlags & ~IORING_SQ.TASKRUN;
+/** io_local_work_pending(): anything on work_llist or retry_llist. */
+export function localWorkPending(ctx: RingCtx): boolean {
+  return ctx.localWork.length > 0 || ctx.retryWork.length > 0;
+}
+
+/**
+ * io_ctx_mark_taskrun(): with TASKRUN_FLAG, raise IORING_SQ_TASKRUN. Only a run of the local
+ * work (__io_run_local_work()) lowers it, and only once, at its start: it is a hint that work
+ * was queued, not a mirror of the list (work queued while a run is under way raises it again).
+ */
+export function markTaskrun(ctx: RingCtx): void {
+  if (ctx.flags & S.TASKRUN_FLAG) ctx.sqFlags |= IORING_SQ.TASKRUN;
 }
 
 /**
@@ -27,8 +35,10 @@ export function taskWorkAdd(ctx: RingCtx, fn: () => void, twqFlags = 0): void {
   const k = ctx.kernel;
   k.costs.add(C_TW);
   if (ctx.deferTaskrun) {
+    // io_req_local_work_add(): the push that finds work_llist empty (retry_llist does not
+    // count) marks the ring and signals the eventfd (the hook).
     ctx.localWork.push(fn);
-    updateTaskrunFlag(ctx);
+    if (ctx.localWork.length === 1) markTaskrun(ctx);
     k.hooks.localWorkQueued(ctx, twqFlags);
     // A closed ring's local work is no longer run by its submitter: the exit work moves it.
     ctx.exitWork?.kick();

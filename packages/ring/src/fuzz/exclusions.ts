@@ -10,8 +10,8 @@ export type AvoidId =
   | 'sqpoll' | 'iopoll' | 'tcp' | 'no-mmap' | 'unwaited-iowq' | 'drain' | 'close-under-sqe' | 'split-links' | 'blocking-syscalls'
   | 'regular-file-write' | 'zero-length-stream-io' | 'send-buffer-select' | 'tcp-after-peer-close'
   | 'short-rw-fails' | 'rw-wrong-direction' | 'regular-file-read' | 'close-with-inflight' | 'rw-efault' | 'pipe-slots'
-  | 'socket-after-peer-close' | 'defer-taskrun-flag' | 'zero-length-bad-address' | 'socket-rw-offset'
-  | 'udp-shut-rd' | 'udp-after-peer-close' | 'cqe-mixed-big' | 'fsync-badfd-defer';
+  | 'socket-after-peer-close' | 'zero-length-bad-address' | 'socket-rw-offset'
+  | 'udp-shut-rd' | 'udp-after-peer-close' | 'cqe-mixed-big';
 
 export interface Exclusion {
   /** The name generators check (`avoids(id)`). */
@@ -50,13 +50,6 @@ export const BY_DESIGN: readonly Exclusion[] = [
  */
 export const KNOWN_DIVERGENCES: readonly Exclusion[] = [
   {
-    id: 'fsync-badfd-defer',
-    what: 'FSYNC of an fd that is not open, on DEFER_TASKRUN rings',
-    why: 'both kernels signal a registered eventfd twice for it (as if the -EBADF came through local task_work), the model once, failing it inline as io_issue_sqe() -> io_assign_file() reads; a NOP_FILE with a bad fd, and FSYNC of an open fd, agree; not yet understood (found at the end of a session)',
-    regression: 'testbed/fuzz-found/fuzz-226241858-7172.json',
-  },
-
-  {
     id: 'tcp-after-peer-close',
     what: 'closing one end of a TCP pair',
     why: 'after the peer closed, the kernel accepts the first write (the RST comes back only then) and fails later ones; the model fails the first with -EPIPE (files/stream.ts)',
@@ -67,12 +60,6 @@ export const KNOWN_DIVERGENCES: readonly Exclusion[] = [
     what: 'WRITE SQEs to regular files from a bad buffer address (bad addresses elsewhere are generated)',
     why: 'a faulting WRITE past the end still grows the file on the host (fuzz-1-1840: read(2) then finds 16 zero bytes); generic_perform_write() and the filesystem\'s write_begin/write_end decide it (ext4 natively, tmpfs in the VM), and the model\'s regular file does not grow on a fault (files/regular.ts)',
     regression: 'testbed/fuzz-found/fuzz-1-1840.json',
-  },
-  {
-    id: 'defer-taskrun-flag',
-    what: 'IORING_SETUP_TASKRUN_FLAG together with DEFER_TASKRUN',
-    why: 'after a timed wait ran a link chain\'s task_work to the end, the kernel still shows IORING_SQ_TASKRUN; the model clears it when no work is left (core/tw.ts, not yet understood)',
-    regression: 'testbed/fuzz-found/fuzz-1-3813.json',
   },
 ];
 

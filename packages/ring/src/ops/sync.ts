@@ -1,11 +1,13 @@
 // IORING_OP_FSYNC (io_uring/sync.c): io_fsync_prep() and io_fsync(). fsync always blocks, so
-// the inline issue returns -EAGAIN and the request runs on an io-wq worker; the result is what
-// vfs_fsync_range() gives for the file: 0 where ->fsync exists, -EINVAL where it does not.
+// the prep marks the request REQ_F_FORCE_ASYNC and it goes straight to an io-wq worker, without
+// an inline attempt; the result is what vfs_fsync_range() gives for the file: 0 where ->fsync
+// exists, -EINVAL where it does not. The file is looked up on the worker too
+// (io_wq_submit_work() -> io_assign_file()), so a bad fd fails there, through task_work.
 
 import { ERRNO } from '../uapi/errno.js';
 import { IORING_FSYNC, IORING_OP } from '../uapi/constants.js';
 import { opFlags, type OpDef } from '../core/opdef.js';
-import { IOU_COMPLETE, ISSUE_F, reqSetRes, type Req } from '../core/req.js';
+import { IOU_COMPLETE, ISSUE_F, REQ_F, reqSetRes, type Req } from '../core/req.js';
 import type { SqeReader } from '../core/sqe.js';
 import type { FileObj } from '../files/file.js';
 import { isBlockDevice } from '../files/regular.js';
@@ -24,6 +26,8 @@ function fsyncPrep(req: Req, sqe: SqeReader): number {
   if (flags & ~IORING_FSYNC.DATASYNC) return -ERRNO.EINVAL;
   const cmd: SyncCmd = { flags, off: sqe.u64(8), len: sqe.u32(24) };
   req.cmd = cmd as unknown as Record<string, unknown>;
+  // Always io-wq: io_submit_sqe() sends it to io_queue_sqe_fallback(), never to an inline issue.
+  req.flags |= REQ_F.FORCE_ASYNC;
   return 0;
 }
 
@@ -38,7 +42,7 @@ export function vfsFsyncRange(file: FileObj): number {
 
 /** io_fsync() */
 function fsyncIssue(req: Req, issueFlags: number): number {
-  // fsync needs a blocking context: the inline attempt goes to io-wq.
+  // fsync needs a blocking context; FORCE_ASYNC keeps nonblocking issues from reaching here.
   if (issueFlags & ISSUE_F.NONBLOCK) return -ERRNO.EAGAIN;
   // off + len past LLONG_MAX (a negative end) means "to the end"; no model file sees the range.
   // io_req_set_res() only: a failed fsync does not mark the request failed (no req_set_fail()),

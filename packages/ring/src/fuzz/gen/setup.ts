@@ -4,7 +4,6 @@
 import { IORING_SETUP } from '../../uapi/constants.js';
 import type { NamedFuzz } from '../types.js';
 import { flagsValue } from './common.js';
-import { avoids } from '../exclusions.js';
 
 /**
  * Flags a valid setup may combine. Left out on purpose (see EXCLUSIONS): SQPOLL (a kernel thread
@@ -35,9 +34,8 @@ export const setupFuzz: NamedFuzz = {
         const f = c.pick(SETUP_FLAGS);
         if (i < n) picked.add(f);
       }
-      let flags: string[] = SETUP_FLAGS.filter((f) => picked.has(f));
+      const flags: string[] = SETUP_FLAGS.filter((f) => picked.has(f));
       if (c.rare(3) && !flags.includes('DEFER_TASKRUN')) flags.push('SINGLE_ISSUER', 'DEFER_TASKRUN');
-      if (flags.includes('DEFER_TASKRUN') && avoids('defer-taskrun-flag')) flags = flags.filter((f) => f !== 'TASKRUN_FLAG');
       if (flags.length) step.flags = flags;
       if (flags.includes('CQSIZE')) step.cq_entries = c.pick([16, 8, 4, 2, 0, 5, 1 << 20]);
       return [step];

@@ -2,7 +2,7 @@
 // (always run on io-wq, so each is submitted alone and its CQE waited for, as sqe.waited does),
 // READ_MULTISHOT (provided buffers only, pollable files only) and the shutdown(2) step.
 
-import { IORING_FSYNC, IORING_SETUP, IOSQE } from '../../uapi/constants.js';
+import { IORING_FSYNC, IOSQE } from '../../uapi/constants.js';
 import { avoids } from '../exclusions.js';
 import type { FuzzFdKind, NamedFuzz } from '../types.js';
 import { flagsValue, isUdp, quietRing, ringWithRoom, targetFd, waitForOne } from './common.js';
@@ -21,7 +21,6 @@ export const syncFuzz: NamedFuzz = {
     const shutdown = c.bool();
     const avoid: FuzzFdKind[] = shutdown && avoids('tcp-after-peer-close') ? ['tcp'] : [];
     const fd = targetFd(c, env, shutdown ? ['unix', 'tcp'] : ['file', 'pipe-w', 'unix'], steps, avoid);
-    if (!shutdown && typeof fd === 'number' && ring.flags & IORING_SETUP.DEFER_TASKRUN && avoids('fsync-badfd-defer')) return undefined;
     const sqe: Step = { opcode: shutdown ? 'SHUTDOWN' : 'FSYNC', fd, user_data: env.userData() };
     if (shutdown) {
       sqe.len = c.pick([1, 0, 2, 3]); // SHUT_WR, SHUT_RD, SHUT_RDWR, no such how
