@@ -9,7 +9,7 @@ import type { KernelId } from '../profile.js';
 export type AvoidId =
   | 'sqpoll' | 'iopoll' | 'tcp' | 'no-mmap' | 'unwaited-iowq' | 'drain' | 'close-under-sqe' | 'split-links' | 'blocking-syscalls'
   | 'regular-file-write' | 'zero-length-stream-io' | 'send-buffer-select' | 'tcp-after-peer-close'
-  | 'short-rw-fails' | 'rw-wrong-direction' | 'regular-file-read' | 'close-with-inflight' | 'rw-efault' | 'pipe-slots'
+  | 'short-rw-fails' | 'rw-wrong-direction' | 'regular-file-read' | 'close-with-inflight' | 'pipe-slots'
   | 'socket-after-peer-close' | 'defer-taskrun-flag' | 'zero-length-bad-address' | 'socket-rw-offset'
   | 'udp-shut-rd' | 'udp-after-peer-close' | 'cqe-mixed-big' | 'fsync-badfd-defer';
 
@@ -61,12 +61,6 @@ export const KNOWN_DIVERGENCES: readonly Exclusion[] = [
     what: 'closing one end of a TCP pair',
     why: 'after the peer closed, the kernel accepts the first write (the RST comes back only then) and fails later ones; the model fails the first with -EPIPE (files/stream.ts)',
     regression: 'testbed/fuzz-found/fuzz-1-99.json',
-  },
-  {
-    id: 'rw-efault',
-    what: 'WRITE SQEs to regular files from a bad buffer address (bad addresses elsewhere are generated)',
-    why: 'a faulting WRITE past the end still grows the file on the host (fuzz-1-1840: read(2) then finds 16 zero bytes); generic_perform_write() and the filesystem\'s write_begin/write_end decide it (ext4 natively, tmpfs in the VM), and the model\'s regular file does not grow on a fault (files/regular.ts)',
-    regression: 'testbed/fuzz-found/fuzz-1-1840.json',
   },
   {
     id: 'defer-taskrun-flag',

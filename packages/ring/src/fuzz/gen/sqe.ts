@@ -72,7 +72,7 @@ function rwSqe(c: FuzzChoices, env: FuzzEnv, out: Step[], extra: readonly string
   const sqe: Step = { opcode: write ? 'WRITE' : 'READ', fd, len, user_data: env.userData() };
   const shortFails = avoids('short-rw-fails');
   withFlags(c, sqe, shortFails ? [] : extra, shortFails ? ['CQE_SKIP_SUCCESS'] : []);
-  const noBad = (write && kind === 'file' && avoids('rw-efault')) || (len === 0 && avoids('zero-length-bad-address'));
+  const noBad = len === 0 && avoids('zero-length-bad-address');
   if (!selects(sqe)) sqe.addr = buffer(c, env, len + 100, out, noBad);
   const socket = kind === 'tcp' || kind === 'unix';
   sqe.off = c.pick(socket && avoids('socket-rw-offset') ? [CUR_POS, 0] : [CUR_POS, 0, 10, 4096]);
@@ -232,7 +232,7 @@ export const waitedFuzz: NamedFuzz = {
       // in the count (REGISTER_EVENTFD_ASYNC signals only from io-wq; a DEFER_TASKRUN ring's
       // task_work signals too), and on the host's ext4 that depends on timing.
       if (env.scratch(IOWQ_OBSERVED, () => ({ value: false })).value && avoids('regular-file-write')) return undefined;
-      const safe = (len === 0 && avoids('zero-length-bad-address')) || (write && avoids('rw-efault'));
+      const safe = len === 0 && avoids('zero-length-bad-address');
       const socket = kind === 'tcp' || kind === 'unix';
       const off = c.pick(socket && avoids('socket-rw-offset') ? [CUR_POS, 0] : [CUR_POS, 0, 100, 8192]);
       sqe = { opcode: write ? 'WRITE' : 'READ', fd, len, user_data: env.userData(), addr: buffer(c, env, len + 100, steps, safe), off };
