@@ -84,6 +84,24 @@ export class RegularFile extends FileObj {
     return this.mode;
   }
 
+  /**
+   * FMODE_NOWAIT, which io_file_supports_nowait() asks of a file that cannot be polled: ext4's
+   * open sets it (with FOP_BUFFER_RASYNC, so a cached read completes inline); a tmpfs (shmem)
+   * file has none, on 6.18 and on 7.3 alike, so every nonblocking READ or WRITE of it is -EAGAIN
+   * at once and goes to io-wq. A file whose filesystem the scenario did not name completes inline.
+   */
+  get nowait(): boolean {
+    return this.fs !== 'tmpfs';
+  }
+
+  /**
+   * FOP_BUFFER_WASYNC: io_write() sends a buffered write of a regular file to io-wq without it.
+   * ext4 has none (6.18 and 7.3 both write from io-wq); unnamed filesystems write inline.
+   */
+  get bufferedWriteNowait(): boolean {
+    return this.fs === undefined;
+  }
+
   read(len: number, pos: number | undefined): ReadResult {
     const at = pos ?? this.pos;
     if (at >= this.size) return { res: 0, data: new Uint8Array(0) };

@@ -98,6 +98,11 @@ export function ioWrite(req: Req, issueFlags: number): number {
   if (init) return init;
   req.res = rwCmd(req).iter!.count;
   const nonblock = (issueFlags & ISSUE_F.NONBLOCK) !== 0;
+  // No FMODE_NOWAIT (tmpfs), or a buffered write to a filesystem without FOP_BUFFER_WASYNC
+  // (ext4): -EAGAIN before anything is written, so io-wq writes it (or, with RWF_NOWAIT, the
+  // CQE says -EAGAIN).
+  const f = req.file!;
+  if (nonblock && f instanceof RegularFile && (!f.nowait || !f.bufferedWriteNowait)) return -ERRNO.EAGAIN;
   const ret2 = iterDoWrite(req, updatePos(req));
   // No retry for RWF_NOWAIT: -EAGAIN is the result.
   if (ret2 === -ERRNO.EAGAIN && req.flags & REQ_F.NOWAIT) return kiocbDone(req, ret2, null, issueFlags);

@@ -3,7 +3,7 @@
 // are only made where the model says they would not block, so no case waits on the watchdog.
 
 import type { NamedFuzz } from '../types.js';
-import { MAX_FDS, openFlags } from './common.js';
+import { MAX_FDS, openFlags, tmpfileFs } from './common.js';
 import { avoids } from '../exclusions.js';
 
 export const pipeFuzz: NamedFuzz = {
@@ -35,7 +35,7 @@ export const tmpfileFuzz: NamedFuzz = {
   weight: 1,
   generate(c, env) {
     if (env.fds.length + 1 > MAX_FDS) return undefined;
-    return [{ op: 'tmpfile', name: env.fresh('f'), size: c.pick([4096, 0, 100, 10000]), seed: c.int(256), ...openFlags(c) }];
+    return [{ op: 'tmpfile', name: env.fresh('f'), size: c.pick([4096, 0, 100, 10000]), seed: c.int(256), ...openFlags(c), fs: tmpfileFs(c) }];
   },
 };
 
