@@ -62,6 +62,19 @@ export const readFuzz: NamedFuzz = {
   },
 };
 
+/** fstat(2) of a tmpfile: its size and position, after whatever wrote it (a faulting WRITE grows it). */
+export const fstatFuzz: NamedFuzz = {
+  name: 'fstat',
+  weight: 1,
+  generate(c, env) {
+    // Not while a request is in flight: an io-wq WRITE may not have landed yet on the kernel.
+    if (env.liveRings().some((r) => r.inflight > 0)) return undefined;
+    const fds = env.openFds(['file']);
+    if (!fds.length) return undefined;
+    return [{ op: 'fstat', fd: c.pick(fds).name }];
+  },
+};
+
 export const closeFuzz: NamedFuzz = {
   name: 'close',
   weight: 1,
