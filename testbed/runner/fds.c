@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "runner.h"
@@ -201,13 +203,43 @@ static void pattern(uint8_t *buf, size_t len, uint64_t seed)
 		buf[i] = (uint8_t)(seed + i);
 }
 
-/* An unnamed regular file in $TMPDIR (default /tmp, the guest's tmpfs). */
-static int open_tmpfile(void)
+/* A writable directory on filesystem FS ("tmpfs" or "ext4"), or NULL when this machine has none.
+ * Natively /dev/shm is tmpfs and the host's /tmp is usually ext4; the guest's /init mounts
+ * tmpfs on /tmp and an ext4 ram disk on /mnt/ext4. Each candidate is checked with statfs(). */
+const char *fs_dir(const char *fs)
 {
-	const char *dir = getenv("TMPDIR");
+	static const char *const tmpfs_dirs[] = { "/dev/shm", "/tmp", NULL };
+	static const char *const ext4_dirs[] = { "/mnt/ext4", "/tmp", "/var/tmp", NULL };
+	const char *const *c;
+	long magic;
+
+	if (!strcmp(fs, "tmpfs")) {
+		c = tmpfs_dirs;
+		magic = 0x01021994; /* TMPFS_MAGIC */
+	} else if (!strcmp(fs, "ext4")) {
+		c = ext4_dirs;
+		magic = 0xEF53; /* EXT4_SUPER_MAGIC */
+	} else {
+		return NULL;
+	}
+	for (; *c; c++) {
+		struct statfs sf;
+
+		if (statfs(*c, &sf) == 0 && (long)sf.f_type == magic && access(*c, W_OK) == 0)
+			return *c;
+	}
+	return NULL;
+}
+
+/* An unnamed regular file in DIR, or when DIR is NULL in $TMPDIR (default /tmp: ext4 on the
+ * host, tmpfs in the guest). */
+static int open_tmpfile(const char *dir)
+{
 	char path[4096];
 	int fd;
 
+	if (!dir)
+		dir = getenv("TMPDIR");
 	if (!dir || !*dir)
 		dir = "/tmp";
 	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
@@ -236,13 +268,15 @@ static int reopen_with(int fd, uint32_t flags)
 	return nfd;
 }
 
-/* tmpfile FD SIZE SEED [FLAGS]: filled through an O_RDWR fd, then reopened with FLAGS */
+/* tmpfile FD SIZE SEED [FLAGS [FS]]: filled through an O_RDWR fd, then reopened with FLAGS; FS
+ * (tmpfs, ext4) picks the filesystem, `-` (or none) the default directory */
 int op_tmpfile(char **tok, int ntok)
 {
 	uint64_t size, seed;
 	uint32_t flags = O_RDWR;
 	struct handle *h;
 	uint8_t chunk[65536];
+	const char *dir = NULL;
 	int fd, ret = 0;
 
 	if (parse_u64(tok[2], &size) || parse_u64(tok[3], &seed) || size > MAX_TMPFILE_SIZE)
@@ -250,9 +284,11 @@ int op_tmpfile(char **tok, int ntok)
 	if (ntok > 4 && (parse_u32(tok[4], &flags) || (flags & ~(uint32_t)(O_ACCMODE | O_APPEND)) ||
 			 (flags & O_ACCMODE) == O_ACCMODE))
 		return fail("tmpfile: FLAGS is an access mode, maybe with O_APPEND");
+	if (ntok > 5 && strcmp(tok[5], "-") && !(dir = fs_dir(tok[5])))
+		return fail("tmpfile: no writable %s directory here (require fs:%s first)", tok[5], tok[5]);
 	if (!(h = handle_add(tok[1])))
 		return -1;
-	fd = open_tmpfile();
+	fd = open_tmpfile(dir);
 	if (fd < 0)
 		ret = -errno;
 	for (uint64_t done = 0; ret == 0 && done < size;) {
@@ -431,5 +467,25 @@ int op_close(char **tok, int ntok)
 		ring_unmap(h->ring);
 	ret = close(h->fd) ? -errno : 0;
 	rec("close %s %d", tok[1], ret);
+	return 0;
+}
+
+/* fstat FD -> stat FD RET SIZE POS: fstat(2)'s st_size and lseek(FD, 0, SEEK_CUR) (-errno for a
+ * file without a position) */
+int op_fstat(char **tok, int ntok)
+{
+	struct handle *h = handle_find(tok[1]);
+	struct stat st;
+	long long pos;
+	int ret;
+
+	(void)ntok;
+	if (!h)
+		return fail("no fd '%s'", tok[1]);
+	ret = fstat(h->fd, &st) ? -errno : 0;
+	pos = lseek(h->fd, 0, SEEK_CUR);
+	if (pos < 0)
+		pos = -errno;
+	rec("stat %s %d %lld %lld", tok[1], ret, ret ? 0LL : (long long)st.st_size, ret ? 0LL : pos);
 	return 0;
 }

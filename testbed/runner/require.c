@@ -1,5 +1,5 @@
 /* require: skip a scenario whose environment is missing (root, an NVMe disk, loopback TCP, free
- * huge pages, a minimum kernel). */
+ * huge pages, a filesystem to make files on, a minimum kernel). */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -41,6 +41,8 @@ int op_require(char **tok, int ntok)
 		met = tcp_available();
 	} else if (!strcmp(what, "hugetlb")) {
 		met = hugetlb_free() > 0;
+	} else if (!strncmp(what, "fs:", 3)) {
+		met = fs_dir(what + 3) != NULL;
 	} else if (!strncmp(what, "kernel>=", 8)) {
 		struct utsname u;
 		long want = release_number(what + 8);

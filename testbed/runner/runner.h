@@ -119,7 +119,9 @@ op_fn op_setup, op_sqe, op_enter, op_reap, op_observe, op_cqflags;
 op_fn op_register;
 op_fn op_pipe, op_tcppair, op_unixpair, op_eventfd, op_tmpfile, op_blockdev;
 op_fn op_write, op_read, op_close, op_writemem, op_poll;
-op_fn op_shutdown, op_munmap, op_dgrampair, op_udppair, op_setfl;
+op_fn op_shutdown, op_munmap, op_dgrampair, op_udppair, op_setfl, op_fstat;
+/* A writable directory on filesystem FS (tmpfs, ext4), or NULL (fds.c). */
+const char *fs_dir(const char *fs);
 op_fn op_time;
 op_fn op_sleep, op_raise;
 op_fn op_procstatus, op_creds, op_hugeregion, op_filemap;

@@ -2,6 +2,8 @@
 // the runner once over the program, sends the kernel log for the host's splat scan and powers
 // off. Everything the host reads comes back on the first serial port (ttyS0) as `@@` lines.
 
+import { EXT4_MOUNT } from './ext4-image.js';
+
 export interface InitOptions {
   /** Module load chains (each in dependency order), loaded side by side. */
   modules: Array<Array<{ file: string; params: string[] }>>;
@@ -55,7 +57,7 @@ ip link set lo up
 ${insmods}
 wait
 echo "@@ - kernel $(uname -r)"
-${wait}# The boot log is long and the emulated UART slow: keep it aside, send only its warnings.
+${wait}${EXT4_MOUNT}# The boot log is long and the emulated UART slow: keep it aside, send only its warnings.
 dmesg -c -r > /tmp/boot.klog
 # Make the hung-task detector fire within a scenario's budget, and say what it is set to.
 # 2 MiB huge pages for the scenarios that register buffers in them (\`require hugetlb\`); at
@@ -119,7 +121,7 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 ip link set lo up
 ${insmods}
 wait
-${wait}[ -n "$URINGLAB_ROWS" ] && stty rows "$URINGLAB_ROWS" cols "$URINGLAB_COLS"
+${wait}${EXT4_MOUNT}[ -n "$URINGLAB_ROWS" ] && stty rows "$URINGLAB_ROWS" cols "$URINGLAB_COLS"
 export PS1='uringlab:\\w# '
 cd /tmp
 echo "Linux $(uname -r) on $(nproc) vCPUs. /scenarios holds each selected scenario's program"

@@ -8,6 +8,7 @@ import { writeCpio, type CpioEntry } from './cpio.js';
 import { initScript, shellInitScript } from './init-script.js';
 import { GUEST_MODULES, resolveGuestModules, type GuestModule } from './modules.js';
 import { InputHash, isCurrent, markCurrent } from './stamp.js';
+import { ext4Image } from './ext4-image.js';
 
 export const GUEST_PROGRAM = '/scenarios/all.prog';
 export const GUEST_DISK = '/dev/nvme0n1';
@@ -80,6 +81,8 @@ export function initramfsEntries(p: {
   programs?: ReadonlyArray<{ id: string; text: string }>;
   shell?: boolean;
   extra?: GuestExtra;
+  /** The gzipped ext4 image /init mounts on /mnt/ext4 (ext4-image.ts), when the host could make one. */
+  ext4?: Uint8Array;
 }): CpioEntry[] {
   const extraDirs = [...new Set((p.extra?.files ?? []).map((f) => f.path.replace(/^\//, '').split('/').slice(0, -1).join('/')))];
   const dirs = ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'dev', 'proc', 'sys', 'tmp', 'root', 'lib', 'lib/modules', 'scenarios'];
@@ -97,6 +100,7 @@ export function initramfsEntries(p: {
   entries.push({ type: 'file', path: 'runner', data: p.runner, mode: 0o755 });
   entries.push({ type: 'file', path: GUEST_PROGRAM, data: Buffer.from(p.programText) });
   for (const x of p.programs ?? []) entries.push({ type: 'file', path: guestProgramPath(x.id).slice(1), data: Buffer.from(x.text) });
+  if (p.ext4) entries.push({ type: 'file', path: 'ext4.img.gz', data: p.ext4 });
   for (const f of p.extra?.files ?? []) entries.push({ type: 'file', path: f.path.replace(/^\//, ''), data: Buffer.from(f.data) });
   const init = p.shell
     ? shellInitScript({ modules: p.modules, waitFor: GUEST_DISK })
@@ -115,6 +119,7 @@ export async function buildInitramfs(i: InitramfsInputs): Promise<InitramfsResul
   const runner = readFileSync(i.runnerPath);
   const modCache = join(dirname(i.out), 'modules', i.modulesDir.split('/').at(-1) ?? 'kernel');
   const modules = await cachedModules(i.modulesDir, modCache);
+  const ext4 = await ext4Image(dirname(i.out));
   const digest = new InputHash()
     .text('initramfs-v1')
     .fileMeta(i.busybox)
@@ -127,6 +132,7 @@ export async function buildInitramfs(i: InitramfsInputs): Promise<InitramfsResul
     .text(initScript({ modules, runner: [], waitFor: GUEST_DISK }))
     .text(i.shell ? shellInitScript({ modules, waitFor: GUEST_DISK }) : '')
     .text(JSON.stringify(i.programs ?? []))
+    .text(ext4 ? readFileSync(ext4).toString('base64') : 'no-ext4')
     .digest();
   const names = modules.flat().map((m) => m.name);
   if (isCurrent(i.out, digest)) {
@@ -143,6 +149,7 @@ export async function buildInitramfs(i: InitramfsInputs): Promise<InitramfsResul
       ...(i.programs ? { programs: i.programs } : {}),
       ...(i.shell ? { shell: true } : {}),
       ...(i.extra ? { extra: i.extra } : {}),
+      ...(ext4 ? { ext4: readFileSync(ext4) } : {}),
     }),
   );
   mkdirSync(dirname(i.out), { recursive: true });

@@ -4,12 +4,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
+import { EXT4_IMAGE_MIB } from './ext4-image.js';
 
 /** The modules the guest needs and their parameters. */
 export const GUEST_MODULES: ReadonlyArray<{ name: string; params: string[] }> = [
   { name: 'virtio_net', params: [] },
   // poll_queues gives the NVMe device a polled queue, so IOPOLL reads work.
   { name: 'nvme', params: ['poll_queues=1'] },
+  // ext4 on a ram disk, for tmpfiles made with fs: ext4 (ext4-image.ts).
+  { name: 'ext4', params: [] },
+  { name: 'brd', params: ['rd_nr=1', `rd_size=${EXT4_IMAGE_MIB * 1024}`] },
 ];
 
 export interface GuestModule {

@@ -29,7 +29,7 @@ import { NO_FIXED_BUFFERS } from './core/rsrc.js';
 import { FdTable } from './files/fdtable.js';
 import { FMODE, POLL, type FileObj } from './files/file.js';
 import { makePipe, makeSocketPair, type SocketPairKind } from './files/stream.js';
-import { BlockDevice, RegularFile } from './files/regular.js';
+import { BlockDevice, RegularFile, type TmpfileFs } from './files/regular.js';
 import { EFD_FLAGS_SET, EventFd } from './files/eventfd.js';
 import { blockingRead, blockingWrite, pollFile } from './files/blocking.js';
 import { NOP, NOP128 } from './ops/nop.js';
@@ -293,8 +293,16 @@ export class Kernel implements IoHost {
   }
 
   /** A patterned regular file opened with `flags` (an access mode, maybe O_APPEND; default O_RDWR). */
-  tmpfile(size: number, seed: number, flags?: number): number {
-    return this.fds.install(new RegularFile(size, seed, flags));
+  tmpfile(size: number, seed: number, flags?: number, fs?: TmpfileFs): number {
+    return this.fds.install(new RegularFile(size, seed, flags, fs));
+  }
+
+  /** fstat(2)'s st_size and lseek(fd, 0, SEEK_CUR) of a regular file (other kinds are not modelled). */
+  fstat(fd: number): { res: number; size: number; pos: number } {
+    const f = this.fds.get(fd);
+    if (!f) return { res: -ERRNO.EBADF, size: 0, pos: 0 };
+    if (!(f instanceof RegularFile)) throw new UringError('NOT_MODELLED', `fstat of a ${f.kind} (the model reports regular files only)`);
+    return { res: 0, size: f.size, pos: f.pos };
   }
 
   /** The testbed's NVMe disk (64 MiB, patterned), opened with or without O_DIRECT. */

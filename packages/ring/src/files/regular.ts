@@ -39,6 +39,12 @@ export function openFlags(names: readonly string[]): number {
   return v;
 }
 
+/**
+ * The filesystem a tmpfile is made on. Omitted, the file is in the executor's /tmp (ext4 on the
+ * host, tmpfs in the VM) and the model treats it as neither: reads and writes complete inline.
+ */
+export type TmpfileFs = 'tmpfs' | 'ext4';
+
 export class RegularFile extends FileObj {
   readonly kind: string = 'regular';
   readonly pollable = false;
@@ -50,8 +56,9 @@ export class RegularFile extends FileObj {
   /** f_flags & O_APPEND: every write goes to the end of the file (f_iocb_flags has IOCB_APPEND). */
   readonly oAppend: boolean;
 
-  constructor(size: number, seed: number, flags: number = O.RDWR) {
+  constructor(size: number, seed: number, flags: number = O.RDWR, readonly fs?: TmpfileFs) {
     super();
+    if (fs !== undefined && fs !== 'tmpfs' && fs !== 'ext4') throw new UringError('EINVAL', `a tmpfile's fs is tmpfs or ext4, got ${describeValue(fs)}`);
     const acc = flags & O.ACCMODE;
     if ((flags & ~(O.ACCMODE | O.APPEND)) || acc === O.ACCMODE) {
       throw new UringError('EINVAL', `open flags ${describeValue(flags)}: an access mode (O_RDONLY, O_WRONLY, O_RDWR), maybe with O_APPEND`);
@@ -77,6 +84,24 @@ export class RegularFile extends FileObj {
     return this.mode;
   }
 
+  /**
+   * FMODE_NOWAIT, which io_file_supports_nowait() asks of a file that cannot be polled: ext4's
+   * open sets it (with FOP_BUFFER_RASYNC, so a cached read completes inline); a tmpfs (shmem)
+   * file has none, on 6.18 and on 7.3 alike, so every nonblocking READ or WRITE of it is -EAGAIN
+   * at once and goes to io-wq. A file whose filesystem the scenario did not name completes inline.
+   */
+  get nowait(): boolean {
+    return this.fs !== 'tmpfs';
+  }
+
+  /**
+   * FOP_BUFFER_WASYNC: io_write() sends a buffered write of a regular file to io-wq without it.
+   * ext4 has none (6.18 and 7.3 both write from io-wq); unnamed filesystems write inline.
+   */
+  get bufferedWriteNowait(): boolean {
+    return this.fs === undefined;
+  }
+
   read(len: number, pos: number | undefined): ReadResult {
     const at = pos ?? this.pos;
     if (at >= this.size) return { res: 0, data: new Uint8Array(0) };
@@ -92,6 +117,33 @@ export class RegularFile extends FileObj {
    * file first, whatever offset was asked; f_pos then ends up after the new bytes only when the
    * write used it (write(2), offset -1), a pwrite's offset leaves it alone.
    */
+  /**
+   * A write whose first byte faulted: generic_perform_write() has already called write_begin for
+   * the first folio when copy_folio_from_iter_atomic() copies nothing, and write_end with 0
+   * copied (shmem_write_end(), ext4_write_end()/ext4_da_write_end()) still raises i_size to pos +
+   * copied. So a write past the end leaves the file `pos` bytes long, a hole of zeros, and fails
+   * -EFAULT (fuzz-1-1840; the same on tmpfs and ext4, on 6.18 and 7.3). f_pos does not move.
+   */
+  faultedWrite(pos: number | undefined, append: boolean = this.oAppend): number {
+    // IOCB_APPEND: generic_write_checks() moved ki_pos to the end, so the size stays.
+    const at = append ? this.size : pos ?? this.pos;
+    if (at > this.size) {
+      this.grow(at);
+      this.size = at;
+    }
+    return -ERRNO.EFAULT;
+  }
+
+  private grow(end: number): void {
+    if (end > MAX_FILE_SIZE) {
+      throw new UringError('NOT_MODELLED', `a write that ends at byte ${end} of a regular file (the model keeps files of up to ${MAX_FILE_SIZE} bytes)`);
+    }
+    if (end <= this.data.byteLength) return;
+    const grown = new Uint8Array(Math.min(MAX_FILE_SIZE, Math.max(end, this.data.byteLength * 2)));
+    grown.set(this.data);
+    this.data = grown;
+  }
+
   write(bytes: Uint8Array, pos: number | undefined, append: boolean = this.oAppend): number {
     // generic_write_checks(): nothing to write returns before IOCB_APPEND moves ki_pos.
     if (bytes.byteLength === 0) return 0;
@@ -102,14 +154,7 @@ export class RegularFile extends FileObj {
       return n;
     }
     const at = pos ?? this.pos;
-    if (at + bytes.byteLength > MAX_FILE_SIZE) {
-      throw new UringError('NOT_MODELLED', `a write that ends at byte ${at + bytes.byteLength} of a regular file (the model keeps files of up to ${MAX_FILE_SIZE} bytes)`);
-    }
-    if (at + bytes.byteLength > this.data.byteLength) {
-      const grown = new Uint8Array(Math.min(MAX_FILE_SIZE, Math.max(at + bytes.byteLength, this.data.byteLength * 2)));
-      grown.set(this.data);
-      this.data = grown;
-    }
+    this.grow(at + bytes.byteLength);
     this.data.set(bytes, at);
     this.size = Math.max(this.size, at + bytes.byteLength);
     if (pos === undefined) this.pos += bytes.byteLength;

@@ -9,9 +9,9 @@ import type { KernelId } from '../profile.js';
 export type AvoidId =
   | 'sqpoll' | 'iopoll' | 'tcp' | 'no-mmap' | 'unwaited-iowq' | 'drain' | 'close-under-sqe' | 'split-links' | 'blocking-syscalls'
   | 'regular-file-write' | 'zero-length-stream-io' | 'send-buffer-select' | 'tcp-after-peer-close'
-  | 'short-rw-fails' | 'rw-wrong-direction' | 'regular-file-read' | 'close-with-inflight' | 'rw-efault' | 'pipe-slots'
+  | 'short-rw-fails' | 'rw-wrong-direction' | 'regular-file-read' | 'close-with-inflight' | 'pipe-slots'
   | 'socket-after-peer-close' | 'zero-length-bad-address' | 'socket-rw-offset'
-  | 'udp-shut-rd' | 'udp-after-peer-close' | 'cqe-mixed-big';
+  | 'udp-shut-rd' | 'udp-after-peer-close' | 'cqe-mixed-big' | 'iowq-eventfd-defer';
 
 export interface Exclusion {
   /** The name generators check (`avoids(id)`). */
@@ -32,8 +32,9 @@ export const BY_DESIGN: readonly Exclusion[] = [
   { id: 'no-mmap', what: 'IORING_SETUP_NO_MMAP, ATTACH_WQ', why: 'need ring memory or a wq fd placed by the scenario; covered by hand-written scenarios' },
   { id: 'unwaited-iowq', what: 'IOSQE_ASYNC without a wait for the CQE', why: 'the request runs on io-wq and a real kernel posts its CQE whenever the worker gets to it; waited (sqe.waited) it is deterministic' },
   { id: 'tcp', what: 'TCP socket pairs (AF_UNIX pairs stand in)', why: 'loopback TCP hands data to the peer through the socket backlog and softirq: a RECV right after several WRITEs of one submission got 32 of 48 bytes on the host; how much is there depends on timing', regression: 'testbed/fuzz-found/fuzz-1-8433.json' },
-  { id: 'regular-file-write', what: 'WRITE SQEs on regular files without a wait for the CQE (sqe.waited makes them)', why: 'the 6.18 host finishes a buffered tmpfs write inline or from io-wq depending on timing (the nonblocking attempt may return -EAGAIN): whether the CQE is there after the enter is not determined', regression: 'testbed/fuzz-found/fuzz-1-8.json' },
-  { id: 'regular-file-read', what: 'READ SQEs (and kbuf.read) on regular files without a wait for the CQE, and waited READs and WRITEs of regular files on DEFER_TASKRUN rings, on 7.3 (sqe.waited makes the others)', why: 'the guest\'s /tmp is tmpfs, and 7.3 completes a buffered tmpfs read from io-wq: the CQE comes after later inline ones, at a time the runner does not control, and on a DEFER_TASKRUN ring the io-wq completion queues local task_work that signals a registered eventfd; the model completes it inline (the host\'s /tmp is ext4, inline as modelled). Modelling it needs a per-filesystem FMODE_NOWAIT in files/regular.ts', regression: 'testbed/fuzz-found/fuzz-1-956.json, testbed/fuzz-found/fuzz-1-1943.json, testbed/fuzz-found/fuzz-1-1574.json', kernels: ['7.3'] },
+  { id: 'regular-file-write', what: 'WRITE SQEs on regular files without a wait for the CQE (sqe.waited makes them)', why: 'a buffered write of a tmpfs file (no FMODE_NOWAIT) or an ext4 file (no FOP_BUFFER_WASYNC) always goes to io-wq, on 6.18 and 7.3: unwaited, its CQE comes whenever the worker gets to it, as with unwaited-iowq (the model punts it too; fuzz-1-8)', regression: 'testbed/fuzz-found/fuzz-1-8.json' },
+  { id: 'regular-file-read', what: 'READ SQEs of tmpfs files without a wait for the CQE (ext4 files, which read inline, are generated; sqe.waited makes the others)', why: 'a tmpfs (shmem) file has no FMODE_NOWAIT, on 6.18 and on 7.3, so io_file_supports_nowait() sends every READ of it to io-wq: unwaited, its CQE comes at a time the runner does not control, as with unwaited-iowq (the model punts it too; the divergence was the VM\'s /tmp being tmpfs, not 7.3)', regression: 'testbed/fuzz-found/fuzz-1-956.json, testbed/fuzz-found/fuzz-1-1943.json' },
+  { id: 'iowq-eventfd-defer', what: 'waited READs of tmpfs files and WRITEs of regular files (both go to io-wq) on DEFER_TASKRUN rings once an eventfd was registered', why: 'the io-wq completion goes through local task_work, and how many times a registered eventfd is signalled for it varies from run to run: 2 or 3 (1 or 2 with REGISTER_EVENTFD_ASYNC) for the same scenario on 7.3 in the VM; on a ring without DEFER_TASKRUN it is always 1 (eventfd-async-tmpfile-fs pins the rest)' },
   { id: 'udp-shut-rd', what: 'SHUT_RD (and SHUT_RDWR) of a UDP socket, by shutdown(2) or SHUTDOWN', why: 'a receive on an empty UDP socket after SHUT_RD is -EAGAIN without waiting (__skb_recv_udp()) yet the socket polls readable (datagram_poll() reports RCV_SHUTDOWN as EPOLLIN), so io_uring ends up on io-wq, where the blocking receive returns 0: the CQE comes at a time the runner does not control (the model completes it inline with 0; udp-shutdown-rd-empty waits for it)', regression: 'testbed/fuzz-found/fuzz-11-239.json' },
   { id: 'udp-after-peer-close', what: 'sends on a UDP socket whose peer was closed', why: 'each draws an ICMP port unreachable, and ICMP errors pass a global rate limit (net.ipv4.icmp_msgs_per_sec and icmp_msgs_burst, with a random part on recent kernels): whether ECONNREFUSED arrives depends on what else sent ICMP in the last second; udp-peer-close pins the single case' },
   { id: 'drain', what: 'IOSQE_IO_DRAIN', why: 'the request after a drain is still REQ_F_FORCE_ASYNC (drain_active) and, deferred, runs on io-wq: its CQE races the runner (drain-active-until-next-request pins the part that is deterministic)' },
@@ -54,12 +55,6 @@ export const KNOWN_DIVERGENCES: readonly Exclusion[] = [
     what: 'closing one end of a TCP pair',
     why: 'after the peer closed, the kernel accepts the first write (the RST comes back only then) and fails later ones; the model fails the first with -EPIPE (files/stream.ts)',
     regression: 'testbed/fuzz-found/fuzz-1-99.json',
-  },
-  {
-    id: 'rw-efault',
-    what: 'WRITE SQEs to regular files from a bad buffer address (bad addresses elsewhere are generated)',
-    why: 'a faulting WRITE past the end still grows the file on the host (fuzz-1-1840: read(2) then finds 16 zero bytes); generic_perform_write() and the filesystem\'s write_begin/write_end decide it (ext4 natively, tmpfs in the VM), and the model\'s regular file does not grow on a fault (files/regular.ts)',
-    regression: 'testbed/fuzz-found/fuzz-1-1840.json',
   },
 ];
 

@@ -14,6 +14,7 @@ import { pageAlign } from '../memory.js';
 import { stepCompiler } from '../scenario/compile.js';
 import { ModelExecutor } from '../scenario/model-executor.js';
 import { UDP_MODELLED_QUEUE, type StreamEnd } from '../files/stream.js';
+import { RegularFile } from '../files/regular.js';
 import { Choices } from './choices.js';
 import { avoids } from './exclusions.js';
 import { CORE_FUZZ } from './gen/index.js';
@@ -149,7 +150,8 @@ class Env implements FuzzEnv {
     // A UDP socket's peer is gone only as far as its port is closed (nothing is mirrored).
     const udpPeerGone = !!f && f.kind === 'udp' && !!f.peer?.released;
     const peerClosed = !!f && (kind === 'tcp' || kind === 'unix' || kind === 'pipe-w') && (!!f.tx?.readerClosed || !!f.rx?.writerClosed || udpPeerGone);
-    return { name, kind, open: open && !!f, readable, peerClosed, writable: fits, ...(f?.kind === 'udp' ? { udp: true } : {}) };
+    const fs = (f as unknown) instanceof RegularFile ? (f as unknown as RegularFile).fs : undefined;
+    return { name, kind, open: open && !!f, readable, peerClosed, writable: fits, ...(f?.kind === 'udp' ? { udp: true } : {}), ...(fs ? { fs } : {}) };
   }
 
   liveRings(): FuzzRing[] {

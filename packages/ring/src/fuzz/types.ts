@@ -66,6 +66,8 @@ export interface FuzzFd {
   writable(len: number): boolean;
   /** One end of a connected UDP pair (its kind says 'unix': a connected socket). */
   udp?: boolean;
+  /** A regular file's filesystem (the tmpfile step's `fs`). */
+  fs?: 'tmpfs' | 'ext4';
 }
 
 export interface FuzzRegion {

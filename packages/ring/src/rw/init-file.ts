@@ -19,12 +19,18 @@ function setRwFlags(req: Req, flags: number, dir: RwDir): number {
   if (!flags) return 0;
   if (flags & ~RWF_SUPPORTED) return -ERRNO.EOPNOTSUPP;
   if (flags & RWF.APPEND && flags & RWF.NOAPPEND) return -ERRNO.EINVAL;
-  // Pipes, sockets, block devices and eventfd are FMODE_NOWAIT; whether a regular file is
-  // depends on its filesystem, which the model does not know. Seen on the testbed: the 7.3
-  // guest's tmpfs has no FMODE_NOWAIT (-EOPNOTSUPP for READ and WRITE alike); the 6.18 host's
-  // ext4 serves a cached READ and fails a buffered WRITE -EAGAIN.
-  if (flags & RWF.NOWAIT && req.file!.isReg) {
-    throw new UringError('NOT_MODELLED', 'RWF_NOWAIT on a regular file depends on its filesystem (tmpfs: -EOPNOTSUPP; ext4: cached reads succeed, buffered writes -EAGAIN), which is not modelled');
+  // Pipes, sockets, block devices and eventfd are FMODE_NOWAIT; a regular file is when its
+  // filesystem says so: tmpfs files are not (-EOPNOTSUPP for READ and WRITE alike), ext4 files
+  // are (a cached READ succeeds, a buffered WRITE is -EAGAIN: no FOP_BUFFER_WASYNC). A tmpfile
+  // whose filesystem the scenario did not name cannot say.
+  const file = req.file!;
+  if (flags & RWF.NOWAIT && file instanceof RegularFile) {
+    if (file.fs === undefined) {
+      throw new UringError('NOT_MODELLED', 'RWF_NOWAIT on a tmpfile without `fs`: it depends on the filesystem (tmpfs: -EOPNOTSUPP; ext4: cached reads succeed, buffered writes -EAGAIN)');
+    }
+    if (!file.nowait) return -ERRNO.EOPNOTSUPP;
+  } else if (flags & RWF.NOWAIT && file.isReg) {
+    throw new UringError('NOT_MODELLED', 'RWF_NOWAIT on a regular file of unknown filesystem');
   }
   if (flags & RWF.ATOMIC && dir !== 'out') return -ERRNO.EOPNOTSUPP;
   if (flags & RWF_UNMODELLED) {

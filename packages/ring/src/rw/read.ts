@@ -10,9 +10,9 @@ import { ERRNO } from '../uapi/errno.js';
 import { IORING_OP } from '../uapi/constants.js';
 import { counter } from '../cost.js';
 import { opFlags, type OpDef } from '../core/opdef.js';
-import { IOU_ISSUE_SKIP_COMPLETE, REQ_F, type Req } from '../core/req.js';
+import { IOU_ISSUE_SKIP_COMPLETE, ISSUE_F, REQ_F, type Req } from '../core/req.js';
 import { doBufferSelect, kbufRecycle } from '../core/kbuf.js';
-import { isBlockDevice } from '../files/regular.js';
+import { isBlockDevice, RegularFile } from '../files/regular.js';
 import { isSocket } from '../files/stream.js';
 import { rwCmd } from './cmd.js';
 import { rwFixedPrep, rwPrep, rwvFixedPrep, rwvPrep } from './prep.js';
@@ -59,6 +59,10 @@ export function ioReadAttempt(req: Req, sel: BrSel, issueFlags: number): number 
   if (init) return init;
   // req->cqe.res: what a full read returns; anything else is short.
   req.res = rwCmd(req).iter!.count;
+  // A file without FMODE_NOWAIT that cannot be polled: the nonblocking attempt is -EAGAIN before
+  // anything is read (a tmpfs file; io-wq reads it).
+  const file = req.file!;
+  if (issueFlags & ISSUE_F.NONBLOCK && file instanceof RegularFile && !file.nowait) return -ERRNO.EAGAIN;
   const ret = iterDoRead(req, updatePos(req));
   // -EAGAIN: a pollable file waits through poll (or, on an io-wq worker, by sleeping). The
   // model's other files never run dry, so the kernel's page-cache retry is never needed.

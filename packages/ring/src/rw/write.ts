@@ -63,6 +63,7 @@ function iterDoWrite(req: Req, pos: number | undefined): number {
   // copy_page_from_iter() faulting before the first byte. pipe_write() and the socket send paths
   // check the other end (-EPIPE, a reset's error) before they copy, so that answer comes first.
   if (data.byteLength === 0 && it.count > 0) {
+    if (file instanceof RegularFile) return file.faultedWrite(pos, rwCmd(req).append);
     if (!(file instanceof StreamEnd)) return -ERRNO.EFAULT;
     // udp_sendmsg() checks the length, the address and a pending error before the copy too
     // (a 64 KiB write from a bad address is -EMSGSIZE; fuzz-226241858-6777).
@@ -72,7 +73,17 @@ function iterDoWrite(req: Req, pos: number | undefined): number {
     return -ERRNO.EFAULT;
   }
   // IOCB_APPEND: a regular file's write_iter (generic_write_checks()) goes to the end of the file.
-  const res = file instanceof RegularFile ? file.write(data, pos, rwCmd(req).append) : file.write(data, file.stream ? undefined : pos);
+  if (file instanceof RegularFile) {
+    const fpos = file.pos;
+    const res = file.write(data, pos, rwCmd(req).append);
+    if (res > 0) k.costs.add(C_COPY, res);
+    // A short write (the copy faulted part way) goes back for the rest (need_complete_io()); the
+    // retry starts again at f_pos (io_kiocb_update_pos()), faults at once, and kiocb_done() sees
+    // -EFAULT, so it never stores ki_pos: f_pos stays where it was, though the bytes landed.
+    if (pos === undefined && res < it.count) file.pos = fpos;
+    return res;
+  }
+  const res = file.write(data, file.stream ? undefined : pos);
   if (res > 0) k.costs.add(C_COPY, res);
   return res;
 }
@@ -87,6 +98,11 @@ export function ioWrite(req: Req, issueFlags: number): number {
   if (init) return init;
   req.res = rwCmd(req).iter!.count;
   const nonblock = (issueFlags & ISSUE_F.NONBLOCK) !== 0;
+  // No FMODE_NOWAIT (tmpfs), or a buffered write to a filesystem without FOP_BUFFER_WASYNC
+  // (ext4): -EAGAIN before anything is written, so io-wq writes it (or, with RWF_NOWAIT, the
+  // CQE says -EAGAIN).
+  const f = req.file!;
+  if (nonblock && f instanceof RegularFile && (!f.nowait || !f.bufferedWriteNowait)) return -ERRNO.EAGAIN;
   const ret2 = iterDoWrite(req, updatePos(req));
   // No retry for RWF_NOWAIT: -EAGAIN is the result.
   if (ret2 === -ERRNO.EAGAIN && req.flags & REQ_F.NOWAIT) return kiocbDone(req, ret2, null, issueFlags);

@@ -245,6 +245,8 @@ function compileCore(cc: CompileContext, s: CoreStep, out: ProgramOp[]): void {
       cc.fds.add(s.name);
       const op: Extract<ProgramOp, { op: 'tmpfile' }> = { op: 'tmpfile', fd: s.name, size: s.size, seed: s.seed };
       if (s.flags) op.flags = openFlags(s.flags);
+      if (s.fs) op.fs = s.fs;
+      if (s.fs) out.push({ op: 'require', what: `fs:${s.fs}` });
       out.push(op);
       return;
     }
@@ -271,6 +273,7 @@ function compileCore(cc: CompileContext, s: CoreStep, out: ProgramOp[]): void {
       return;
     case 'read': cc.requireFd(s.fd); out.push({ op: 'read', fd: s.fd, len: s.len }); return;
     case 'close': cc.requireFd(s.fd); out.push({ op: 'close', fd: s.fd }); return;
+    case 'fstat': cc.requireFd(s.fd); out.push({ op: 'fstat', fd: s.fd }); return;
     case 'shutdown':
       cc.requireFd(s.fd);
       out.push({ op: 'shutdown', fd: s.fd, how: typeof s.how === 'number' ? s.how : SHUT[s.how] });

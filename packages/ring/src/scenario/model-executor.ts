@@ -252,7 +252,7 @@ export class ModelExecutor {
         return;
       }
       case 'tmpfile':
-        this.fds.set(op.fd, k.tmpfile(op.size, op.seed, op.flags));
+        this.fds.set(op.fd, k.tmpfile(op.size, op.seed, op.flags, op.fs));
         rec(`fd ${op.fd} 0`);
         return;
       case 'blockdev':
@@ -325,6 +325,11 @@ export class ModelExecutor {
       case 'setfl':
         rec(`setfl ${op.fd} ${k.setNonblock(this.fdOf(op.fd), op.nonblock)}`);
         return;
+      case 'fstat': {
+        const r = k.fstat(this.fdOf(op.fd));
+        rec(`stat ${op.fd} ${r.res} ${r.size} ${r.pos}`);
+        return;
+      }
       case 'shutdown':
         rec(`shutdown ${op.fd} ${k.shutdown(this.fdOf(op.fd), op.how)}`);
         return;

@@ -1,5 +1,6 @@
 // The primitive program both executors interpret (testbed/PROTOCOL.md), and its text form.
 
+import type { TmpfileFs } from '../files/regular.js';
 import { toHex } from '../uapi/layout.js';
 import { UringError } from '../errors.js';
 
@@ -31,7 +32,8 @@ export type ProgramOp =
   | { op: 'udppair'; a: string; b: string; connect: boolean }
   | { op: 'eventfd'; fd: string; initval: number; flags: number }
   /** flags: open(2)'s access mode and O_APPEND; undefined is O_RDWR. */
-  | { op: 'tmpfile'; fd: string; size: number; seed: number; flags?: number }
+  | { op: 'tmpfile'; fd: string; size: number; seed: number; flags?: number; fs?: TmpfileFs }
+  | { op: 'fstat'; fd: string }
   | { op: 'blockdev'; fd: string; path: string; odirect: boolean }
   | { op: 'write'; fd: string; len: number; seed: number }
   | { op: 'read'; fd: string; len: number }
@@ -101,7 +103,8 @@ export function opToText(o: ProgramOp): string | null {
     case 'dgrampair': return `dgrampair ${o.a} ${o.b}`;
     case 'udppair': return `udppair ${o.a} ${o.b}${o.connect ? '' : ' 0'}`;
     case 'eventfd': return `eventfd ${o.fd} ${o.initval} ${o.flags}`;
-    case 'tmpfile': return `tmpfile ${o.fd} ${o.size} ${o.seed}${o.flags === undefined ? '' : ` ${o.flags}`}`;
+    case 'tmpfile': return `tmpfile ${o.fd} ${o.size} ${o.seed}${o.fs ? ` ${o.flags ?? 2} ${o.fs}` : o.flags === undefined ? '' : ` ${o.flags}`}`;
+    case 'fstat': return `fstat ${o.fd}`;
     case 'blockdev': return `blockdev ${o.fd} ${o.path} ${o.odirect ? 1 : 0}`;
     case 'write': return `write ${o.fd} ${o.len} ${o.seed}`;
     case 'read': return `read ${o.fd} ${o.len}`;

@@ -113,7 +113,10 @@ export const CoreSteps = [
   z.object({
     op: z.literal('tmpfile'), name, size: z.number().int().nonnegative().max(L.tmpfileSize, `a tmpfile is at most ${L.tmpfileSize} bytes (the runner's limit)`), seed: z.number().int().min(0).max(255).default(0),
     flags: z.array(z.enum(['RDONLY', 'WRONLY', 'RDWR', 'APPEND'])).optional(),
-  }).strict().describe('a regular file filled with a byte pattern, opened O_RDWR or with `flags`: one access mode (RDONLY, WRONLY, RDWR) and maybe APPEND'),
+    /** The filesystem the file is made on; omitted: the executor's /tmp (ext4 on the host, tmpfs in the VM), modelled as neither. */
+    fs: z.enum(['tmpfs', 'ext4']).optional(),
+  }).strict().describe('a regular file filled with a byte pattern, opened O_RDWR or with `flags`: one access mode (RDONLY, WRONLY, RDWR) and maybe APPEND; `fs` makes it on tmpfs or ext4 (a machine without one skips the scenario), omitted it goes to the executor\'s /tmp, whose filesystem the model does not know (it then completes reads and writes inline)'),
+  z.object({ op: z.literal('fstat'), fd: name }).strict().describe('fstat(2) and lseek(fd, 0, SEEK_CUR) of a regular file: its size and file position'),
   z.object({ op: z.literal('blockdev'), name, odirect: z.boolean().default(true) }).strict()
     .describe('open the testbed NVMe disk (64 MiB; byte i of 4 KiB block b is (b + i) & 0xff), O_DIRECT by default'),
   z.object({

@@ -30,6 +30,7 @@ function recordsOf(op: ProgramOp): string[] {
     case 'poll': return ['poll'];
     case 'procstatus': return ['proc'];
     case 'creds': return ['creds'];
+    case 'fstat': return ['stat'];
     case 'time': return [...recordsOf(op.inner), 'time'];
     case 'setup': case 'enter': case 'observe': case 'register': case 'rmem':
     case 'pipe': case 'tcppair': case 'unixpair': case 'dgrampair': case 'udppair': case 'eventfd': case 'tmpfile': case 'blockdev':
@@ -197,6 +198,9 @@ function parseRecord(rec: string, step: number, op: ProgramOp | undefined): Trac
     case 'munmap':
       noMore(t, 3);
       return { ev: 'munmap', region: word(t[1], 'the region'), step, ...withErrno(int(t[2], 'the result')) };
+    case 'stat':
+      noMore(t, 5);
+      return { ev: 'stat', fd: word(t[1], 'the fd'), step, ...withErrno(int(t[2], 'the result')), size: int(t[3], 'the size'), pos: int(t[4], 'the position') };
     case 'setfl':
       noMore(t, 3);
       return { ev: 'setfl', fd: word(t[1], 'the fd'), step, ...withErrno(int(t[2], 'the result')) };

@@ -34,6 +34,8 @@ export const TraceEvent = z.discriminatedUnion('ev', [
   z.object({ ev: z.literal('mmap'), region: z.string(), ...base, ...res }),
   z.object({ ev: z.literal('munmap'), region: z.string(), ...base, ...res }),
   z.object({ ev: z.literal('setfl'), fd: z.string(), ...base, ...res }),
+  /** fstat(2)'s st_size and lseek(SEEK_CUR) (negative: -errno) of a file. */
+  z.object({ ev: z.literal('stat'), fd: z.string(), ...base, ...res, size: z.number(), pos: z.number() }),
   z.object({ ev: z.literal('shutdown'), fd: z.string(), ...base, ...res }),
   /** Fields of /proc/self/status a `procstatus` read (kB). */
   z.object({ ev: z.literal('proc'), ...base, fields: z.record(z.string(), z.number()) }),

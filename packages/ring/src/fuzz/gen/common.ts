@@ -74,7 +74,7 @@ export function flagsValue(names: readonly string[], table: Readonly<Record<stri
 export const MAX_FDS = 10;
 
 /** Steps that make an fd of `kind` (a pipe, an AF_UNIX pair or a tmpfile), and its name. */
-export function makeFd(c: FuzzChoices, env: FuzzEnv, kind: FuzzFdKind): { name: string; steps: Record<string, unknown>[] } {
+export function makeFd(c: FuzzChoices, env: FuzzEnv, kind: FuzzFdKind, ext4Only = false): { name: string; steps: Record<string, unknown>[] } {
   if (kind === 'pipe-r' || kind === 'pipe-w') {
     const p = env.fresh('p');
     return { name: kind === 'pipe-r' ? `${p}r` : `${p}w`, steps: [{ op: 'pipe', read: `${p}r`, write: `${p}w` }] };
@@ -88,8 +88,19 @@ export function makeFd(c: FuzzChoices, env: FuzzEnv, kind: FuzzFdKind): { name: 
     return { name: `${s}${c.pick(['a', 'b'])}`, steps: [{ op: 'socketpair', a: `${s}a`, b: `${s}b`, kind: made }] };
   }
   const name = env.fresh('f');
-  return { name, steps: [{ op: 'tmpfile', name, size: c.pick([4096, 0, 100]), seed: c.int(256), ...openFlags(c) }] };
+  return { name, steps: [{ op: 'tmpfile', name, size: c.pick([4096, 0, 100]), seed: c.int(256), ...openFlags(c), fs: tmpfileFs(c, ext4Only) }] };
 }
+
+/**
+ * The filesystem of a generated tmpfile: tmpfs or ext4, which differ in where io_uring does
+ * their I/O (files/regular.ts); `ext4Only` when the file must take an unwaited READ inline.
+ */
+export function tmpfileFs(c: FuzzChoices, ext4Only = false): 'tmpfs' | 'ext4' {
+  return ext4Only ? 'ext4' : c.pick(['tmpfs', 'ext4'] as const);
+}
+
+/** Avoided in targetFd(): a tmpfs file, whose READ and WRITE run on io-wq (unwaited: timing). */
+export const TMPFS_FILE = 'tmpfs-file';
 
 /** Mostly none (O_RDWR); sometimes an access mode and O_APPEND, for EBADF and appending writes. */
 export function openFlags(c: FuzzChoices): { flags?: string[] } {
@@ -102,18 +113,19 @@ export function openFlags(c: FuzzChoices): { flags?: string[] } {
  * 12, any open fd or a number that is no fd at all. Made fds' steps are pushed to `out`.
  */
 export function targetFd(
-  c: FuzzChoices, env: FuzzEnv, kinds: readonly FuzzFdKind[], out: Record<string, unknown>[], avoid: readonly FuzzFdKind[] = [],
+  c: FuzzChoices, env: FuzzEnv, kinds: readonly FuzzFdKind[], out: Record<string, unknown>[], avoid: readonly (FuzzFdKind | typeof TMPFS_FILE)[] = [],
 ): string | number {
-  const usable = (f: FuzzFd) => !avoid.includes(f.kind) && !(f.peerClosed && (avoids('socket-after-peer-close') || (f.udp && avoids('udp-after-peer-close'))));
+  const noTmpfs = avoid.includes(TMPFS_FILE);
+  const usable = (f: FuzzFd) => !avoid.includes(f.kind) && !(noTmpfs && f.kind === 'file' && f.fs !== 'ext4') && !(f.peerClosed && (avoids('socket-after-peer-close') || (f.udp && avoids('udp-after-peer-close'))));
   if (c.rare(12)) {
     const x = c.pick<FuzzFd | number>([-1, ...env.openFds().filter(usable), 1000]);
     return typeof x === 'number' ? x : x.name;
   }
-  kinds = kinds.filter((k) => !avoid.includes(k));
+  kinds = kinds.filter((k) => !(avoid as readonly string[]).includes(k));
   const fitting = env.openFds(kinds).filter(usable);
   if (fitting.length && (!c.rare(6) || env.fds.length >= MAX_FDS)) return c.pick(fitting).name;
   if (env.fds.length >= MAX_FDS) return -1;
-  const made = makeFd(c, env, c.pick(kinds));
+  const made = makeFd(c, env, c.pick(kinds), noTmpfs);
   out.push(...made.steps);
   return made.name;
 }
@@ -129,6 +141,15 @@ export function kindOf(env: FuzzEnv, fd: string | number, made: readonly Record<
     if (s.op === 'tmpfile' && s.name === fd) return 'file';
   }
   return undefined;
+}
+
+/** The filesystem of a named tmpfile of this case, or of one `made` defines. */
+export function fileFs(env: FuzzEnv, fd: string | number, made: readonly Record<string, unknown>[] = []): 'tmpfs' | 'ext4' | undefined {
+  if (typeof fd === 'number') return undefined;
+  const known = env.fds.find((f) => f.name === fd);
+  if (known) return known.fs;
+  const s = made.find((m) => m.op === 'tmpfile' && m.name === fd);
+  return s?.fs === 'tmpfs' || s?.fs === 'ext4' ? s.fs : undefined;
 }
 
 /** Whether a named fd of this case, or one `made` defines, is an end of a UDP pair. */

@@ -3,7 +3,7 @@
 // are only made where the model says they would not block, so no case waits on the watchdog.
 
 import type { NamedFuzz } from '../types.js';
-import { MAX_FDS, openFlags } from './common.js';
+import { MAX_FDS, openFlags, tmpfileFs } from './common.js';
 import { avoids } from '../exclusions.js';
 
 export const pipeFuzz: NamedFuzz = {
@@ -35,7 +35,7 @@ export const tmpfileFuzz: NamedFuzz = {
   weight: 1,
   generate(c, env) {
     if (env.fds.length + 1 > MAX_FDS) return undefined;
-    return [{ op: 'tmpfile', name: env.fresh('f'), size: c.pick([4096, 0, 100, 10000]), seed: c.int(256), ...openFlags(c) }];
+    return [{ op: 'tmpfile', name: env.fresh('f'), size: c.pick([4096, 0, 100, 10000]), seed: c.int(256), ...openFlags(c), fs: tmpfileFs(c) }];
   },
 };
 
@@ -59,6 +59,19 @@ export const readFuzz: NamedFuzz = {
     const fds = env.openFds(['pipe-r', 'tcp', 'unix', 'file']).filter((f) => f.readable);
     if (!fds.length) return undefined;
     return [{ op: 'read', fd: c.pick(fds).name, len: c.pick([16, 1, 100, 4096, 0]) }];
+  },
+};
+
+/** fstat(2) of a tmpfile: its size and position, after whatever wrote it (a faulting WRITE grows it). */
+export const fstatFuzz: NamedFuzz = {
+  name: 'fstat',
+  weight: 1,
+  generate(c, env) {
+    // Not while a request is in flight: an io-wq WRITE may not have landed yet on the kernel.
+    if (env.liveRings().some((r) => r.inflight > 0)) return undefined;
+    const fds = env.openFds(['file']);
+    if (!fds.length) return undefined;
+    return [{ op: 'fstat', fd: c.pick(fds).name }];
   },
 };
 

@@ -6,7 +6,7 @@
 import { IORING_NOP, IORING_SETUP as S, IOSQE } from '../../uapi/constants.js';
 import { avoids } from '../exclusions.js';
 import { IOWQ_OBSERVED, type FuzzChoices, type FuzzEnv, type FuzzFdKind, type FuzzRing, type NamedFuzz } from '../types.js';
-import { CUR_POS, flagsValue, isStream, isUdp, kindOf, neg, quietRing, ringWithRoom, sqeFlags, targetFd, waitForOne } from './common.js';
+import { CUR_POS, fileFs, flagsValue, isStream, isUdp, kindOf, neg, quietRing, ringWithRoom, sqeFlags, targetFd, TMPFS_FILE, waitForOne } from './common.js';
 
 type Step = Record<string, unknown>;
 const NOP_FLAGS = ['INJECT_RESULT', 'FILE', 'TW', 'CQE32', 'FIXED_FILE', 'FIXED_BUFFER'] as const;
@@ -61,10 +61,10 @@ function lengthFor(c: FuzzChoices, env: FuzzEnv, fd: string | number, made: Step
 
 function rwSqe(c: FuzzChoices, env: FuzzEnv, out: Step[], extra: readonly string[] = []): Step {
   const write = c.bool();
-  const avoid: FuzzFdKind[] = [];
+  const avoid: (FuzzFdKind | typeof TMPFS_FILE)[] = [];
   if (write && avoids('regular-file-write')) avoid.push('file');
   if (avoids('rw-wrong-direction')) avoid.push(write ? 'pipe-r' : 'pipe-w');
-  if (!write && avoids('regular-file-read', env.profile)) avoid.push('file');
+  if (!write && avoids('regular-file-read')) avoid.push(TMPFS_FILE);
   const fd = targetFd(c, env, write ? ['pipe-w', 'file', 'tcp', 'unix'] : ['pipe-r', 'file', 'tcp', 'unix'], out, avoid);
   const kind = kindOf(env, fd, out);
   let len = lengthFor(c, env, fd, out);
@@ -72,7 +72,7 @@ function rwSqe(c: FuzzChoices, env: FuzzEnv, out: Step[], extra: readonly string
   const sqe: Step = { opcode: write ? 'WRITE' : 'READ', fd, len, user_data: env.userData() };
   const shortFails = avoids('short-rw-fails');
   withFlags(c, sqe, shortFails ? [] : extra, shortFails ? ['CQE_SKIP_SUCCESS'] : []);
-  const noBad = (write && kind === 'file' && avoids('rw-efault')) || (len === 0 && avoids('zero-length-bad-address'));
+  const noBad = len === 0 && avoids('zero-length-bad-address');
   if (!selects(sqe)) sqe.addr = buffer(c, env, len + 100, out, noBad);
   const socket = kind === 'tcp' || kind === 'unix';
   sqe.off = c.pick(socket && avoids('socket-rw-offset') ? [CUR_POS, 0] : [CUR_POS, 0, 10, 4096]);
@@ -225,17 +225,18 @@ export const waitedFuzz: NamedFuzz = {
       const fd = targetFd(c, env, ['file'], steps, ['pipe-r', 'pipe-w', 'tcp', 'unix', 'eventfd']);
       const len = c.pick([16, 4096, 1, 0, 10000]);
       const kind = kindOf(env, fd, steps);
-      // On 7.3 (the guest's tmpfs) the read or write completes from io-wq: on a DEFER_TASKRUN ring
-      // its local task_work signals a registered eventfd, which the model's inline completion does not.
-      if (ring.flags & S.DEFER_TASKRUN && avoids('regular-file-read', env.profile)) return undefined;
-      // With an eventfd registered, whether the host finished the I/O inline or from io-wq shows
-      // in the count (REGISTER_EVENTFD_ASYNC signals only from io-wq; a DEFER_TASKRUN ring's
-      // task_work signals too), and on the host's ext4 that depends on timing.
-      if (env.scratch(IOWQ_OBSERVED, () => ({ value: false })).value && avoids('regular-file-write')) return undefined;
-      const safe = (len === 0 && avoids('zero-length-bad-address')) || (write && avoids('rw-efault'));
+      // Where the I/O runs (inline, or io-wq: a tmpfs file's READ and WRITE, an ext4 file's
+      // WRITE) shows in a registered eventfd's count, and the model follows the filesystem; but
+      // an io-wq completion on a DEFER_TASKRUN ring signals a varying number of times.
+      const iowq = kind === 'file' && (write || fileFs(env, fd, steps) !== 'ext4');
+      if (iowq && ring.flags & S.DEFER_TASKRUN && env.scratch(IOWQ_OBSERVED, () => ({ value: false })).value && avoids('iowq-eventfd-defer')) return undefined;
+      const safe = len === 0 && avoids('zero-length-bad-address');
       const socket = kind === 'tcp' || kind === 'unix';
       const off = c.pick(socket && avoids('socket-rw-offset') ? [CUR_POS, 0] : [CUR_POS, 0, 100, 8192]);
-      sqe = { opcode: write ? 'WRITE' : 'READ', fd, len, user_data: env.userData(), addr: buffer(c, env, len + 100, steps, safe), off };
+      // A faulting buffer now and then more often than elsewhere: what a faulting WRITE leaves in
+      // the file (it grows to the offset) is the filesystem's, and fstat shows it.
+      const addr = !safe && kind === 'file' && c.rare(8) ? c.pick([0, 4096]) : buffer(c, env, len + 100, steps, safe);
+      sqe = { opcode: write ? 'WRITE' : 'READ', fd, len, user_data: env.userData(), addr, off };
     }
     steps.push(sqeStep(ring, sqe), waitForOne(ring));
     return steps;

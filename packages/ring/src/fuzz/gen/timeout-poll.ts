@@ -7,7 +7,7 @@
 import { EPOLL, IORING_ASYNC_CANCEL as C, IORING_OP, IORING_POLL as P, IORING_TIMEOUT as T } from '../../uapi/constants.js';
 import { avoids } from '../exclusions.js';
 import type { FuzzChoices, FuzzEnv, NamedFuzz } from '../types.js';
-import { quietRing, ringWithRoom, targetFd, waitForOne } from './common.js';
+import { quietRing, ringWithRoom, targetFd, TMPFS_FILE, waitForOne } from './common.js';
 
 type Step = Record<string, unknown>;
 
@@ -160,7 +160,7 @@ export const linkTimeoutFuzz: NamedFuzz = {
     if (what === 1) {
       const r = env.region(64);
       steps.push(...r.steps);
-      head = { opcode: 'READ', user_data: env.userData(), fd: targetFd(c, env, ['pipe-r'], steps, avoids('regular-file-read', env.profile) ? ['file'] : []), addr: { region: r.name, offset: 0 }, len: 16, off: '18446744073709551615' };
+      head = { opcode: 'READ', user_data: env.userData(), fd: targetFd(c, env, ['pipe-r'], steps, avoids('regular-file-read') ? [TMPFS_FILE] : []), addr: { region: r.name, offset: 0 }, len: 16, off: '18446744073709551615' };
     } else if (what === 2) {
       head = pollSqe(c, env, steps);
     } else {
