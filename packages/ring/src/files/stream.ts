@@ -7,10 +7,13 @@
 //   once; if the closed end still had unread data, the peer also gets sk_err = ECONNRESET,
 //   reported once by a read that finds no data.
 // - TCP (tcp_close()): with nothing unread the peer gets a FIN (SOCK_DONE: EOF, and an inq hint
-//   of 1); data sent to the closed end is answered with a reset, so the first send succeeds and
-//   the next fails -EPIPE. With unread data the close sends a reset (tcp_reset()): the peer
-//   keeps what it already received, then reads -ECONNRESET once, then EOF, and its sends fail
-//   (the pending error first, then -EPIPE).
+//   of 1) and, in CLOSE_WAIT, may still send: the closed end answers data with a reset, so the
+//   first send succeeds and draws it (tcp_reset() in CLOSE_WAIT: sk_err = EPIPE, TCP_CLOSE) and
+//   the next fails -EPIPE. With unread data the close sends a reset at once: the peer keeps
+//   what it already received, then reads -ECONNRESET once (EPIPE in CLOSE_WAIT, and a read
+//   there sees the FIN first), then EOF, and its sends fail (the pending error first, then
+//   -EPIPE). Once both FINs are out (close or SHUT_WR, in either order) the socket that is
+//   still open is TCP_CLOSE too (LAST_ACK acked, or tcp_time_wait()): shutdown is -ENOTCONN.
 //
 // An AF_UNIX SOCK_DGRAM pair (kind 'unix-dgram') shares the same ends, but its queues keep each
 // send as one datagram (ByteQueue in datagram mode): a read takes one datagram whole, keeping at
@@ -283,7 +286,7 @@ export class StreamEnd extends FileObj {
   sockErr = 0;
   /** SOCK_DONE: a TCP FIN arrived. */
   finRcvd = false;
-  /** TCP_CLOSE after a reset (tcp_done()): every later send fails. */
+  /** TCP_CLOSE (tcp_done()): after a reset, or once both FINs are sent and acked; every later send fails. */
   tcpClosed = false;
   /** The fd was closed (release()). */
   released = false;
@@ -577,6 +580,15 @@ export class StreamEnd extends FileObj {
     return this.transmit(data);
   }
 
+  /**
+   * tcp_fin(): the peer's FIN arrived (SOCK_DONE; the sender marked our queue writer-closed).
+   * In FIN_WAIT2, our own FIN sent and acked, tcp_time_wait() ends in tcp_done(): TCP_CLOSE.
+   */
+  tcpFin(): void {
+    this.finRcvd = true;
+    if (this.wrShut) this.tcpClosed = true;
+  }
+
   /** tcp_reset(): a RST arrived (EPIPE if our side had seen the FIN, else ECONNRESET). */
   reset(): void {
     if (this.tcpClosed) return;
@@ -613,7 +625,7 @@ export class StreamEnd extends FileObj {
     if (peer && this.kind === 'tcp') {
       // tcp_close(): unread data means a reset instead of a FIN.
       if (unread && !this.tcpClosed) peer.reset();
-      else if (!this.tcpClosed) peer.finRcvd = true;
+      else if (!this.tcpClosed) peer.tcpFin();
     } else if (peer && this.kind === 'unix' && unread) {
       peer.sockErr = ERRNO.ECONNRESET;
     }

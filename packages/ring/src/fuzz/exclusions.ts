@@ -8,9 +8,9 @@ import type { KernelId } from '../profile.js';
 
 export type AvoidId =
   | 'sqpoll' | 'iopoll' | 'tcp' | 'no-mmap' | 'unwaited-iowq' | 'drain' | 'close-under-sqe' | 'split-links' | 'blocking-syscalls'
-  | 'regular-file-write' | 'zero-length-stream-io' | 'send-buffer-select' | 'tcp-after-peer-close'
+  | 'regular-file-write' | 'zero-length-stream-io' | 'send-buffer-select'
   | 'short-rw-fails' | 'rw-wrong-direction' | 'regular-file-read' | 'close-with-inflight' | 'rw-efault' | 'pipe-slots'
-  | 'socket-after-peer-close' | 'defer-taskrun-flag' | 'zero-length-bad-address' | 'socket-rw-offset'
+  | 'defer-taskrun-flag' | 'zero-length-bad-address' | 'socket-rw-offset'
   | 'udp-shut-rd' | 'udp-after-peer-close' | 'cqe-mixed-big' | 'fsync-badfd-defer';
 
 export interface Exclusion {
@@ -56,12 +56,6 @@ export const KNOWN_DIVERGENCES: readonly Exclusion[] = [
     regression: 'testbed/fuzz-found/fuzz-226241858-7172.json',
   },
 
-  {
-    id: 'tcp-after-peer-close',
-    what: 'closing one end of a TCP pair',
-    why: 'after the peer closed, the kernel accepts the first write (the RST comes back only then) and fails later ones; the model fails the first with -EPIPE (files/stream.ts)',
-    regression: 'testbed/fuzz-found/fuzz-1-99.json',
-  },
   {
     id: 'rw-efault',
     what: 'WRITE SQEs to regular files from a bad buffer address (bad addresses elsewhere are generated)',

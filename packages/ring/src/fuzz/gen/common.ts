@@ -94,7 +94,7 @@ export function openFlags(c: FuzzChoices): { flags?: string[] } {
 export function targetFd(
   c: FuzzChoices, env: FuzzEnv, kinds: readonly FuzzFdKind[], out: Record<string, unknown>[], avoid: readonly FuzzFdKind[] = [],
 ): string | number {
-  const usable = (f: FuzzFd) => !avoid.includes(f.kind) && !(f.peerClosed && (avoids('socket-after-peer-close') || (f.udp && avoids('udp-after-peer-close'))));
+  const usable = (f: FuzzFd) => !avoid.includes(f.kind) && !(f.peerClosed && f.udp && avoids('udp-after-peer-close'));
   if (c.rare(12)) {
     const x = c.pick<FuzzFd | number>([-1, ...env.openFds().filter(usable), 1000]);
     return typeof x === 'number' ? x : x.name;
