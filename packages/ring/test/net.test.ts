@@ -146,6 +146,18 @@ describe('how a stream end goes away (files/stream.ts)', () => {
     expect(e.read(8).res).toBe(0);
   });
 
+  it('TCP: data for a peer that shut down both ways resets both (EPIPE here, in CLOSE_WAIT; ECONNRESET there)', () => {
+    const [a, b] = makeSocketPair('tcp');
+    expect(sockShutdown(a, SHUT.RDWR)).toBe(0);
+    expect(b.write(new Uint8Array(16))).toBe(16);
+    expect([a.sockErr, b.sockErr]).toEqual([ERRNO.ECONNRESET, ERRNO.EPIPE]);
+    expect(a.read(8).res).toBe(-ERRNO.ECONNRESET);
+    const [c, d] = makeSocketPair('tcp');
+    expect(sockShutdown(c, SHUT.RD)).toBe(0);
+    expect(d.write(new Uint8Array(4))).toBe(4);
+    expect(c.read(8).res).toBe(4);
+  });
+
   it('AF_UNIX: the peer gets ECONNRESET only for unread data, and its sends fail EPIPE either way', () => {
     const [a, b] = makeSocketPair('unix');
     a.put();

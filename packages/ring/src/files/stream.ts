@@ -14,6 +14,7 @@
 //   there sees the FIN first), then EOF, and its sends fail (the pending error first, then
 //   -EPIPE). Once both FINs are out (close or SHUT_WR, in either order) the socket that is
 //   still open is TCP_CLOSE too (LAST_ACK acked, or tcp_time_wait()): shutdown is -ENOTCONN.
+//   A peer that shut down both ways answers data as a closed one does, and resets itself too.
 //
 // An AF_UNIX SOCK_DGRAM pair (kind 'unix-dgram') shares the same ends, but its queues keep each
 // send as one datagram (ByteQueue in datagram mode): a read takes one datagram whole, keeping at
@@ -532,25 +533,42 @@ export class StreamEnd extends FileObj {
     return this.tx.readerClosed ? -ERRNO.EPIPE : 0;
   }
 
+  /**
+   * The TCP peer takes no more data: it was closed, or it shut down both ways (FIN_WAIT1/2
+   * with RCV_SHUTDOWN), and tcp_rcv_state_process() answers new data there with a reset.
+   */
+  private peerAbortsOnData(): boolean {
+    const q = this.tx;
+    if (!q) return false;
+    if (q.readerClosed) return true;
+    const p = this.peer;
+    return this.kind === 'tcp' && !!p && p.rdShut && p.wrShut && !p.tcpClosed;
+  }
+
   /** Bytes a send can hand over now (sk_stream_memory_free()); 0 means it would wait. */
   sendRoom(): number {
     const q = this.tx;
     if (!q) return 0;
     // The peer is gone: TCP still transmits (and gets a reset back), so there is room.
-    if (q.readerClosed) return q.capacity;
+    if (this.peerAbortsOnData()) return q.capacity;
     return q.capacity - q.size;
   }
 
   /**
    * Hands bytes to the other end after sendError() said 0; returns how many were taken, or
-   * -EAGAIN when there is no room. Data for a closed TCP peer is lost and draws a reset.
+   * -EAGAIN when there is no room. Data for a TCP peer that takes no more is lost and draws a
+   * reset: the peer, if still open, resets itself first (tcp_reset() in FIN_WAIT2), then its
+   * RST reaches us before the send returns (loopback, the softirq on our CPU).
    */
   transmit(data: Uint8Array): number {
     const q = this.tx!;
     if (data.byteLength === 0) return 0;
-    if (q.readerClosed) {
+    if (this.peerAbortsOnData()) {
       const n = Math.min(data.byteLength, q.capacity);
-      if (this.kind === 'tcp') this.reset();
+      if (this.kind === 'tcp') {
+        if (this.peer && !this.peer.released) this.peer.reset();
+        this.reset();
+      }
       return n;
     }
     const wasEmpty = q.size === 0;
