@@ -2,6 +2,7 @@ import type { ScenarioInput } from '../src/index.js';
 import { describe, expect, it } from 'vitest';
 import { ERRNO, IORING_RECVSEND, defineExtension, runScenario, type TraceEvent } from '../src/extend.js';
 import { makePipe, makeSocketPair } from '../src/files/stream.js';
+import { SHUT, sockShutdown } from '../src/net/shutdown.js';
 import { cqes, events, traceOf } from './helpers.js';
 
 /** Scenario documents built loosely here (as parsed JSON would be) go through the typed entry as data. */
@@ -114,6 +115,47 @@ describe('how a stream end goes away (files/stream.ts)', () => {
     expect(d.read(8).res).toBe(0);
     expect(d.inq()).toBe(0);
     expect(d.write(new Uint8Array(1))).toBe(-ERRNO.EPIPE);
+  });
+
+  it('TCP: after the FIN the first send is taken and draws a reset (EPIPE once, in CLOSE_WAIT), then EPIPE', () => {
+    const [a, b] = makeSocketPair('tcp');
+    a.put();
+    expect(b.write(new Uint8Array(16))).toBe(16);
+    expect(b.sockErr).toBe(ERRNO.EPIPE);
+    expect(b.write(new Uint8Array(1))).toBe(-ERRNO.EPIPE);
+    expect(b.sockErr).toBe(0);
+    expect(b.read(8).res).toBe(0);
+    expect(sockShutdown(b, SHUT.RD)).toBe(-ERRNO.ENOTCONN);
+  });
+
+  it('TCP: once both FINs are out (either order, by shutdown or close) the socket is closed: shutdown is -ENOTCONN', () => {
+    const [a, b] = makeSocketPair('tcp');
+    expect(sockShutdown(a, SHUT.WR)).toBe(0);
+    expect(sockShutdown(b, SHUT.WR)).toBe(0);
+    expect([a.tcpClosed, b.tcpClosed]).toEqual([true, true]);
+    expect(sockShutdown(a, SHUT.RD)).toBe(-ERRNO.ENOTCONN);
+    const [c, d] = makeSocketPair('tcp');
+    c.put();
+    expect(sockShutdown(d, SHUT.WR)).toBe(0);
+    expect(sockShutdown(d, SHUT.WR)).toBe(-ERRNO.ENOTCONN);
+    const [e, f] = makeSocketPair('tcp');
+    expect(sockShutdown(e, SHUT.WR)).toBe(0);
+    f.put();
+    expect(e.tcpClosed).toBe(true);
+    expect(e.sockErr).toBe(0);
+    expect(e.read(8).res).toBe(0);
+  });
+
+  it('TCP: data for a peer that shut down both ways resets both (EPIPE here, in CLOSE_WAIT; ECONNRESET there)', () => {
+    const [a, b] = makeSocketPair('tcp');
+    expect(sockShutdown(a, SHUT.RDWR)).toBe(0);
+    expect(b.write(new Uint8Array(16))).toBe(16);
+    expect([a.sockErr, b.sockErr]).toEqual([ERRNO.ECONNRESET, ERRNO.EPIPE]);
+    expect(a.read(8).res).toBe(-ERRNO.ECONNRESET);
+    const [c, d] = makeSocketPair('tcp');
+    expect(sockShutdown(c, SHUT.RD)).toBe(0);
+    expect(d.write(new Uint8Array(4))).toBe(4);
+    expect(c.read(8).res).toBe(4);
   });
 
   it('AF_UNIX: the peer gets ECONNRESET only for unread data, and its sends fail EPIPE either way', () => {

@@ -19,7 +19,7 @@ function bgid(c: FuzzChoices, env: FuzzEnv, ring: string): number {
 }
 
 function fd(c: FuzzChoices, env: FuzzEnv, kinds: readonly FuzzFdKind[], out: Record<string, unknown>[]): string {
-  const open = env.openFds(kinds).filter((f) => !(f.peerClosed && avoids('socket-after-peer-close')));
+  const open = env.openFds(kinds);
   if (open.length) return c.pick(open).name;
   const made = makeFd(c, env, c.pick(kinds));
   out.push(...made.steps);

@@ -7,10 +7,14 @@
 //   once; if the closed end still had unread data, the peer also gets sk_err = ECONNRESET,
 //   reported once by a read that finds no data.
 // - TCP (tcp_close()): with nothing unread the peer gets a FIN (SOCK_DONE: EOF, and an inq hint
-//   of 1); data sent to the closed end is answered with a reset, so the first send succeeds and
-//   the next fails -EPIPE. With unread data the close sends a reset (tcp_reset()): the peer
-//   keeps what it already received, then reads -ECONNRESET once, then EOF, and its sends fail
-//   (the pending error first, then -EPIPE).
+//   of 1) and, in CLOSE_WAIT, may still send: the closed end answers data with a reset, so the
+//   first send succeeds and draws it (tcp_reset() in CLOSE_WAIT: sk_err = EPIPE, TCP_CLOSE) and
+//   the next fails -EPIPE. With unread data the close sends a reset at once: the peer keeps
+//   what it already received, then reads -ECONNRESET once (EPIPE in CLOSE_WAIT, and a read
+//   there sees the FIN first), then EOF, and its sends fail (the pending error first, then
+//   -EPIPE). Once both FINs are out (close or SHUT_WR, in either order) the socket that is
+//   still open is TCP_CLOSE too (LAST_ACK acked, or tcp_time_wait()): shutdown is -ENOTCONN.
+//   A peer that shut down both ways answers data as a closed one does, and resets itself too.
 //
 // An AF_UNIX SOCK_DGRAM pair (kind 'unix-dgram') shares the same ends, but its queues keep each
 // send as one datagram (ByteQueue in datagram mode): a read takes one datagram whole, keeping at
@@ -283,7 +287,7 @@ export class StreamEnd extends FileObj {
   sockErr = 0;
   /** SOCK_DONE: a TCP FIN arrived. */
   finRcvd = false;
-  /** TCP_CLOSE after a reset (tcp_done()): every later send fails. */
+  /** TCP_CLOSE (tcp_done()): after a reset, or once both FINs are sent and acked; every later send fails. */
   tcpClosed = false;
   /** The fd was closed (release()). */
   released = false;
@@ -529,25 +533,42 @@ export class StreamEnd extends FileObj {
     return this.tx.readerClosed ? -ERRNO.EPIPE : 0;
   }
 
+  /**
+   * The TCP peer takes no more data: it was closed, or it shut down both ways (FIN_WAIT1/2
+   * with RCV_SHUTDOWN), and tcp_rcv_state_process() answers new data there with a reset.
+   */
+  private peerAbortsOnData(): boolean {
+    const q = this.tx;
+    if (!q) return false;
+    if (q.readerClosed) return true;
+    const p = this.peer;
+    return this.kind === 'tcp' && !!p && p.rdShut && p.wrShut && !p.tcpClosed;
+  }
+
   /** Bytes a send can hand over now (sk_stream_memory_free()); 0 means it would wait. */
   sendRoom(): number {
     const q = this.tx;
     if (!q) return 0;
     // The peer is gone: TCP still transmits (and gets a reset back), so there is room.
-    if (q.readerClosed) return q.capacity;
+    if (this.peerAbortsOnData()) return q.capacity;
     return q.capacity - q.size;
   }
 
   /**
    * Hands bytes to the other end after sendError() said 0; returns how many were taken, or
-   * -EAGAIN when there is no room. Data for a closed TCP peer is lost and draws a reset.
+   * -EAGAIN when there is no room. Data for a TCP peer that takes no more is lost and draws a
+   * reset: the peer, if still open, resets itself first (tcp_reset() in FIN_WAIT2), then its
+   * RST reaches us before the send returns (loopback, the softirq on our CPU).
    */
   transmit(data: Uint8Array): number {
     const q = this.tx!;
     if (data.byteLength === 0) return 0;
-    if (q.readerClosed) {
+    if (this.peerAbortsOnData()) {
       const n = Math.min(data.byteLength, q.capacity);
-      if (this.kind === 'tcp') this.reset();
+      if (this.kind === 'tcp') {
+        if (this.peer && !this.peer.released) this.peer.reset();
+        this.reset();
+      }
       return n;
     }
     const wasEmpty = q.size === 0;
@@ -575,6 +596,15 @@ export class StreamEnd extends FileObj {
       return err;
     }
     return this.transmit(data);
+  }
+
+  /**
+   * tcp_fin(): the peer's FIN arrived (SOCK_DONE; the sender marked our queue writer-closed).
+   * In FIN_WAIT2, our own FIN sent and acked, tcp_time_wait() ends in tcp_done(): TCP_CLOSE.
+   */
+  tcpFin(): void {
+    this.finRcvd = true;
+    if (this.wrShut) this.tcpClosed = true;
   }
 
   /** tcp_reset(): a RST arrived (EPIPE if our side had seen the FIN, else ECONNRESET). */
@@ -613,7 +643,7 @@ export class StreamEnd extends FileObj {
     if (peer && this.kind === 'tcp') {
       // tcp_close(): unread data means a reset instead of a FIN.
       if (unread && !this.tcpClosed) peer.reset();
-      else if (!this.tcpClosed) peer.finRcvd = true;
+      else if (!this.tcpClosed) peer.tcpFin();
     } else if (peer && this.kind === 'unix' && unread) {
       peer.sockErr = ERRNO.ECONNRESET;
     }

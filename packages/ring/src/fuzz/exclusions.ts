@@ -8,9 +8,9 @@ import type { KernelId } from '../profile.js';
 
 export type AvoidId =
   | 'sqpoll' | 'iopoll' | 'tcp' | 'no-mmap' | 'unwaited-iowq' | 'drain' | 'close-under-sqe' | 'split-links' | 'blocking-syscalls'
-  | 'regular-file-write' | 'zero-length-stream-io' | 'send-buffer-select' | 'tcp-after-peer-close'
+  | 'regular-file-write' | 'zero-length-stream-io' | 'send-buffer-select'
   | 'short-rw-fails' | 'rw-wrong-direction' | 'regular-file-read' | 'close-with-inflight' | 'pipe-slots'
-  | 'socket-after-peer-close' | 'zero-length-bad-address' | 'socket-rw-offset'
+  | 'zero-length-bad-address' | 'socket-rw-offset'
   | 'udp-shut-rd' | 'udp-after-peer-close' | 'cqe-mixed-big' | 'iowq-eventfd-defer';
 
 export interface Exclusion {
@@ -50,12 +50,6 @@ export const BY_DESIGN: readonly Exclusion[] = [
  * shrunk regression scenario.
  */
 export const KNOWN_DIVERGENCES: readonly Exclusion[] = [
-  {
-    id: 'tcp-after-peer-close',
-    what: 'closing one end of a TCP pair',
-    why: 'after the peer closed, the kernel accepts the first write (the RST comes back only then) and fails later ones; the model fails the first with -EPIPE (files/stream.ts)',
-    regression: 'testbed/fuzz-found/fuzz-1-99.json',
-  },
 ];
 
 /** Model gaps of the core's own newest parts, not yet shown by a fuzz case. */

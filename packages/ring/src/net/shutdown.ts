@@ -31,8 +31,12 @@ export function sockShutdown(sock: StreamEnd, how: number): number {
   if (rcv) sock.rdShut = true;
   if (send && !sock.wrShut) {
     sock.wrShut = true;
-    // tcp_shutdown(): a FIN goes out while the connection is up.
-    if (sock.kind === 'tcp' && !sock.tcpClosed && peer) peer.finRcvd = true;
+    // tcp_shutdown(): a FIN goes out while the connection is up. From CLOSE_WAIT it is LAST_ACK,
+    // and the peer's ACK (an open socket or the closed end's timewait sock) makes it TCP_CLOSE.
+    if (sock.kind === 'tcp' && !sock.tcpClosed) {
+      peer?.tcpFin();
+      if (sock.finRcvd) sock.tcpClosed = true;
+    }
     // A connected UDP socket's shutdown changes only its own sk_shutdown: nothing reaches the peer.
     if (sock.tx && sock.kind !== 'udp') sock.tx.writerClosed = true;
   }

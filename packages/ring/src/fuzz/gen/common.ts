@@ -116,7 +116,7 @@ export function targetFd(
   c: FuzzChoices, env: FuzzEnv, kinds: readonly FuzzFdKind[], out: Record<string, unknown>[], avoid: readonly (FuzzFdKind | typeof TMPFS_FILE)[] = [],
 ): string | number {
   const noTmpfs = avoid.includes(TMPFS_FILE);
-  const usable = (f: FuzzFd) => !avoid.includes(f.kind) && !(noTmpfs && f.kind === 'file' && f.fs !== 'ext4') && !(f.peerClosed && (avoids('socket-after-peer-close') || (f.udp && avoids('udp-after-peer-close'))));
+  const usable = (f: FuzzFd) => !avoid.includes(f.kind) && !(noTmpfs && f.kind === 'file' && f.fs !== 'ext4') && !(f.peerClosed && f.udp && avoids('udp-after-peer-close'));
   if (c.rare(12)) {
     const x = c.pick<FuzzFd | number>([-1, ...env.openFds().filter(usable), 1000]);
     return typeof x === 'number' ? x : x.name;

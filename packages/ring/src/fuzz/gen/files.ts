@@ -84,8 +84,7 @@ export const closeFuzz: NamedFuzz = {
     if (env.liveRings().some((r) => r.pending > 0)) return undefined;
     // Nor while a request is in flight: it holds its file past the close (see exclusions.ts).
     if (avoids('close-with-inflight') && env.liveRings().some((r) => r.inflight > 0)) return undefined;
-    const fds = env.openFds().filter((f) => !(f.kind === 'tcp' && avoids('tcp-after-peer-close')));
-    const names = [...fds.map((f) => f.name), ...env.liveRings().map((r) => r.name)];
+    const names = [...env.openFds().map((f) => f.name), ...env.liveRings().map((r) => r.name)];
     return names.length ? [{ op: 'close', fd: c.pick(names) }] : undefined;
   },
 };

@@ -19,8 +19,7 @@ export const syncFuzz: NamedFuzz = {
     if (!ring) return undefined;
     const steps: Step[] = [];
     const shutdown = c.bool();
-    const avoid: FuzzFdKind[] = shutdown && avoids('tcp-after-peer-close') ? ['tcp'] : [];
-    const fd = targetFd(c, env, shutdown ? ['unix', 'tcp'] : ['file', 'pipe-w', 'unix'], steps, avoid);
+    const fd = targetFd(c, env, shutdown ? ['unix', 'tcp'] : ['file', 'pipe-w', 'unix'], steps);
     const sqe: Step = { opcode: shutdown ? 'SHUTDOWN' : 'FSYNC', fd, user_data: env.userData() };
     if (shutdown) {
       sqe.len = c.pick([1, 0, 2, 3]); // SHUT_WR, SHUT_RD, SHUT_RDWR, no such how
@@ -62,8 +61,7 @@ export const shutdownFuzz: NamedFuzz = {
   name: 'shutdown',
   weight: 1,
   generate(c, env) {
-    const kinds: FuzzFdKind[] = avoids('tcp-after-peer-close') ? ['unix'] : ['unix', 'tcp'];
-    const fds = env.openFds(c.rare(8) ? ALL_KINDS : kinds);
+    const fds = env.openFds(c.rare(8) ? ALL_KINDS : ['unix', 'tcp']);
     if (!fds.length) return undefined;
     const fd = c.pick(fds);
     const how = c.pick(['WR', 'RD', 'RDWR', 3] as const);
