@@ -8,9 +8,7 @@ import type { KernelId } from '../profile.js';
 
 export type AvoidId =
   | 'sqpoll' | 'iopoll' | 'tcp' | 'no-mmap' | 'unwaited-iowq' | 'drain' | 'close-under-sqe' | 'split-links' | 'blocking-syscalls'
-  | 'regular-file-write' | 'zero-length-stream-io' | 'send-buffer-select'
-  | 'short-rw-fails' | 'rw-wrong-direction' | 'regular-file-read' | 'close-with-inflight' | 'pipe-slots'
-  | 'zero-length-bad-address' | 'socket-rw-offset'
+  | 'regular-file-write' | 'regular-file-read'
   | 'udp-shut-rd' | 'udp-after-peer-close' | 'cqe-mixed-big' | 'iowq-eventfd-defer';
 
 export interface Exclusion {

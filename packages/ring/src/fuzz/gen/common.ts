@@ -159,8 +159,6 @@ export function isUdp(env: FuzzEnv, fd: string | number, made: readonly Record<s
   return made.some((s) => s.op === 'socketpair' && s.kind === 'udp' && (s.a === fd || s.b === fd));
 }
 
-export const isStream = (k: FuzzFdKind | undefined) => k === 'pipe-r' || k === 'pipe-w' || k === 'tcp' || k === 'unix';
-
 /** A u32 holding a negative errno (for NOP's INJECT_RESULT and bad lengths). */
 export const neg = (errno: number) => (2 ** 32 - errno) >>> 0;
 /** -1 as a u64: "use the file position". */

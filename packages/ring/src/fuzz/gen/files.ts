@@ -44,8 +44,7 @@ export const writeFuzz: NamedFuzz = {
   weight: 2,
   generate(c, env) {
     const len = c.pick([16, 1, 100, 4096]);
-    // A pipe counts page-sized buffers, not bytes (see exclusions.ts): keep it at most half full.
-    const room = (f: { kind: string; writable(n: number): boolean }) => f.writable(f.kind === 'pipe-w' && avoids('pipe-slots') ? len + 32768 : len);
+    const room = (f: { kind: string; writable(n: number): boolean }) => f.writable(len);
     const fds = env.openFds(['pipe-w', 'tcp', 'unix', 'file']).filter(room).filter((f) => !(f.udp && f.peerClosed && avoids('udp-after-peer-close')));
     if (!fds.length) return undefined;
     return [{ op: 'write', fd: c.pick(fds).name, len, seed: c.int(256) }];
@@ -82,8 +81,6 @@ export const closeFuzz: NamedFuzz = {
     // Not under an unsubmitted SQE: the kernel looks its fd up at submission, and the runner's fd
     // numbers after a close differ from the model's (a TCP pair's listening socket takes one).
     if (env.liveRings().some((r) => r.pending > 0)) return undefined;
-    // Nor while a request is in flight: it holds its file past the close (see exclusions.ts).
-    if (avoids('close-with-inflight') && env.liveRings().some((r) => r.inflight > 0)) return undefined;
     const names = [...env.openFds().map((f) => f.name), ...env.liveRings().map((r) => r.name)];
     return names.length ? [{ op: 'close', fd: c.pick(names) }] : undefined;
   },

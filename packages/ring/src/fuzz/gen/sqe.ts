@@ -6,7 +6,7 @@
 import { IORING_NOP, IORING_SETUP as S, IOSQE } from '../../uapi/constants.js';
 import { avoids } from '../exclusions.js';
 import { IOWQ_OBSERVED, type FuzzChoices, type FuzzEnv, type FuzzFdKind, type FuzzRing, type NamedFuzz } from '../types.js';
-import { CUR_POS, fileFs, flagsValue, isStream, isUdp, kindOf, neg, quietRing, ringWithRoom, sqeFlags, targetFd, TMPFS_FILE, waitForOne } from './common.js';
+import { CUR_POS, fileFs, flagsValue, isUdp, kindOf, neg, quietRing, ringWithRoom, sqeFlags, targetFd, TMPFS_FILE, waitForOne } from './common.js';
 
 type Step = Record<string, unknown>;
 const NOP_FLAGS = ['INJECT_RESULT', 'FILE', 'TW', 'CQE32', 'FIXED_FILE', 'FIXED_BUFFER'] as const;
@@ -32,7 +32,6 @@ function nopSqe(c: FuzzChoices, env: FuzzEnv, out: Step[], ring?: FuzzRing): Ste
 
 function withFlags(c: FuzzChoices, sqe: Step, extra: readonly string[] = [], drop: readonly string[] = []): Step {
   let f = (sqeFlags(c) as string[]).filter((x) => !drop.includes(x));
-  if (sqe.opcode === 'SEND' && avoids('send-buffer-select')) f = f.filter((x) => x !== 'BUFFER_SELECT');
   const bad = c.rare(30) ? 1 << 7 : 0; // no such IOSQE bit: -EINVAL
   f = [...f, ...extra];
   if (f.length || bad) sqe.flags = flagsValue(f, IOSQE, bad);
@@ -53,29 +52,22 @@ function buffer(c: FuzzChoices, env: FuzzEnv, len: number, out: Step[], noBad = 
 
 const LENS = [16, 1, 100, 4096, 0, 65536] as const;
 
-/** A length for a transfer on `fd` (never 0 on a stream while that divergence is avoided). */
-function lengthFor(c: FuzzChoices, env: FuzzEnv, fd: string | number, made: Step[]): number {
-  const len = c.pick(LENS);
-  return len === 0 && isStream(kindOf(env, fd, made)) && avoids('zero-length-stream-io') ? 16 : len;
+/** A length for a transfer (0 included: a stream's zero-length transfer is modelled). */
+function lengthFor(c: FuzzChoices): number {
+  return c.pick(LENS);
 }
 
 function rwSqe(c: FuzzChoices, env: FuzzEnv, out: Step[], extra: readonly string[] = []): Step {
   const write = c.bool();
   const avoid: (FuzzFdKind | typeof TMPFS_FILE)[] = [];
   if (write && avoids('regular-file-write')) avoid.push('file');
-  if (avoids('rw-wrong-direction')) avoid.push(write ? 'pipe-r' : 'pipe-w');
   if (!write && avoids('regular-file-read')) avoid.push(TMPFS_FILE);
   const fd = targetFd(c, env, write ? ['pipe-w', 'file', 'tcp', 'unix'] : ['pipe-r', 'file', 'tcp', 'unix'], out, avoid);
-  const kind = kindOf(env, fd, out);
-  let len = lengthFor(c, env, fd, out);
-  if (write && kind === 'pipe-w' && len > 4096 && avoids('pipe-slots')) len = 4096;
+  const len = lengthFor(c);
   const sqe: Step = { opcode: write ? 'WRITE' : 'READ', fd, len, user_data: env.userData() };
-  const shortFails = avoids('short-rw-fails');
-  withFlags(c, sqe, shortFails ? [] : extra, shortFails ? ['CQE_SKIP_SUCCESS'] : []);
-  const noBad = len === 0 && avoids('zero-length-bad-address');
-  if (!selects(sqe)) sqe.addr = buffer(c, env, len + 100, out, noBad);
-  const socket = kind === 'tcp' || kind === 'unix';
-  sqe.off = c.pick(socket && avoids('socket-rw-offset') ? [CUR_POS, 0] : [CUR_POS, 0, 10, 4096]);
+  withFlags(c, sqe, extra);
+  if (!selects(sqe)) sqe.addr = buffer(c, env, len + 100, out);
+  sqe.off = c.pick([CUR_POS, 0, 10, 4096]);
   if (c.rare(8)) sqe.op_flags = c.pick([8, 1, 1 << 30, 0x10, 0x20, 0x30]); // RWF_NOWAIT, RWF_HIPRI, no such flag, RWF_APPEND, RWF_NOAPPEND, both
   return sqe;
 }
@@ -83,7 +75,7 @@ function rwSqe(c: FuzzChoices, env: FuzzEnv, out: Step[], extra: readonly string
 function netSqe(c: FuzzChoices, env: FuzzEnv, out: Step[], extra: readonly string[] = []): Step {
   const send = c.bool();
   const fd = targetFd(c, env, ['unix', 'tcp'], out);
-  const len = lengthFor(c, env, fd, out);
+  const len = lengthFor(c);
   const sqe: Step = { opcode: send ? 'SEND' : 'RECV', fd, len, user_data: env.userData() };
   withFlags(c, sqe, extra);
   if (!selects(sqe)) sqe.addr = buffer(c, env, len + 100, out);
@@ -230,12 +222,10 @@ export const waitedFuzz: NamedFuzz = {
       // an io-wq completion on a DEFER_TASKRUN ring signals a varying number of times.
       const iowq = kind === 'file' && (write || fileFs(env, fd, steps) !== 'ext4');
       if (iowq && ring.flags & S.DEFER_TASKRUN && env.scratch(IOWQ_OBSERVED, () => ({ value: false })).value && avoids('iowq-eventfd-defer')) return undefined;
-      const safe = len === 0 && avoids('zero-length-bad-address');
-      const socket = kind === 'tcp' || kind === 'unix';
-      const off = c.pick(socket && avoids('socket-rw-offset') ? [CUR_POS, 0] : [CUR_POS, 0, 100, 8192]);
+      const off = c.pick([CUR_POS, 0, 100, 8192]);
       // A faulting buffer now and then more often than elsewhere: what a faulting WRITE leaves in
       // the file (it grows to the offset) is the filesystem's, and fstat shows it.
-      const addr = !safe && kind === 'file' && c.rare(8) ? c.pick([0, 4096]) : buffer(c, env, len + 100, steps, safe);
+      const addr = kind === 'file' && c.rare(8) ? c.pick([0, 4096]) : buffer(c, env, len + 100, steps);
       sqe = { opcode: write ? 'WRITE' : 'READ', fd, len, user_data: env.userData(), addr, off };
     }
     steps.push(sqeStep(ring, sqe), waitForOne(ring));
