@@ -1,7 +1,7 @@
 // Pieces the core generators share: picking a ring with room in its SQ, SQE flags, and the
 // fd a request targets (mostly a fitting one, sometimes a wrong kind or a bad number).
 
-import type { FuzzChoices, FuzzEnv, FuzzFd, FuzzFdKind, FuzzRing } from '../types.js';
+import { IOWQ_OBSERVED, type FuzzChoices, type FuzzEnv, type FuzzFd, type FuzzFdKind, type FuzzRing } from '../types.js';
 import { avoids } from '../exclusions.js';
 import { IORING_SETUP } from '../../uapi/constants.js';
 
@@ -31,6 +31,15 @@ export function quietRing(env: FuzzEnv): FuzzRing | undefined {
  */
 function mixedBacklog(r: FuzzRing): boolean {
   return r.backlog > 0 && (r.flags & IORING_SETUP.CQE_MIXED) !== 0;
+}
+
+/**
+ * `iowq-eventfd-defer`: an io-wq completion on this DEFER_TASKRUN ring would show in a registered
+ * eventfd's count, which varies from run to run (the worker's last reference put can free the
+ * request through more local task_work after the task ran its completion).
+ */
+export function iowqCountRaces(env: FuzzEnv, ring: FuzzRing): boolean {
+  return (ring.flags & IORING_SETUP.DEFER_TASKRUN) !== 0 && env.scratch(IOWQ_OBSERVED, () => ({ value: false })).value && avoids('iowq-eventfd-defer');
 }
 
 /** The enter that submits a quietRing()'s one SQE and waits for its CQE (io-wq's included). */

@@ -5,8 +5,8 @@
 
 import { IORING_NOP, IORING_SETUP as S, IOSQE } from '../../uapi/constants.js';
 import { avoids } from '../exclusions.js';
-import { IOWQ_OBSERVED, type FuzzChoices, type FuzzEnv, type FuzzFdKind, type FuzzRing, type NamedFuzz } from '../types.js';
-import { CUR_POS, fileFs, flagsValue, isUdp, kindOf, neg, quietRing, ringWithRoom, sqeFlags, targetFd, TMPFS_FILE, waitForOne } from './common.js';
+import { type FuzzChoices, type FuzzEnv, type FuzzFdKind, type FuzzRing, type NamedFuzz } from '../types.js';
+import { CUR_POS, fileFs, flagsValue, isUdp, iowqCountRaces, kindOf, neg, quietRing, ringWithRoom, sqeFlags, targetFd, TMPFS_FILE, waitForOne } from './common.js';
 
 type Step = Record<string, unknown>;
 const NOP_FLAGS = ['INJECT_RESULT', 'FILE', 'TW', 'CQE32', 'FIXED_FILE', 'FIXED_BUFFER'] as const;
@@ -206,6 +206,8 @@ export const waitedFuzz: NamedFuzz = {
     let sqe: Step;
     const what = c.int(3);
     if (what === 0) {
+      // IOSQE_ASYNC: io-wq.
+      if (iowqCountRaces(env, ring)) return undefined;
       sqe = nopSqe(c, env, steps);
       const nf = Number(sqe.op_flags ?? 0) & ~(IORING_NOP.TW | IORING_NOP.CQE32);
       if (nf) sqe.op_flags = nf;
@@ -221,7 +223,7 @@ export const waitedFuzz: NamedFuzz = {
       // WRITE) shows in a registered eventfd's count, and the model follows the filesystem; but
       // an io-wq completion on a DEFER_TASKRUN ring signals a varying number of times.
       const iowq = kind === 'file' && (write || fileFs(env, fd, steps) !== 'ext4');
-      if (iowq && ring.flags & S.DEFER_TASKRUN && env.scratch(IOWQ_OBSERVED, () => ({ value: false })).value && avoids('iowq-eventfd-defer')) return undefined;
+      if (iowq && iowqCountRaces(env, ring)) return undefined;
       const off = c.pick([CUR_POS, 0, 100, 8192]);
       // A faulting buffer now and then more often than elsewhere: what a faulting WRITE leaves in
       // the file (it grows to the offset) is the filesystem's, and fstat shows it.

@@ -5,7 +5,7 @@
 import { IORING_FSYNC, IOSQE } from '../../uapi/constants.js';
 import { avoids } from '../exclusions.js';
 import type { FuzzFdKind, NamedFuzz } from '../types.js';
-import { flagsValue, isUdp, quietRing, ringWithRoom, targetFd, waitForOne } from './common.js';
+import { flagsValue, iowqCountRaces, isUdp, quietRing, ringWithRoom, targetFd, waitForOne } from './common.js';
 
 type Step = Record<string, unknown>;
 const ALL_KINDS: FuzzFdKind[] = ['pipe-r', 'pipe-w', 'file', 'tcp', 'unix', 'eventfd'];
@@ -16,7 +16,8 @@ export const syncFuzz: NamedFuzz = {
   weight: 1,
   generate(c, env) {
     const ring = quietRing(env);
-    if (!ring) return undefined;
+    // FSYNC and SHUTDOWN are forced onto io-wq at prep.
+    if (!ring || iowqCountRaces(env, ring)) return undefined;
     const steps: Step[] = [];
     const shutdown = c.bool();
     const fd = targetFd(c, env, shutdown ? ['unix', 'tcp'] : ['file', 'pipe-w', 'unix'], steps);
