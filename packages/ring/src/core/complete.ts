@@ -57,8 +57,10 @@ export function freeReq(req: Req): void {
   // uncommitted ring buffer just stays at the head).
   putKbufs(req, req.res, null, 0, 0);
   k.opdef(req.opcode).cleanup?.(req);
-  // io_put_file(): the request's file reference goes; the last one releases the file.
-  if (req.file && !(req.flags & REQ_F.FIXED_FILE)) req.file.put();
+  // io_put_file(): the request's file reference goes. The last one releases the file from the
+  // task's task_work, after this enter's own work (fuzz-400006-9746: a unix peer's READ freed the
+  // socket, and the RECV its shutdown woke completed only at the next enter on DEFER_TASKRUN).
+  if (req.file && !(req.flags & REQ_F.FIXED_FILE)) req.file.put((release) => k.task.add(ctx, release));
   k.hooks.reqFree(req);
   ctx.freeReq(req);
 }

@@ -133,10 +133,16 @@ export abstract class FileObj {
     return this;
   }
 
-  /** fput(): drops a reference; the last one releases the file (__fput() -> ->release()). */
-  put(): void {
+  /**
+   * fput(): drops a reference; the last one releases the file (__fput() -> ->release()). From a
+   * task, fput() queues ____fput() as task_work (TWA_RESUME): `defer` takes the release then, to
+   * run when the task next runs its task_work (on the way back to user space, or in a wait).
+   */
+  put(defer?: (release: () => void) => void): void {
     if (this.fCount <= 0) throw new UringError('INTERNAL', `fput() of a released ${this.kind} file`);
-    if (--this.fCount === 0) this.release();
+    if (--this.fCount !== 0) return;
+    if (defer) defer(() => this.release());
+    else this.release();
   }
 
   /** ->release(): the last reference is gone. */
