@@ -132,6 +132,13 @@ export class ByteQueue {
   }
 }
 
+/**
+ * The largest skb unix_stream_sendmsg() builds: SKB_MAX_HEAD(0) (a page less the aligned
+ * skb_shared_info, 4096 - 320 on x86_64) plus UNIX_SKB_FRAGS_SZ (32 KiB); the default send
+ * buffer's (sk_sndbuf >> 1) - 64 is larger.
+ */
+export const UNIX_STREAM_SKB_MAX = 4096 - 320 + 32768;
+
 /** sock_def_readable()'s key: data arrived on the receiving socket. */
 const SOCK_READABLE_KEY = EPOLL.IN | EPOLL.PRI | EPOLL.RDNORM | EPOLL.RDBAND;
 /** unix_write_space()'s key: a consumed skb gave the sender room. */
@@ -571,6 +578,7 @@ export class StreamEnd extends FileObj {
       }
       return n;
     }
+    if (this.kind === 'unix' && !(q instanceof PipeQueue)) return this.unixStreamSend(q, data);
     const wasEmpty = q.size === 0;
     const n = q.push(data);
     if (q instanceof PipeQueue) {
@@ -578,10 +586,25 @@ export class StreamEnd extends FileObj {
       return n === 0 ? -ERRNO.EAGAIN : n;
     }
     if (n === 0) return -ERRNO.EAGAIN;
-    // unix_stream_sendmsg(): other->sk_data_ready() per skb, sock_def_readable() keyed.
-    if (this.kind === 'unix') q.wakeReaders(SOCK_READABLE_KEY);
-    else q.wakeAll();
+    q.wakeAll();
     return n;
+  }
+
+  /**
+   * unix_stream_sendmsg(): the data goes in skbs of at most UNIX_STREAM_SKB_MAX bytes, each queued
+   * and followed by other->sk_data_ready() (sock_def_readable(), keyed): a 64 KiB write wakes a
+   * reader's poll twice, and two wake-ups before its task_work runs make it poll again
+   * (fuzz-500006-9480: a multishot POLL_ADD saw IN|OUT, not the first wake-up's IN).
+   */
+  private unixStreamSend(q: ByteQueue, data: Uint8Array): number {
+    let sent = 0;
+    while (sent < data.byteLength) {
+      const n = q.push(data.subarray(sent, sent + Math.min(UNIX_STREAM_SKB_MAX, data.byteLength - sent)));
+      if (n === 0) break;
+      sent += n;
+      q.wakeReaders(SOCK_READABLE_KEY);
+    }
+    return sent === 0 ? -ERRNO.EAGAIN : sent;
   }
 
   write(data: Uint8Array): number {
