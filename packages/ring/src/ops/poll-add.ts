@@ -176,8 +176,14 @@ function pollRemoveIssue(req: Req): number {
   const found = pollFind(ctx, cancelDataFor(ctx, upd.oldLo, upd.oldHi), true, IORING_OP.POLL_ADD);
   if (!found) return failWith(req, -ERRNO.ENOENT);
   const [preq, st] = found;
-  // io_poll_disarm(): io_poll_get_ownership() fails while its task_work is pending.
-  if (st.queued) return failWith(req, -ERRNO.EALREADY);
+  // io_poll_disarm(): io_poll_get_ownership() fails while its task_work is pending, but its
+  // atomic_fetch_inc() of poll_refs stays: the owner goes round once more and polls again
+  // instead of posting the first wake-up's mask (fuzz-120071390-6745).
+  if (st.queued) {
+    st.mask = 0;
+    st.kicks = (st.kicks ?? 0) + 1;
+    return failWith(req, -ERRNO.EALREADY);
+  }
   st.queued = true;
   pollEject(preq, st);
   if (upd.updateEvents || upd.updateUserData) {
