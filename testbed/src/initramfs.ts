@@ -1,8 +1,8 @@
 // Step 2b: the guest's whole userland as one uncompressed newc cpio (uncompressed because
 // decompressing in an emulated guest costs more than copying a few MB). Rewritten only when
 // an input changed.
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { writeCpio, type CpioEntry } from './cpio.js';
 import { initScript, shellInitScript } from './init-script.js';
@@ -29,6 +29,31 @@ export interface InitramfsInputs {
   /** More files (absolute guest paths) and a replacement for the runner line (--coverage). */
   extra?: GuestExtra;
   out: string;
+  /**
+   * Name the archive after its inputs (`out` gains `-<digest>` before `.cpio`): two runs of
+   * different programs at once (the testbed's own VM tests, a fuzz run beside a scenario run)
+   * never boot each other's program, and the same program is still built once. Archives of this
+   * name older than an hour are pruned when a new one is written.
+   */
+  perProgram?: boolean;
+}
+
+/** How long a per-program archive is kept: a QEMU reads its initrd within seconds of the build. */
+const PER_PROGRAM_KEEP_MS = 60 * 60 * 1000;
+
+function prunePerProgram(out: string, keep: string): void {
+  const dir = dirname(out);
+  const stem = basename(out).replace(/\.cpio$/, '-');
+  const now = Date.now();
+  for (const f of readdirSync(dir)) {
+    const path = join(dir, f);
+    if (!f.startsWith(stem) || !/-[0-9a-f]{12}\.cpio(\.stamp)?$/.test(f) || path === keep || path === `${keep}.stamp`) continue;
+    try {
+      if (now - statSync(path).mtimeMs > PER_PROGRAM_KEEP_MS) rmSync(path, { force: true });
+    } catch {
+      // removed meanwhile by another run
+    }
+  }
 }
 
 export interface GuestExtra {
@@ -134,9 +159,10 @@ export async function buildInitramfs(i: InitramfsInputs): Promise<InitramfsResul
     .text(JSON.stringify(i.programs ?? []))
     .text(ext4 ? readFileSync(ext4).toString('base64') : 'no-ext4')
     .digest();
+  const out = i.perProgram ? i.out.replace(/\.cpio$/, `-${digest.slice(0, 12)}.cpio`) : i.out;
   const names = modules.flat().map((m) => m.name);
-  if (isCurrent(i.out, digest)) {
-    return { path: i.out, rebuilt: false, bytes: statSync(i.out).size, modules: names, ms: performance.now() - t0 };
+  if (isCurrent(out, digest)) {
+    return { path: out, rebuilt: false, bytes: statSync(out).size, modules: names, ms: performance.now() - t0 };
   }
   const cpio = writeCpio(
     initramfsEntries({
@@ -152,11 +178,12 @@ export async function buildInitramfs(i: InitramfsInputs): Promise<InitramfsResul
       ...(ext4 ? { ext4: readFileSync(ext4) } : {}),
     }),
   );
-  mkdirSync(dirname(i.out), { recursive: true });
+  mkdirSync(dirname(out), { recursive: true });
   // Write beside and rename, so a QEMU starting meanwhile never reads half an archive.
-  const tmp = `${i.out}.${process.pid}.tmp`;
+  const tmp = `${out}.${process.pid}.tmp`;
   writeFileSync(tmp, cpio);
-  renameSync(tmp, i.out);
-  markCurrent(i.out, digest);
-  return { path: i.out, rebuilt: true, bytes: cpio.length, modules: names, ms: performance.now() - t0 };
+  renameSync(tmp, out);
+  markCurrent(out, digest);
+  if (i.perProgram) prunePerProgram(i.out, out);
+  return { path: out, rebuilt: true, bytes: cpio.length, modules: names, ms: performance.now() - t0 };
 }

@@ -153,6 +153,7 @@ export async function vmInitramfs(
     runnerArgs,
     ...(extra ? { extra } : {}),
     out: join(p.dirs.build, `initramfs-${p.sysroot.kernelRelease}.cpio`),
+    perProgram: true,
   });
 }
 
