@@ -160,12 +160,19 @@ function apollMultishotTaskFunc(req: Req, st: ApollState): void {
   else reqDeferFailed(req, ret);
 }
 
+/**
+ * A poll_refs reference taken while the task_work is queued (io_poll_get_ownership() failing):
+ * the owner drops the first wake-up's mask, redoes vfs_poll() and goes round again.
+ */
+export function pollKick(st: ApollState): void {
+  st.mask = 0;
+  st.kicks = (st.kicks ?? 0) + 1;
+}
+
 /** io_poll_execute(): the first to take ownership queues the task_work; later kicks find it queued. */
 export function pollExecute(req: Req, st: ApollState, twqFlags = 0, mask = 0): void {
   if (st.queued) {
-    // poll_refs > 1: the owner redoes vfs_poll() and goes round again.
-    st.mask = 0;
-    st.kicks = (st.kicks ?? 0) + 1;
+    pollKick(st);
     return;
   }
   st.queued = true;

@@ -90,10 +90,7 @@ export abstract class FileObj {
   /** __wake_up() on the file's wait queue: wakes waiters whose condition now holds. */
   wake(): void {
     if (this.waiters.length === 0) return;
-    const ready = this.waiters.filter((w) => this.ready(w.dir));
-    if (ready.length === 0) return;
-    this.waiters = this.waiters.filter((w) => w.keep || !ready.includes(w));
-    for (const w of ready) w.fn();
+    this.wakeWhere((w) => this.ready(w.dir));
   }
 
   /**
@@ -103,10 +100,7 @@ export abstract class FileObj {
    * re-armed at the head of the queue; other waiters re-check their condition.
    */
   wakeUnkeyed(): void {
-    const hit = this.waiters.filter((w) => w.poll || this.ready(w.dir));
-    if (hit.length === 0) return;
-    this.waiters = this.waiters.filter((w) => w.keep || !hit.includes(w));
-    for (const w of hit) w.fn();
+    this.wakeWhere((w) => !!w.poll || this.ready(w.dir));
   }
 
   /**
@@ -115,7 +109,12 @@ export abstract class FileObj {
    * key as the result); other waiters re-check their condition, as wait_event() does.
    */
   wakeKey(dir: PollDir, key: number): void {
-    const hit = this.waiters.filter((w) => w.dir === dir && (w.poll || this.ready(w.dir)));
+    this.wakeWhere((w) => w.dir === dir && (!!w.poll || this.ready(w.dir)), key);
+  }
+
+  /** The walk of __wake_up_common(): each hit leaves the queue (unless kept) and is called; poll entries get `key`. */
+  private wakeWhere(hits: (w: Waiter) => boolean, key?: number): void {
+    const hit = this.waiters.filter(hits);
     if (hit.length === 0) return;
     this.waiters = this.waiters.filter((w) => w.keep || !hit.includes(w));
     for (const w of hit) w.fn(w.poll ? key : undefined);

@@ -112,12 +112,6 @@ export class RegularFile extends FileObj {
   }
 
   /**
-   * A write at `pos`, or at f_pos (advanced) when undefined. With `append` (IOCB_APPEND: O_APPEND,
-   * or RWF_APPEND for one request) generic_write_checks() moves the position to the end of the
-   * file first, whatever offset was asked; f_pos then ends up after the new bytes only when the
-   * write used it (write(2), offset -1), a pwrite's offset leaves it alone.
-   */
-  /**
    * A write whose first byte faulted: generic_perform_write() has already called write_begin for
    * the first folio when copy_folio_from_iter_atomic() copies nothing, and write_end with 0
    * copied (shmem_write_end(), ext4_write_end()/ext4_da_write_end()) still raises i_size to pos +
@@ -144,6 +138,12 @@ export class RegularFile extends FileObj {
     this.data = grown;
   }
 
+  /**
+   * A write at `pos`, or at f_pos (advanced) when undefined. With `append` (IOCB_APPEND: O_APPEND,
+   * or RWF_APPEND for one request) generic_write_checks() moves the position to the end of the
+   * file first, whatever offset was asked; f_pos then ends up after the new bytes only when the
+   * write used it (write(2), offset -1), a pwrite's offset leaves it alone.
+   */
   write(bytes: Uint8Array, pos: number | undefined, append: boolean = this.oAppend): number {
     // generic_write_checks(): nothing to write returns before IOCB_APPEND moves ki_pos.
     if (bytes.byteLength === 0) return 0;

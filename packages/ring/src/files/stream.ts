@@ -578,7 +578,7 @@ export class StreamEnd extends FileObj {
       }
       return n;
     }
-    if (this.kind === 'unix' && !(q instanceof PipeQueue)) return this.unixStreamSend(q, data);
+    if (this.kind === 'unix') return this.unixStreamSend(q, data);
     const wasEmpty = q.size === 0;
     const n = q.push(data);
     if (q instanceof PipeQueue) {

@@ -10,7 +10,7 @@ import { IOU_COMPLETE, IOU_ISSUE_SKIP_COMPLETE, REQ_F, reqSetFail, reqSetRes, ty
 import type { SqeReader } from '../core/sqe.js';
 import { completeDefer, reqPostCqe } from '../core/complete.js';
 import { TWQ, taskWorkAdd } from '../core/tw.js';
-import { IO_POLL_UNMASK, pollAddWait, pollEject, pollExecute, pollFind, pollReqInsert, pollWakeEvents, type ApollState } from '../core/poll.js';
+import { IO_POLL_UNMASK, pollAddWait, pollEject, pollExecute, pollFind, pollKick, pollReqInsert, pollWakeEvents, type ApollState } from '../core/poll.js';
 import { POLL_CHECK, pollCheckEvents } from '../core/poll-check.js';
 import { cancelDataFor } from '../core/cancel-match.js';
 import { vfsPoll } from '../files/poll-mask.js';
@@ -180,8 +180,7 @@ function pollRemoveIssue(req: Req): number {
   // atomic_fetch_inc() of poll_refs stays: the owner goes round once more and polls again
   // instead of posting the first wake-up's mask (fuzz-120071390-6745).
   if (st.queued) {
-    st.mask = 0;
-    st.kicks = (st.kicks ?? 0) + 1;
+    pollKick(st);
     return failWith(req, -ERRNO.EALREADY);
   }
   st.queued = true;
